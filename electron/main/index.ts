@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, ipcMain, safeStorage, session } from 'electron';
+import ElectronStore from 'electron-store';
+import { HOST_EVENT_CHANNELS } from '../../shared/ipc/channels';
+import type { HostHandlers } from '../../shared/ipc/contract';
+import { accountOrigins } from '../../shared/settings/schema';
+import { APP_ENTRY_URL, trustedRendererOrigins } from './app-origin';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { DIAL_LINK_SCHEMES, DialLinkInbox } from './dial-links';
+import { registerHostIpc } from './host-ipc';
+import { createMainWindow } from './main-window';
+import { createMainHost } from './main-host';
+import { installNavigationGuards, installPermissionHandlers } from './security-handlers';
+import { buildContentSecurityPolicy } from './security-policy';
+import type { KeyValueStore } from './settings-store';
+
+/** Composition root of the main process: wires the services; behaviour lives in the modules. */
+const here = fileURLToPath(new URL('.', import.meta.url));
+const log = (message: string): void => console.log(`[tollgate] ${message}`);
+
+const devServerUrl = app.isPackaged ? undefined : process.env['TOLLGATE_DEV_SERVER_URL'];
+if (process.env['TOLLGATE_USER_DATA']) app.setPath('userData', process.env['TOLLGATE_USER_DATA']);
+if (process.env['TOLLGATE_E2E'] === '1') {
+  // Test switch for Playwright: fake microphone, auto-accepted media prompts, autoplay.
+  app.commandLine.appendSwitch('use-fake-ui-for-media-stream');
+  app.commandLine.appendSwitch('use-fake-device-for-media-stream');
+  app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
+}
+
+registerAppScheme();
+const inbox = new DialLinkInbox();
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Tollgate runs: it receives our argv (and any tel: link) through 'second-instance'.
+  app.quit();
+} else {
+  inbox.receiveArgs(process.argv);
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    inbox.receiveUrl(url);
+  });
+  if (app.isPackaged) for (const scheme of DIAL_LINK_SCHEMES) app.setAsDefaultProtocolClient(scheme);
+  app.whenReady().then(start, (error: unknown) => {
+    log(`Start failed: ${String(error)}`);
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => app.quit());
+}
+
+function start(): void {
+  const mainHost = createMainHost({
+    userDataDirectory: app.getPath('userData'),
+    // electron-store is conf with Electron's paths; the options are the shared ones. Its generic
+    // options type wants the document type, which the zod schema (not electron-store) owns.
+    createStore: (options) =>
+      new ElectronStore(options as ConstructorParameters<typeof ElectronStore>[0]) as KeyValueStore,
+    safeStorage,
+    platform: process.platform,
+    inbox,
+    describeApp: () => ({ version: app.getVersion(), systemLocales: app.getPreferredSystemLanguages() }),
+  });
+  const settings = mainHost.settings;
+  const baseHandlers = mainHost.handlers;
+  for (const notice of mainHost.notices)
+    log(`Settings notice: ${notice.kind} (moved to ${notice.movedTo ?? '-'})`);
+
+  const devOrigin = devServerUrl ? new URL(devServerUrl).origin : undefined;
+  const trusted = trustedRendererOrigins(devServerUrl);
+  let loadedOrigins = accountOrigins(settings.read().account);
+  const contentSecurityPolicy = () => {
+    loadedOrigins = accountOrigins(settings.read().account);
+    return buildContentSecurityPolicy(loadedOrigins, devOrigin);
+  };
+  serveRenderer(join(here, '../renderer'), contentSecurityPolicy);
+  if (devOrigin) {
+    session.defaultSession.webRequest.onHeadersReceived({ urls: [`${devOrigin}/*`] }, (details, callback) => {
+      const headers = { ...details.responseHeaders };
+      if (details.resourceType === 'mainFrame')
+        headers['Content-Security-Policy'] = [contentSecurityPolicy()];
+      callback({ responseHeaders: headers });
+    });
+  }
+  installPermissionHandlers(session.defaultSession, trusted);
+  // Every web contents, the main window's included, gets the navigation and window-open guards.
+  app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, log));
+
+  const window = createMainWindow({
+    preloadPath: join(here, '../preload/index.cjs'),
+    entryUrl: devServerUrl ?? APP_ENTRY_URL,
+    settings: settings,
+    log,
+  });
+
+  // The CSP names the PBX origins of the account the document was loaded with; when the account
+  // points somewhere else, reload so the new origins are allowed (and the old ones are not).
+  const reloadIfOriginsChanged = () => {
+    const now = accountOrigins(settings.read().account);
+    if (now.join(' ') !== loadedOrigins.join(' ')) setTimeout(() => window.webContents.reload(), 50);
+  };
+  const handlers: HostHandlers = {
+    ...baseHandlers,
+    saveAccount: async (input) => {
+      const result = await baseHandlers.saveAccount(input);
+      reloadIfOriginsChanged();
+      return result;
+    },
+    clearAccount: async (input) => {
+      const result = await baseHandlers.clearAccount(input);
+      reloadIfOriginsChanged();
+      return result;
+    },
+  };
+  registerHostIpc(ipcMain, handlers, trusted, log);
+
+  window.webContents.on('did-finish-load', () =>
+    inbox.attach((target) => window.webContents.send(HOST_EVENT_CHANNELS.dialLinkOpened, target)),
+  );
+  window.webContents.on('did-start-loading', () => inbox.detach());
+  app.on('second-instance', (_event, argv) => {
+    inbox.receiveArgs(argv);
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+}

@@ -1,0 +1,82 @@
+import { useEffect, useMemo, useState } from 'react';
+import { I18nextProvider } from 'react-i18next';
+import type { AppInfo, HostApi, SettingsView } from '../../../shared/ipc/contract';
+import type { DialTarget } from '../../../shared/links/dial-link';
+import { createI18n, resolveLanguage } from '../i18n';
+import { AppShell } from './AppShell';
+import { HostContext, type HostState } from './host-context';
+
+type Boot =
+  | { phase: 'loading' }
+  | { phase: 'failed'; message: string }
+  | { phase: 'ready'; appInfo: AppInfo; view: SettingsView; initialLink: DialTarget | null };
+
+export function App({ host }: { host: HostApi }) {
+  const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
+
+  useEffect(() => {
+    let cancelled = false;
+    void Promise.all([host.getAppInfo(), host.getSettings(), host.takePendingDialLink()]).then(
+      ([appInfo, view, link]) => {
+        if (cancelled) return;
+        if (!appInfo.ok || !view.ok) {
+          const error = !appInfo.ok ? appInfo.error : !view.ok ? view.error : null;
+          setBoot({ phase: 'failed', message: error?.message ?? 'unknown' });
+          return;
+        }
+        setBoot({
+          phase: 'ready',
+          appInfo: appInfo.value,
+          view: view.value,
+          initialLink: link.ok ? link.value : null,
+        });
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [host]);
+
+  if (boot.phase === 'loading') return <p className="boot">Tollgate …</p>;
+  if (boot.phase === 'failed') {
+    // Before settings load there is no language yet; say it in both.
+    return (
+      <div role="alert" className="boot boot--failed">
+        <p>Tollgate konnte nicht starten. Bitte starten Sie Tollgate neu.</p>
+        <p>Tollgate could not start. Please restart Tollgate.</p>
+        <p className="boot__detail">{boot.message}</p>
+      </div>
+    );
+  }
+  return (
+    <ReadyApp host={host} appInfo={boot.appInfo} initialView={boot.view} initialLink={boot.initialLink} />
+  );
+}
+
+function ReadyApp(props: {
+  host: HostApi;
+  appInfo: AppInfo;
+  initialView: SettingsView;
+  initialLink: DialTarget | null;
+}) {
+  const [view, setView] = useState(props.initialView);
+  const language = resolveLanguage(view.settings.language, props.appInfo.systemLocales);
+  const [i18n] = useState(() => createI18n(language));
+
+  useEffect(() => {
+    if (i18n.language !== language) void i18n.changeLanguage(language);
+    document.documentElement.lang = language;
+  }, [i18n, language]);
+
+  const state = useMemo<HostState>(
+    () => ({ host: props.host, appInfo: props.appInfo, view, setView }),
+    [props.host, props.appInfo, view],
+  );
+  return (
+    <I18nextProvider i18n={i18n}>
+      <HostContext.Provider value={state}>
+        <AppShell initialLink={props.initialLink} />
+      </HostContext.Provider>
+    </I18nextProvider>
+  );
+}

@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DialTarget } from '../../../shared/links/dial-link';
+import { AccountTab } from '../features/account/AccountTab';
+import { CallSettingsTab } from '../features/call-settings/CallSettingsTab';
+import { HistoryTab } from '../features/history/HistoryTab';
+import { PhoneTab } from '../features/phone/PhoneTab';
+import { useHostState } from './host-context';
+import { LanguageSelect } from './LanguageSelect';
+import { Notices } from './Notices';
+import { StatusBar } from './StatusBar';
+import { Tabs, type TabId } from './Tabs';
+
+const TAB_STORAGE_KEY = 'tollgate.tab';
+
+export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
+  const { t } = useTranslation();
+  const { host, view } = useHostState();
+  const [tab, setTab] = useState<TabId>(() =>
+    initialTab(initialLink !== null, view.settings.account !== null),
+  );
+  // The number lives here so it survives switching tabs; a link fills it in and never dials.
+  const [number, setNumber] = useState(initialLink?.number ?? '');
+  const [linkNumber, setLinkNumber] = useState<string | null>(initialLink?.number ?? null);
+
+  useEffect(
+    () =>
+      host.onDialLinkOpened((target) => {
+        setNumber(target.number);
+        setLinkNumber(target.number);
+        setTab('phone');
+      }),
+    [host],
+  );
+  useEffect(() => sessionStorage.setItem(TAB_STORAGE_KEY, tab), [tab]);
+
+  return (
+    <div className="app">
+      <header className="app__header">
+        <h1 className="app__title">{t('app.title')}</h1>
+        <LanguageSelect />
+      </header>
+      <Notices />
+      <Tabs selected={tab} onSelect={setTab}>
+        {{
+          phone: <PhoneTab number={number} onNumberChange={setNumber} linkNumber={linkNumber} />,
+          history: <HistoryTab />,
+          callSettings: <CallSettingsTab />,
+          account: <AccountTab />,
+        }}
+      </Tabs>
+      <StatusBar />
+    </div>
+  );
+}
+
+function initialTab(hasLink: boolean, hasAccount: boolean): TabId {
+  if (hasLink) return 'phone';
+  const remembered = sessionStorage.getItem(TAB_STORAGE_KEY);
+  if (
+    remembered === 'phone' ||
+    remembered === 'history' ||
+    remembered === 'callSettings' ||
+    remembered === 'account'
+  )
+    return remembered;
+  return hasAccount ? 'phone' : 'account';
+}

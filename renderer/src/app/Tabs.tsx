@@ -1,0 +1,78 @@
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
+export const TAB_IDS = ['phone', 'history', 'callSettings', 'account'] as const;
+export type TabId = (typeof TAB_IDS)[number];
+
+/** WAI-ARIA tabs: arrow keys, Home and End move between tabs; only the selected tab is in the tab order. */
+export function Tabs(props: {
+  selected: TabId;
+  onSelect(tab: TabId): void;
+  children: Record<TabId, ReactNode>;
+}) {
+  const { t } = useTranslation();
+  const buttons = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
+
+  const move = (event: KeyboardEvent, index: number) => {
+    const last = TAB_IDS.length - 1;
+    const target =
+      event.key === 'ArrowRight'
+        ? index === last
+          ? 0
+          : index + 1
+        : event.key === 'ArrowLeft'
+          ? index === 0
+            ? last
+            : index - 1
+          : event.key === 'Home'
+            ? 0
+            : event.key === 'End'
+              ? last
+              : null;
+    if (target === null) return;
+    event.preventDefault();
+    const id = TAB_IDS[target];
+    if (!id) return;
+    props.onSelect(id);
+    buttons.current[id]?.focus();
+  };
+
+  return (
+    <>
+      <div role="tablist" aria-label={t('app.tabsLabel')} className="tabs">
+        {TAB_IDS.map((id, index) => (
+          <button
+            key={id}
+            ref={(element) => {
+              buttons.current[id] = element;
+            }}
+            role="tab"
+            type="button"
+            id={`tab-${id}`}
+            aria-selected={props.selected === id}
+            aria-controls={`panel-${id}`}
+            tabIndex={props.selected === id ? 0 : -1}
+            className="tabs__tab"
+            onClick={() => props.onSelect(id)}
+            onKeyDown={(event) => move(event, index)}
+          >
+            {t(`tabs.${id}`)}
+          </button>
+        ))}
+      </div>
+      {TAB_IDS.map((id) => (
+        <section
+          key={id}
+          role="tabpanel"
+          id={`panel-${id}`}
+          aria-labelledby={`tab-${id}`}
+          hidden={props.selected !== id}
+          tabIndex={0}
+          className="panel"
+        >
+          {props.selected === id ? props.children[id] : null}
+        </section>
+      ))}
+    </>
+  );
+}

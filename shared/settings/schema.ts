@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * The settings document: the single source of truth for both the electron-store JSON schema
+ * (generated from these zod schemas) and the renderer's validation.
+ *
+ * Error messages are i18n keys (`errors.*`), translated by the renderer.
+ */
+export const SETTINGS_SCHEMA_VERSION = 1;
+
+const wsUrl = z
+  .string()
+  .trim()
+  .min(1, 'errors.required')
+  .refine((value) => isUrlWithProtocol(value, ['ws:', 'wss:']), 'errors.wsUrl');
+
+const httpUrlOrEmpty = z
+  .string()
+  .trim()
+  .refine((value) => value === '' || isUrlWithProtocol(value, ['http:', 'https:']), 'errors.httpUrl');
+
+export const AccountSchema = z.object({
+  /** SIP over WebSocket endpoint of the PBX, e.g. wss://pbx.example.com:8089/ws */
+  sipWebSocketUrl: wsUrl,
+  /** SIP domain of the account; empty means the host of the WebSocket URL. */
+  sipDomain: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(value), 'errors.sipDomain')
+    .default(''),
+  /** Base URL of the PBX's policy/admin API; empty when the PBX has none. */
+  policyApiUrl: httpUrlOrEmpty.default(''),
+  /** The extension (Durchwahl). */
+  extension: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{2,8}$/, 'errors.extension'),
+  /** Digest user name; empty means the extension. */
+  authUsername: z
+    .string()
+    .trim()
+    .refine((value) => value === '' || /^[A-Za-z0-9._@+-]{1,64}$/.test(value), 'errors.authUsername')
+    .default(''),
+  displayName: z.string().trim().max(64, 'errors.displayName').default(''),
+});
+export type Account = z.output<typeof AccountSchema>;
+export type AccountInput = z.input<typeof AccountSchema>;
+
+export const LanguageSchema = z.enum(['system', 'de', 'en']);
+export type LanguagePreference = z.output<typeof LanguageSchema>;
+
+export const AudioSettingsSchema = z.object({
+  inputDeviceId: z.string().nullable().default(null),
+  outputDeviceId: z.string().nullable().default(null),
+  ringerDeviceId: z.string().nullable().default(null),
+});
+
+export const IceSettingsSchema = z.object({
+  /** STUN/TURN URLs. Empty by default: no public STUN server is ever contacted unless configured. */
+  servers: z
+    .array(z.string().regex(/^(stun|stuns|turn|turns):[^\s]+$/, 'errors.iceServer'))
+    .max(8)
+    .default([]),
+});
+
+export const WindowStateSchema = z.object({
+  width: z.number().int().min(320).max(10000).default(420),
+  height: z.number().int().min(480).max(10000).default(720),
+  x: z.number().int().nullable().default(null),
+  y: z.number().int().nullable().default(null),
+  maximized: z.boolean().default(false),
+});
+export type WindowState = z.output<typeof WindowStateSchema>;
+
+/** What the renderer sees. Secrets are never part of it. */
+export const SettingsSchema = z.object({
+  schemaVersion: z.literal(SETTINGS_SCHEMA_VERSION),
+  account: AccountSchema.nullable().default(null),
+  language: LanguageSchema.default('system'),
+  audio: AudioSettingsSchema.prefault({}),
+  ice: IceSettingsSchema.prefault({}),
+  window: WindowStateSchema.prefault({}),
+});
+export type Settings = z.output<typeof SettingsSchema>;
+
+/** An encrypted secret as stored on disk: base64 ciphertext plus how it was made. */
+export const SealedSecretSchema = z.object({
+  scheme: z.enum(['electron-safe-storage', 'webcrypto-aes-gcm']),
+  data: z.string().min(1),
+});
+export type SealedSecret = z.output<typeof SealedSecretSchema>;
+
+/** What is on disk: the settings plus sealed secrets. */
+export const StoredSettingsSchema = SettingsSchema.extend({
+  secrets: z
+    .object({
+      sipPassword: SealedSecretSchema.nullable().default(null),
+    })
+    .prefault({}),
+});
+export type StoredSettings = z.output<typeof StoredSettingsSchema>;
+
+/** The parts of the settings the renderer may change without going through account setup. */
+export const PreferencesPatchSchema = z
+  .object({
+    language: LanguageSchema,
+    audio: AudioSettingsSchema.partial(),
+    ice: IceSettingsSchema,
+  })
+  .partial()
+  .strict();
+export type PreferencesPatch = z.input<typeof PreferencesPatchSchema>;
+
+export function defaultStoredSettings(): StoredSettings {
+  return StoredSettingsSchema.parse({ schemaVersion: SETTINGS_SCHEMA_VERSION });
+}
+
+export function publicSettings(stored: StoredSettings): Settings {
+  const { secrets: _secrets, ...settings } = stored;
+  return settings;
+}
+
+/** The origins the renderer must be allowed to connect to (for the CSP's connect-src). */
+export function accountOrigins(account: Account | null): string[] {
+  if (!account) return [];
+  const origins = [new URL(account.sipWebSocketUrl).origin];
+  if (account.policyApiUrl) origins.push(new URL(account.policyApiUrl).origin);
+  return origins;
+}
+
+function isUrlWithProtocol(value: string, protocols: string[]): boolean {
+  try {
+    const url = new URL(value);
+    return (
+      protocols.includes(url.protocol) && url.hostname !== '' && url.username === '' && url.password === ''
+    );
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The few Web-platform globals that shared/ may use because both Node and browsers have them.
+ * Only tsconfig.shared.json includes this file (the other projects get them from their own libs),
+ * so shared/ cannot reach for anything else of the DOM or Node.
+ */
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly origin: string;
+  readonly protocol: string;
+  readonly host: string;
+  readonly hostname: string;
+  readonly port: string;
+  readonly pathname: string;
+  readonly username: string;
+  readonly password: string;
+  readonly search: string;
+  toString(): string;
+}
