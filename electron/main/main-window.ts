@@ -1,25 +1,7 @@
-import { BrowserWindow, type WebPreferences } from 'electron';
+import { BrowserWindow } from 'electron';
 import type { SettingsRepository } from '../../shared/host/host-service';
 import type { WindowState } from '../../shared/settings/schema';
-
-/** The hardened web preferences of the only window (checklist items 2–4, 6, 8–10). */
-export function mainWindowWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    spellcheck: false,
-  };
-}
+import { mainWindowWebPreferences } from './web-preferences';
 
 export function createMainWindow(options: {
   preloadPath: string;

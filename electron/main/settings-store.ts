@@ -46,7 +46,10 @@ export function settingsJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(StoredSettingsSchema, { io: 'input', unrepresentable: 'any' }) as {
     properties: Record<string, unknown>;
   };
-  return stripDefaultsAndRequired(schema.properties) as Record<string, unknown>;
+  const properties = stripDefaultsAndRequired(schema.properties) as Record<string, unknown>;
+  // Any version number passes the file check, so that a file from an older or newer Tollgate reaches
+  // the migrations (which upgrade it, or keep it aside) instead of being called corrupt.
+  return { ...properties, schemaVersion: { type: 'integer', minimum: 0 } };
 }
 
 function stripDefaultsAndRequired(node: unknown): unknown {

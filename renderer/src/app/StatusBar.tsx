@@ -9,13 +9,13 @@ export function StatusBar() {
     ? t('status.registrationOffline')
     : t('status.registrationNoAccount');
   return (
-    <footer className="status" role="status" aria-label={t('status.label')}>
+    <div className="status" role="status" aria-label={t('status.label')}>
       <span className="status__item" data-testid="registration-state">
         {registration}
       </span>
       <span className="status__item" data-testid="pin-protection-state">
         {t('status.pinUnknown')}
       </span>
-    </footer>
+    </div>
   );
 }
