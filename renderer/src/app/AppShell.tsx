@@ -40,16 +40,20 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
         <h1 className="app__title">{t('app.title')}</h1>
         <LanguageSelect />
       </header>
-      <Notices />
-      <Tabs selected={tab} onSelect={setTab}>
-        {{
-          phone: <PhoneTab number={number} onNumberChange={setNumber} linkNumber={linkNumber} />,
-          history: <HistoryTab />,
-          callSettings: <CallSettingsTab />,
-          account: <AccountTab />,
-        }}
-      </Tabs>
-      <StatusBar />
+      <main className="app__main">
+        <Notices />
+        <Tabs selected={tab} onSelect={setTab}>
+          {{
+            phone: <PhoneTab number={number} onNumberChange={setNumber} linkNumber={linkNumber} />,
+            history: <HistoryTab />,
+            callSettings: <CallSettingsTab />,
+            account: <AccountTab />,
+          }}
+        </Tabs>
+      </main>
+      <footer>
+        <StatusBar />
+      </footer>
     </div>
   );
 }

@@ -1,0 +1,44 @@
+import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
+import type { TollgateOptions } from './test/e2e/fixtures';
+
+const RENDERER_PORT = Number(process.env['TOLLGATE_RENDERER_PORT'] ?? 4174);
+const executablePath = chromiumPath() ?? undefined;
+
+export default defineConfig<TollgateOptions>({
+  testDir: 'test/e2e',
+  outputDir: 'test-results',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  // A flaky WebRTC test is a bug to fix, not to retry.
+  retries: 0,
+  workers: 2,
+  forbidOnly: Boolean(process.env['CI']),
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    baseURL: `http://127.0.0.1:${RENDERER_PORT}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  webServer: {
+    // The built renderer (npm run build), served as the browser host loads it.
+    command: `npx vite preview --port ${RENDERER_PORT} --strictPort`,
+    url: `http://127.0.0.1:${RENDERER_PORT}/`,
+    reuseExistingServer: !process.env['CI'],
+  },
+  projects: [
+    {
+      name: 'browser-host',
+      use: {
+        tollgateHost: 'browser',
+        browserName: 'chromium',
+        launchOptions: { ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS },
+      },
+    },
+    {
+      // The real Electron app; skipped with a message where its binary is not installed.
+      name: 'electron',
+      use: { tollgateHost: 'electron' },
+    },
+  ],
+});
