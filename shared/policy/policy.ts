@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { DialPlanSchema } from '../dial-plan/dial-plan';
+
+/**
+ * The extension policy the PBX serves to the client: who the extension is, whether PIN protection is
+ * available to it (service provider → product) and active (IVR authentication), and the dial-plan
+ * facts the client needs to warn before a paid call. The client only shows it; the PBX enforces it.
+ */
+export const PolicySchema = z.object({
+  version: z.string().min(1),
+  extension: z.string(),
+  displayName: z.string(),
+  language: z.enum(['de', 'en']),
+  company: z.object({ id: z.string(), name: z.string() }),
+  pinProtection: z.object({
+    /** The provider made PIN protection available for one of the extension's products. */
+    available: z.boolean(),
+    /** The product (main or add-on) that carries it, when available. */
+    product: z.object({ id: z.string(), name: z.string(), kind: z.enum(['main', 'add-on']) }).nullable(),
+    /** IVR-Authentifizierung is switched on for this extension. */
+    ivrAuthentication: z.boolean(),
+    /** An unlock code is set (the code itself is never sent). */
+    unlockCodeSet: z.boolean(),
+    /** Paid calls are locked after repeated PIN failures until this time (ISO 8601), or null. */
+    lockedUntil: z.string().nullable(),
+  }),
+  dialPlan: DialPlanSchema,
+});
+export type Policy = z.output<typeof PolicySchema>;
+
+export type EntitlementState = 'unknown' | 'not-available' | 'available' | 'active';
+
+/** What the status bar shows. Without a policy the PBX still decides: 'unknown'. */
+export function entitlementState(policy: Policy | null): EntitlementState {
+  if (!policy) return 'unknown';
+  if (!policy.pinProtection.available) return 'not-available';
+  return policy.pinProtection.ivrAuthentication ? 'active' : 'available';
+}
+
+/** A stable error body of every API: `{ error: { code, message } }`. */
+export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ApiError = z.output<typeof ApiErrorSchema>;

@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { classifyDestination, DialPlanSchema, type DialPlan } from '../../../shared/dial-plan/dial-plan';
+
+const plan: DialPlan = DialPlanSchema.parse({
+  country: 'DE',
+  internalRanges: [{ from: '200', to: '299' }],
+  ivrApps: [
+    { code: '*98', app: 'voicemail' },
+    { code: '*43', app: 'echo-test' },
+  ],
+  emergencyNumbers: ['110', '112', '116117'],
+  tollFreePrefixes: ['+49800', '+800'],
+});
+
+describe('dial plan', () => {
+  it.each([
+    ['201', { callClass: 'internal', extension: '201' }],
+    ['299', { callClass: 'internal', extension: '299' }],
+    ['*98', { callClass: 'ivr-app', code: '*98', app: 'voicemail' }],
+    ['*43', { callClass: 'ivr-app', code: '*43', app: 'echo-test' }],
+    ['112', { callClass: 'emergency', number: '112' }],
+    ['110', { callClass: 'emergency', number: '110' }],
+    ['116 117', { callClass: 'emergency', number: '116117' }],
+    ['0800 1234567', { callClass: 'toll-free', e164: '+498001234567' }],
+    ['+49 800 1234567', { callClass: 'toll-free', e164: '+498001234567' }],
+    ['00800 12345678', { callClass: 'toll-free', e164: '+80012345678' }],
+    ['030 1234567', { callClass: 'external', e164: '+49301234567' }],
+    ['+49 (30) 123-4567', { callClass: 'external', e164: '+49301234567' }],
+    ['0049301234567', { callClass: 'external', e164: '+49301234567' }],
+    ['0012125550100', { callClass: 'external', e164: '+12125550100' }],
+  ] as const)('%s is %j', (dialled, expected) => {
+    expect(classifyDestination(dialled, plan)).toEqual(expected);
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['   ', 'empty'],
+    ['*9801234567', 'characters'],
+    ['030#1234', 'characters'],
+    ['abc', 'characters'],
+    ['0', 'not-a-number'],
+    ['300', 'not-a-number'],
+  ] as const)('%j is invalid (%s)', (dialled, reason) => {
+    expect(classifyDestination(dialled, plan)).toEqual({ callClass: 'invalid', reason });
+  });
+
+  it('does not treat numbers that start like an emergency or internal number as such', () => {
+    expect(classifyDestination('1120049301234', plan).callClass).toBe('external');
+    expect(classifyDestination('2010049301234', plan).callClass).toBe('external');
+    expect(classifyDestination('+49112', plan).callClass).not.toBe('emergency');
+  });
+
+  it('gives every spelling of a paid number the same canonical destination', () => {
+    const spellings = [
+      '+49301234567',
+      '0049301234567',
+      '030 1234567',
+      '030-123-4567',
+      '(030) 1234567',
+      '+49 30 1234567',
+    ];
+    const results = new Set(spellings.map((spelling) => JSON.stringify(classifyDestination(spelling, plan))));
+    expect([...results]).toEqual([JSON.stringify({ callClass: 'external', e164: '+49301234567' })]);
+  });
+
+  it('never lets anything that is not a listed free number escape the paid class (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'0123456789+*# -().'.split('')), maxLength: 20 }),
+        (dialled) => {
+          const result = classifyDestination(dialled, plan);
+          const compact = dialled.replace(/[\s\-.()]/g, '');
+          switch (result.callClass) {
+            case 'emergency':
+              return plan.emergencyNumbers.includes(compact);
+            case 'ivr-app':
+              return plan.ivrApps.some((app) => app.code === compact);
+            case 'internal':
+              return /^2[0-9]{2}$/.test(compact);
+            case 'toll-free':
+              return plan.tollFreePrefixes.some((prefix) => result.e164.startsWith(prefix));
+            default:
+              return true;
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('rejects a malformed plan', () => {
+    expect(DialPlanSchema.safeParse({ ...plan, internalRanges: [{ from: '299', to: '200' }] }).success).toBe(
+      false,
+    );
+    expect(DialPlanSchema.safeParse({ ...plan, emergencyNumbers: [] }).success).toBe(false);
+    expect(DialPlanSchema.safeParse({ ...plan, tollFreePrefixes: ['0800'] }).success).toBe(false);
+  });
+});
