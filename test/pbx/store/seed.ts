@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DialPlanSchema } from '../../../shared/dial-plan/dial-plan';
+
+/** The seed file: a provider's products and one demo company. Passwords here are demo values. */
+export const SeedSchema = z.object({
+  provider: z.object({ username: z.string().min(1), password: z.string().min(8) }),
+  products: z.array(
+    z.object({
+      id: z.string().min(1),
+      name: z.string(),
+      kind: z.enum(['main', 'add-on']),
+      pinProtection: z.boolean(),
+    }),
+  ),
+  company: z.object({
+    id: z.string().min(1),
+    name: z.string(),
+    dialPlan: DialPlanSchema,
+    admins: z.array(z.object({ username: z.string().min(1), password: z.string().min(8) })),
+    extensions: z.array(
+      z.object({
+        number: z.string().regex(/^[0-9]{2,8}$/),
+        displayName: z.string(),
+        language: z.enum(['de', 'en']),
+        password: z.string().min(8),
+        products: z.array(z.string()).min(1),
+        ivrAuthentication: z.boolean(),
+        unlockCode: z
+          .string()
+          .regex(/^[0-9]{4,16}$/)
+          .optional(),
+      }),
+    ),
+  }),
+});
+export type Seed = z.output<typeof SeedSchema>;
+
+export const DEFAULT_SEED_PATH = new URL('../seed/demo-company.json', import.meta.url);
+
+export function loadSeed(path: string | URL = DEFAULT_SEED_PATH): Seed {
+  return SeedSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
