@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { Core } from 'sip.js';
+
+/**
+ * SIP messages: parsed with sip.js's own grammar (never by hand) and built here, in one place.
+ * Nothing in this file does I/O.
+ */
+export type SipRequest = Core.IncomingRequestMessage;
+export type SipResponse = Core.IncomingResponseMessage;
+
+const silentLogger = {
+  error: () => {},
+  warn: () => {},
+  log: () => {},
+  debug: () => {},
+} as unknown as Core.Logger; // sip.js's Logger class; the parser only calls these four methods.
+
+export function parseSip(text: string): SipRequest | SipResponse | null {
+  try {
+    return Core.Parser.parseMessage(text, silentLogger) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function isRequest(message: SipRequest | SipResponse): message is SipRequest {
+  return message instanceof Core.IncomingRequestMessage;
+}
+
+export const SERVER_NAME = 'Tollgate-Test-PBX';
+
+export const newTag = (): string => randomBytes(6).toString('hex');
+export const newBranch = (): string => `z9hG4bK${randomBytes(8).toString('hex')}`;
+export const newCallId = (): string => randomBytes(12).toString('hex');
+
+export interface MessageExtras {
+  headers?: readonly string[];
+  body?: string;
+  contentType?: string;
+}
+
+function finish(lines: string[], extras: MessageExtras): string {
+  const body = extras.body ?? '';
+  lines.push(...(extras.headers ?? []));
+  if (body) lines.push(`Content-Type: ${extras.contentType ?? 'application/sdp'}`);
+  lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** A response to `request`: Vias, From, Call-ID and CSeq copied verbatim; To gets `toTag` if it has none. */
+export function buildResponse(
+  request: SipRequest,
+  status: number,
+  reason: string,
+  extras: MessageExtras & { toTag?: string } = {},
+): string {
+  const to = request.getHeader('to') ?? '';
+  const withTag = extras.toTag && !request.toTag ? `${to};tag=${extras.toTag}` : to;
+  const lines = [
+    `SIP/2.0 ${status} ${reason}`,
+    ...request.getHeaders('via').map((via) => `Via: ${via}`),
+    `From: ${request.getHeader('from') ?? ''}`,
+    `To: ${withTag}`,
+    `Call-ID: ${request.callId}`,
+    `CSeq: ${request.cseq} ${request.method}`,
+    `Server: ${SERVER_NAME}`,
+  ];
+  return finish(lines, extras);
+}
+
+export interface RequestSpec extends MessageExtras {
+  method: string;
+  requestUri: string;
+  branch: string;
+  from: string;
+  to: string;
+  callId: string;
+  cseq: number;
+  contact?: string;
+  /** The CSeq method, when it differs (ACK/CANCEL keep the INVITE's number). */
+  cseqMethod?: string;
+}
+
+/** A request the PBX originates (to a registered phone, over its WebSocket). */
+export function buildRequest(spec: RequestSpec): string {
+  const lines = [
+    `${spec.method} ${spec.requestUri} SIP/2.0`,
+    `Via: SIP/2.0/WS ${PBX_VIA_HOST};branch=${spec.branch}`,
+    'Max-Forwards: 70',
+    `From: ${spec.from}`,
+    `To: ${spec.to}`,
+    `Call-ID: ${spec.callId}`,
+    `CSeq: ${spec.cseq} ${spec.cseqMethod ?? spec.method}`,
+    `User-Agent: ${SERVER_NAME}`,
+  ];
+  if (spec.contact) lines.push(`Contact: ${spec.contact}`);
+  return finish(lines, spec);
+}
+
+export const PBX_VIA_HOST = 'pbx.invalid';
+
+/** The dialled user part of a request URI, without user parameters (`;phone-context=…`). */
+export function dialledUserPart(request: SipRequest): string | null {
+  const uri = request.ruri;
+  if (!uri || (uri.scheme !== 'sip' && uri.scheme !== 'sips')) return null;
+  return (uri.user ?? '').split(';')[0] ?? '';
+}

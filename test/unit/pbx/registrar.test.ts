@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_EXPIRES_S, Registrar } from '../../../test/pbx/sip/registrar';
+
+const request = (cseq: number, connectionId = 'ws-1', callId = 'call-1') => ({ connectionId, callId, cseq });
+
+describe('registrar', () => {
+  it('keeps several contacts per extension, each with its own expiry', () => {
+    const registrar = new Registrar();
+    registrar.register('201', [{ contactUri: 'sip:a@x.invalid', expiresS: 600 }], request(1), 0);
+    registrar.register(
+      '201',
+      [{ contactUri: 'sip:b@y.invalid', expiresS: 120 }],
+      request(1, 'ws-2', 'call-2'),
+      0,
+    );
+    expect(registrar.lookup('201', 60_000).map((b) => b.contactUri)).toEqual([
+      'sip:a@x.invalid',
+      'sip:b@y.invalid',
+    ]);
+    expect(registrar.lookup('201', 121_000).map((b) => b.contactUri)).toEqual(['sip:a@x.invalid']);
+    expect(registrar.lookup('201', 601_000)).toEqual([]);
+  });
+
+  it('refreshes, clamps long expiries, refuses too brief ones and out-of-order requests', () => {
+    const registrar = new Registrar();
+    registrar.register('201', [{ contactUri: 'sip:a@x.invalid', expiresS: 999_999 }], request(1), 0);
+    expect(registrar.lookup('201', 0)[0]?.expiresAt).toBe(MAX_EXPIRES_S * 1000);
+    expect(
+      registrar.register('201', [{ contactUri: 'sip:a@x.invalid', expiresS: 10 }], request(2), 0),
+    ).toEqual({
+      kind: 'interval-too-brief',
+      minExpiresS: 60,
+    });
+    expect(
+      registrar.register('201', [{ contactUri: 'sip:a@x.invalid', expiresS: 600 }], request(1), 0),
+    ).toEqual({
+      kind: 'out-of-order',
+    });
+  });
+
+  it('removes one contact with expires=0, all with *, and those of a closed connection', () => {
+    const registrar = new Registrar();
+    registrar.register('201', [{ contactUri: 'sip:a@x.invalid', expiresS: 600 }], request(1), 0);
+    registrar.register(
+      '201',
+      [{ contactUri: 'sip:b@y.invalid', expiresS: 600 }],
+      request(1, 'ws-2', 'c2'),
+      0,
+    );
+    registrar.register(
+      '202',
+      [{ contactUri: 'sip:c@z.invalid', expiresS: 600 }],
+      request(1, 'ws-3', 'c3'),
+      0,
+    );
+    registrar.register('201', [{ contactUri: 'sip:a@x.invalid', expiresS: 0 }], request(2), 0);
+    expect(registrar.lookup('201', 0).map((b) => b.contactUri)).toEqual(['sip:b@y.invalid']);
+    registrar.dropConnection('ws-3');
+    expect(registrar.lookup('202', 0)).toEqual([]);
+    registrar.register('201', '*', request(3, 'ws-2', 'c2'), 0);
+    expect(registrar.count()).toBe(0);
+  });
+});
