@@ -98,16 +98,18 @@ export class DigestAuthenticator {
   }
 
   /**
-   * The challenge header values, most compatible first: MD5 (the only one sip.js 0.21 answers),
-   * then SHA-256 for clients that prefer it (RFC 8760 lets the client choose).
+   * The challenge header values, most preferred first as RFC 8760 asks: SHA-256, then MD5. sip.js
+   * 0.21 answers only MD5 and its parser keeps the last WWW-Authenticate header, so MD5 goes last.
    */
   challenges(stale = false): string[] {
     const nonce = this.issueNonce();
-    return DIGEST_ALGORITHMS.map(
-      (algorithm) =>
-        `Digest realm="${this.options.realm}", nonce="${nonce}", algorithm=${algorithm}, qop="auth"` +
-        (stale ? ', stale=true' : ''),
-    );
+    return [...DIGEST_ALGORITHMS]
+      .reverse()
+      .map(
+        (algorithm) =>
+          `Digest realm="${this.options.realm}", nonce="${nonce}", algorithm=${algorithm}, qop="auth"` +
+          (stale ? ', stale=true' : ''),
+      );
   }
 
   verify(header: string | undefined, method: string): DigestVerdict {

@@ -33,18 +33,18 @@ export function attachSipWebSocket(
 
   server.on('upgrade', (request: IncomingMessage, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
-    if (url.pathname !== path) {
-      socket.destroy();
+    const protocols = (request.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((value) => value.trim());
+    if (url.pathname !== path || !protocols.includes('sip')) {
+      // RFC 7118: a SIP WebSocket must negotiate the `sip` subprotocol.
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
 
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
-    if (ws.protocol !== 'sip') {
-      ws.close(1002, 'The sip subprotocol is required');
-      return;
-    }
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
     const connection: SipConnection = {

@@ -47,21 +47,21 @@ function answer(
 }
 
 describe('digest authentication', () => {
-  it('offers MD5 first (sip.js) and SHA-256, with qop=auth', () => {
-    const [md5, sha] = authenticator({ now: 0 }).challenges();
+  it('offers SHA-256 first and MD5 last (the one sip.js reads), with qop=auth', () => {
+    const [sha, md5] = authenticator({ now: 0 }).challenges();
     expect(md5).toMatch(/^Digest realm="pbx.tollgate.test", nonce="[^"]+", algorithm=MD5, qop="auth"$/);
     expect(sha).toContain('algorithm=SHA-256');
   });
 
   it.each(['MD5', 'SHA-256'] as const)('accepts a correct %s answer', (algorithm) => {
     const auth = authenticator({ now: 1_000 });
-    const challenge = auth.challenges()[algorithm === 'MD5' ? 0 : 1] ?? '';
+    const challenge = auth.challenges()[algorithm === 'MD5' ? 1 : 0] ?? '';
     expect(auth.verify(answer(challenge, {}), 'REGISTER')).toEqual({ kind: 'ok', username: '201' });
   });
 
   it('refuses a wrong password, an unknown user, a forged nonce and another realm', () => {
     const auth = authenticator({ now: 1_000 });
-    const challenge = auth.challenges()[0] ?? '';
+    const challenge = auth.challenges()[1] ?? '';
     expect(auth.verify(answer(challenge, { password: 'nope' }), 'REGISTER')).toEqual({
       kind: 'invalid',
       reason: 'wrong-response',
@@ -81,7 +81,7 @@ describe('digest authentication', () => {
 
   it('binds the answer to the method and the URI', () => {
     const auth = authenticator({ now: 1_000 });
-    const challenge = auth.challenges()[0] ?? '';
+    const challenge = auth.challenges()[1] ?? '';
     expect(auth.verify(answer(challenge, { method: 'REGISTER' }), 'INVITE')).toMatchObject({
       kind: 'invalid',
     });
@@ -90,7 +90,7 @@ describe('digest authentication', () => {
   it('answers a correct response to an expired nonce with stale, and a wrong one with invalid', () => {
     const clock = { now: 1_000 };
     const auth = authenticator(clock, 60_000);
-    const challenge = auth.challenges()[0] ?? '';
+    const challenge = auth.challenges()[1] ?? '';
     clock.now += 60_001;
     expect(auth.verify(answer(challenge, {}), 'REGISTER')).toEqual({ kind: 'stale' });
     expect(auth.verify(answer(challenge, { password: 'x' }), 'REGISTER')).toMatchObject({ kind: 'invalid' });
@@ -99,7 +99,7 @@ describe('digest authentication', () => {
 
   it('refuses a replayed nonce count, but lets REGISTER repeat it (sip.js un-REGISTER)', () => {
     const auth = authenticator({ now: 1_000 });
-    const challenge = auth.challenges()[0] ?? '';
+    const challenge = auth.challenges()[1] ?? '';
     expect(auth.verify(answer(challenge, { nc: 1, method: 'INVITE' }), 'INVITE').kind).toBe('ok');
     expect(auth.verify(answer(challenge, { nc: 1, method: 'INVITE' }), 'INVITE')).toEqual({
       kind: 'invalid',

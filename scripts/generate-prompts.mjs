@@ -1,0 +1,45 @@
+// Generates the test PBX's spoken prompts with espeak-ng and converts them to G.711 µ-law 8 kHz WAV
+// with sox (resources/prompts/<language>/<name>.wav). The generated files are committed; run this
+// again after changing a text: `node scripts/generate-prompts.mjs`.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PROMPTS = {
+  de: {
+    'enter-pin': 'Bitte geben Sie Ihre PIN ein und bestätigen Sie mit der Rautetaste.',
+    'wrong-pin': 'Die PIN ist nicht korrekt. Bitte versuchen Sie es erneut.',
+    'pin-accepted': 'Danke. Sie werden verbunden.',
+    'pin-failed-goodbye': 'Die PIN wurde dreimal falsch eingegeben. Der Anruf wird beendet. Auf Wiederhören.',
+    locked:
+      'Kostenpflichtige Anrufe sind für diesen Anschluss vorübergehend gesperrt. Bitte wenden Sie sich an Ihre Administration.',
+    'voicemail-empty': 'Sie haben keine neuen Nachrichten.',
+    'echo-test': 'Echotest. Was Sie sagen, hören Sie zurück.',
+  },
+  en: {
+    'enter-pin': 'Please enter your PIN, followed by the hash key.',
+    'wrong-pin': 'That PIN is not correct. Please try again.',
+    'pin-accepted': 'Thank you. Connecting your call.',
+    'pin-failed-goodbye': 'The PIN was entered incorrectly three times. The call will now end. Goodbye.',
+    locked: 'Paid calls from this extension are temporarily locked. Please contact your administrator.',
+    'voicemail-empty': 'You have no new messages.',
+    'echo-test': 'Echo test. You will hear what you say.',
+  },
+};
+
+const root = join(import.meta.dirname, '..', 'resources', 'prompts');
+const scratch = mkdtempSync(join(tmpdir(), 'tollgate-prompts-'));
+try {
+  for (const [language, prompts] of Object.entries(PROMPTS)) {
+    mkdirSync(join(root, language), { recursive: true });
+    for (const [name, text] of Object.entries(prompts)) {
+      const raw = join(scratch, `${language}-${name}.wav`);
+      execFileSync('espeak-ng', ['-v', language, '-s', '150', '-w', raw, text]);
+      execFileSync('sox', [raw, '-r', '8000', '-c', '1', '-e', 'u-law', join(root, language, `${name}.wav`)]);
+    }
+  }
+  console.log(`Prompts written to ${root}`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,407 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Policy } from '../../../shared/policy/policy';
+import type { PbxLog } from '../log';
+import type { PstnFarEnd } from '../pstn/far-end';
+import { ha1, type FailureThrottle } from '../sip/digest';
+import type { Registrar } from '../sip/registrar';
+import type { PbxDatabase } from '../store/database';
+
+/**
+ * The PBX's HTTP API: the extension policy (and its push channel), the admin's Anrufeinstellungen,
+ * and the provider's product grants. JSON in and out; every input validated with zod; every error
+ * `{ error: { code, message } }` with a stable code.
+ */
+type TokenKind = 'extension' | 'admin' | 'provider';
+interface TokenGrant {
+  kind: TokenKind;
+  subject: string;
+  companyId: string | null;
+  expiresAt: number;
+}
+
+const TOKEN_LIFETIME_MS = 12 * 60 * 60_000;
+const MAX_BODY_BYTES = 16 * 1024;
+
+const Credentials = {
+  extension: z
+    .object({ extension: z.string().regex(/^[0-9]{2,8}$/), password: z.string().min(1).max(128) })
+    .strict(),
+  account: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(128) }).strict(),
+};
+const CallSettingsPatch = z
+  .object({
+    ivrAuthentication: z.boolean().optional(),
+    unlockCode: z
+      .string()
+      .regex(/^[0-9]{4,16}$/, 'The unlock code has 4 to 16 digits.')
+      .optional(),
+  })
+  .strict()
+  .refine(
+    (patch) => patch.ivrAuthentication !== undefined || patch.unlockCode !== undefined,
+    'Nothing to change.',
+  );
+const ProductGrant = z.object({ pinProtection: z.boolean() }).strict();
+
+class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface HttpApiDeps {
+  db: PbxDatabase;
+  registrar: Registrar;
+  farEnd: PstnFarEnd;
+  throttle: FailureThrottle;
+  log: PbxLog;
+  now: () => number;
+}
+
+export class HttpApi {
+  private readonly tokens = new Map<string, TokenGrant>();
+  private readonly streams = new Map<string, Set<{ response: ServerResponse; lastVersion: string | null }>>();
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(private readonly deps: HttpApiDeps) {
+    this.heartbeat = setInterval(() => {
+      for (const set of this.streams.values())
+        for (const stream of set) stream.response.write(': keep-alive\n\n');
+    }, 15_000);
+    this.heartbeat.unref();
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const set of this.streams.values()) for (const stream of set) stream.response.end();
+    this.streams.clear();
+  }
+
+  /** Push the current policy to every open event stream of these extensions (if it changed). */
+  policyChanged(extensions: readonly string[]): void {
+    for (const extension of extensions) {
+      const policy = this.deps.db.policyFor(extension, this.deps.now());
+      for (const stream of this.streams.get(extension) ?? []) this.pushPolicy(stream, policy);
+    }
+  }
+
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    setCors(request, response);
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204).end();
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    try {
+      await this.route(request.method ?? 'GET', url.pathname, request, response);
+    } catch (error) {
+      if (error instanceof ApiFailure) return sendError(response, error.status, error.code, error.message);
+      this.deps.log('api-error', {
+        path: url.pathname,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      sendError(response, 500, 'internal', 'The PBX could not handle the request.');
+    }
+  }
+
+  private async route(
+    method: string,
+    path: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    const segments = path.split('/').filter(Boolean);
+    if (segments[0] !== 'api' || segments[1] !== 'v1')
+      throw new ApiFailure(404, 'not-found', 'No such resource.');
+    const [resource, id, sub, action] = segments.slice(2);
+
+    if (method === 'GET' && resource === 'health') return sendJson(response, 200, { ok: true });
+    if (method === 'POST' && resource === 'token' && !id) return this.issueExtensionToken(request, response);
+    if (method === 'GET' && resource === 'policy' && !id) return this.getPolicy(request, response);
+    if (method === 'GET' && resource === 'policy' && id === 'events')
+      return this.openPolicyStream(request, response);
+
+    if (resource === 'admin') {
+      if (method === 'POST' && id === 'session') return this.issueAccountToken(request, response, 'admin');
+      const grant = this.requireToken(request, 'admin');
+      if (method === 'GET' && id === 'extensions' && !sub)
+        return sendJson(response, 200, this.listExtensions(grant));
+      if (id === 'extensions' && sub && action === 'call-settings') {
+        const extension = this.ownExtension(grant, sub);
+        if (method === 'GET') return sendJson(response, 200, this.callSettings(extension));
+        if (method === 'PATCH') return this.patchCallSettings(request, response, extension);
+      }
+      if (method === 'POST' && id === 'extensions' && sub && action === 'unlock') {
+        const extension = this.ownExtension(grant, sub);
+        this.deps.db.unlock(extension);
+        this.deps.log('extension-unlocked', { extension, by: grant.subject });
+        this.policyChanged([extension]);
+        return sendJson(response, 200, this.callSettings(extension));
+      }
+      if (method === 'GET' && id === 'call-records') {
+        const numbers = new Set(
+          this.deps.db.listExtensions(grant.companyId ?? '').map((record) => record.number),
+        );
+        return sendJson(
+          response,
+          200,
+          this.deps.db.listCallRecords().filter((record) => numbers.has(record.caller)),
+        );
+      }
+    }
+
+    if (resource === 'provider') {
+      if (method === 'POST' && id === 'session') return this.issueAccountToken(request, response, 'provider');
+      this.requireToken(request, 'provider');
+      if (method === 'GET' && id === 'products' && !sub)
+        return sendJson(response, 200, this.deps.db.listProducts());
+      if (method === 'PUT' && id === 'products' && sub && !action) {
+        const body = parseInput(ProductGrant, await readJson(request));
+        const affected = this.deps.db.setProductPinProtection(sub, body.pinProtection);
+        if (affected === null) throw new ApiFailure(404, 'product-not-found', `No product ${sub}.`);
+        this.policyChanged(affected);
+        return sendJson(
+          response,
+          200,
+          this.deps.db.listProducts().find((product) => product.id === sub),
+        );
+      }
+      if (method === 'GET' && id === 'pstn-calls') return sendJson(response, 200, this.deps.farEnd.calls());
+    }
+    throw new ApiFailure(404, 'not-found', 'No such resource.');
+  }
+
+  // — tokens —
+
+  private async issueExtensionToken(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const source = request.socket.remoteAddress ?? 'unknown';
+    this.refuseThrottled(source);
+    const body = parseInput(Credentials.extension, await readJson(request));
+    const stored = this.deps.db.ha1For(body.extension, 'MD5');
+    const given = ha1('MD5', body.extension, this.deps.db.realm, body.password);
+    if (stored === undefined || !constantTimeEqualText(stored, given)) {
+      this.deps.throttle.recordFailure(source);
+      throw new ApiFailure(401, 'invalid-credentials', 'Extension or password is wrong.');
+    }
+    const extension = this.deps.db.findExtension(body.extension);
+    sendJson(response, 200, this.issue('extension', body.extension, extension?.companyId ?? null));
+  }
+
+  private async issueAccountToken(
+    request: IncomingMessage,
+    response: ServerResponse,
+    kind: 'admin' | 'provider',
+  ) {
+    const source = request.socket.remoteAddress ?? 'unknown';
+    this.refuseThrottled(source);
+    const body = parseInput(Credentials.account, await readJson(request));
+    const companyId =
+      kind === 'admin'
+        ? await this.deps.db.verifyAdmin(body.username, body.password)
+        : (await this.deps.db.verifyProvider(body.username, body.password))
+          ? ''
+          : null;
+    if (companyId === null) {
+      this.deps.throttle.recordFailure(source);
+      throw new ApiFailure(401, 'invalid-credentials', 'User name or password is wrong.');
+    }
+    this.deps.log(`${kind}-session`, { username: body.username });
+    sendJson(response, 200, this.issue(kind, body.username, companyId || null));
+  }
+
+  private issue(kind: TokenKind, subject: string, companyId: string | null) {
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = this.deps.now() + TOKEN_LIFETIME_MS;
+    this.tokens.set(token, { kind, subject, companyId, expiresAt });
+    return { token, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  private refuseThrottled(source: string): void {
+    if (this.deps.throttle.isThrottled(source)) {
+      throw new ApiFailure(
+        429,
+        'too-many-attempts',
+        'Too many failed sign-ins. Wait a minute, then try again.',
+      );
+    }
+  }
+
+  private requireToken(request: IncomingMessage, kind: TokenKind): TokenGrant {
+    const header = request.headers.authorization ?? '';
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+    const grant = token ? this.tokens.get(token) : undefined;
+    if (!grant || grant.expiresAt <= this.deps.now()) {
+      throw new ApiFailure(401, 'unauthenticated', 'Sign in first (the session may have expired).');
+    }
+    if (grant.kind !== kind) throw new ApiFailure(403, 'forbidden', `This needs ${kind} rights.`);
+    return grant;
+  }
+
+  // — policy —
+
+  private getPolicy(request: IncomingMessage, response: ServerResponse): void {
+    const grant = this.requireToken(request, 'extension');
+    const policy = this.deps.db.policyFor(grant.subject, this.deps.now());
+    if (!policy) throw new ApiFailure(404, 'extension-not-found', 'The extension no longer exists.');
+    const etag = `"${policy.version}"`;
+    response.setHeader('ETag', etag);
+    response.setHeader('Cache-Control', 'no-cache');
+    if (request.headers['if-none-match'] === etag) {
+      response.writeHead(304).end();
+      return;
+    }
+    sendJson(response, 200, policy);
+  }
+
+  private openPolicyStream(request: IncomingMessage, response: ServerResponse): void {
+    const grant = this.requireToken(request, 'extension');
+    response.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      Connection: 'keep-alive',
+    });
+    const stream = { response, lastVersion: null as string | null };
+    const set = this.streams.get(grant.subject) ?? new Set();
+    set.add(stream);
+    this.streams.set(grant.subject, set);
+    this.pushPolicy(stream, this.deps.db.policyFor(grant.subject, this.deps.now()));
+    request.on('close', () => set.delete(stream));
+  }
+
+  private pushPolicy(
+    stream: { response: ServerResponse; lastVersion: string | null },
+    policy: Policy | null,
+  ): void {
+    if (!policy || policy.version === stream.lastVersion) return;
+    stream.lastVersion = policy.version;
+    stream.response.write(`event: policy\ndata: ${JSON.stringify(policy)}\n\n`);
+  }
+
+  // — admin —
+
+  private ownExtension(grant: TokenGrant, number: string): string {
+    const extension = this.deps.db.findExtension(number);
+    // Another company's extension is reported exactly like a missing one.
+    if (!extension || extension.companyId !== grant.companyId) {
+      throw new ApiFailure(404, 'extension-not-found', `No extension ${number} in your company.`);
+    }
+    return extension.number;
+  }
+
+  private callSettings(number: string) {
+    const extension = this.deps.db.findExtension(number);
+    if (!extension) throw new ApiFailure(404, 'extension-not-found', `No extension ${number}.`);
+    const product = this.deps.db.pinProtectionProduct(number);
+    const now = this.deps.now();
+    return {
+      extension: extension.number,
+      displayName: extension.displayName,
+      pinProtection: { available: product !== null, product },
+      ivrAuthentication: extension.ivrAuthentication && product !== null,
+      unlockCodeSet: extension.unlockCodeSet,
+      lockedUntil:
+        extension.lockedUntil !== null && extension.lockedUntil > now
+          ? new Date(extension.lockedUntil).toISOString()
+          : null,
+      registered: this.deps.registrar.lookup(extension.number, now).length > 0,
+    };
+  }
+
+  private listExtensions(grant: TokenGrant) {
+    return this.deps.db
+      .listExtensions(grant.companyId ?? '')
+      .map((extension) => this.callSettings(extension.number));
+  }
+
+  private async patchCallSettings(
+    request: IncomingMessage,
+    response: ServerResponse,
+    number: string,
+  ): Promise<void> {
+    const patch = parseInput(CallSettingsPatch, await readJson(request));
+    const extension = this.deps.db.findExtension(number);
+    if (!extension) throw new ApiFailure(404, 'extension-not-found', `No extension ${number}.`);
+    if (patch.ivrAuthentication === true && this.deps.db.pinProtectionProduct(number) === null) {
+      throw new ApiFailure(
+        409,
+        'pin-protection-not-available',
+        'PIN protection is not available for the product of this extension. Ask your service provider to make it available.',
+      );
+    }
+    if (patch.ivrAuthentication === true && !extension.unlockCodeSet && patch.unlockCode === undefined) {
+      throw new ApiFailure(
+        422,
+        'unlock-code-required',
+        'Set an unlock code before switching IVR authentication on.',
+      );
+    }
+    if (patch.unlockCode !== undefined) await this.deps.db.setUnlockCode(number, patch.unlockCode);
+    if (patch.ivrAuthentication !== undefined)
+      this.deps.db.setIvrAuthentication(number, patch.ivrAuthentication);
+    this.deps.log('call-settings-changed', {
+      extension: number,
+      ivrAuthentication: patch.ivrAuthentication,
+      unlockCodeChanged: patch.unlockCode !== undefined,
+    });
+    this.policyChanged([number]);
+    sendJson(response, 200, this.callSettings(number));
+  }
+}
+
+function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new ApiFailure(400, 'invalid-input', `${where}${issue?.message ?? 'invalid input'}`);
+  }
+  return parsed.data;
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new ApiFailure(413, 'body-too-large', 'The request body is too large.');
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+  } catch {
+    throw new ApiFailure(400, 'invalid-json', 'The request body is not JSON.');
+  }
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
+
+function sendError(response: ServerResponse, status: number, code: string, message: string): void {
+  if (response.headersSent) return void response.end();
+  sendJson(response, status, { error: { code, message } });
+}
+
+/** Bearer tokens, no cookies: any origin may call, none gets more than its token allows. */
+function setCors(request: IncomingMessage, response: ServerResponse): void {
+  response.setHeader('Access-Control-Allow-Origin', request.headers.origin ?? '*');
+  response.setHeader('Vary', 'Origin');
+  response.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, OPTIONS');
+  response.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-None-Match');
+  response.setHeader('Access-Control-Expose-Headers', 'ETag');
+  response.setHeader('Access-Control-Max-Age', '600');
+}
+
+function constantTimeEqualText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}

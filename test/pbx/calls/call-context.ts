@@ -1,0 +1,49 @@
+import type { Classification } from '../../../shared/dial-plan/dial-plan';
+import type { LockoutRules } from '../ivr/lockout';
+import type { PinEntryRules } from '../ivr/pin-entry';
+import type { PbxLog } from '../log';
+import type { PromptLibrary } from '../media/prompts';
+import type { PstnFarEnd } from '../pstn/far-end';
+import type { Registrar } from '../sip/registrar';
+import type { ExtensionRecord, PbxDatabase } from '../store/database';
+import type { SipConnection } from '../transport/websocket';
+import type { SipOutlet } from './legs';
+
+/** How the PBX asks for the PIN: answer first (Asterisk), or in early media before answering (FreePBX). */
+export type PromptStyle = 'answer-first' | 'early-media';
+
+/** Everything a call needs from the PBX; owned by the PBX server, shared by its calls. */
+export interface CallContext {
+  outlet: SipOutlet;
+  registrar: Registrar;
+  db: PbxDatabase;
+  farEnd: PstnFarEnd;
+  prompts: PromptLibrary;
+  promptStyle: PromptStyle;
+  pinRules: PinEntryRules;
+  lockoutRules: LockoutRules;
+  connection(id: string): SipConnection | undefined;
+  domain: string;
+  now(): number;
+  log: PbxLog;
+  policyChanged(extensions: readonly string[]): void;
+  callEnded(call: ActiveCall): void;
+}
+
+export interface CallSetup {
+  caller: ExtensionRecord;
+  classification: Exclude<Classification, { callClass: 'invalid' }>;
+}
+
+export interface ActiveCall {
+  readonly id: string;
+  /** Ends the call from the PBX side (shutdown). */
+  terminate(): void;
+}
+
+/** The Reason header (RFC 3326) the PBX puts on a BYE or final response it ends a call with. */
+export const REASONS = {
+  pinFailed: 'Reason: SIP;cause=403;text="PIN authentication failed"',
+  locked: 'Reason: SIP;cause=403;text="Paid calls locked"',
+  done: 'Reason: SIP;cause=200;text="Call completed"',
+} as const;

@@ -1,0 +1,152 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { HttpApi } from './api/http-api';
+import type { PromptStyle } from './calls/call-context';
+import { DEFAULT_LOCKOUT_RULES, type LockoutRules } from './ivr/lockout';
+import { DEFAULT_PIN_RULES, type PinEntryRules } from './ivr/pin-entry';
+import { createLog, type PbxLog } from './log';
+import { PromptLibrary } from './media/prompts';
+import { PstnFarEnd } from './pstn/far-end';
+import { DigestAuthenticator, FailureThrottle } from './sip/digest';
+import { Registrar } from './sip/registrar';
+import { SipService } from './sip/sip-service';
+import { PbxDatabase } from './store/database';
+import { loadSeed } from './store/seed';
+import { attachSipWebSocket } from './transport/websocket';
+
+export interface PbxOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  databasePath: string;
+  seedPath?: string | URL;
+  realm?: string;
+  promptStyle?: PromptStyle;
+  pinRules?: Partial<PinEntryRules>;
+  lockoutRules?: Partial<LockoutRules>;
+  /** How long the simulated far end rings before it answers. */
+  farEndRingMs?: number;
+  logFile?: string;
+  logToConsole?: boolean;
+  /** wss/https with this certificate (PEM paths). */
+  tls?: { certFile: string; keyFile: string };
+  now?: () => number;
+}
+
+export interface PbxAddresses {
+  sipWebSocketUrl: string;
+  apiUrl: string;
+  realm: string;
+}
+
+/**
+ * The test PBX: one HTTP(S) server carrying SIP over WebSocket (`/ws`) and the JSON API (`/api/v1`).
+ * Owns everything it starts; stop() closes calls, sockets, the API and the database in that order.
+ */
+export class PbxServer {
+  private server: Server | null = null;
+  private webSocket: { close(): Promise<void>; connectionCount(): number } | null = null;
+  private api: HttpApi | null = null;
+  private sip: SipService | null = null;
+  private database: PbxDatabase | null = null;
+  readonly log: PbxLog;
+
+  constructor(private readonly options: PbxOptions) {
+    this.log = createLog({
+      ...(options.logFile ? { file: options.logFile } : {}),
+      console: options.logToConsole ?? false,
+    });
+  }
+
+  get db(): PbxDatabase {
+    if (!this.database) throw new Error('PBX not started');
+    return this.database;
+  }
+
+  get sipService(): SipService {
+    if (!this.sip) throw new Error('PBX not started');
+    return this.sip;
+  }
+
+  get farEndCalls() {
+    return this.farEnd.calls();
+  }
+
+  private farEnd!: PstnFarEnd;
+
+  async start(): Promise<PbxAddresses> {
+    const now = this.options.now ?? Date.now;
+    const realm = this.options.realm ?? 'tollgate.test';
+    const database = new PbxDatabase(this.options.databasePath, realm);
+    this.database = database;
+    await database.seed(loadSeed(this.options.seedPath));
+
+    const registrar = new Registrar();
+    const throttle = new FailureThrottle(10, 60_000, now);
+    this.farEnd = new PstnFarEnd({ ringMs: this.options.farEndRingMs ?? 1_000, now });
+    const api = new HttpApi({ db: database, registrar, farEnd: this.farEnd, throttle, log: this.log, now });
+    this.api = api;
+    const authenticator = new DigestAuthenticator({
+      realm,
+      nonceLifetimeMs: 5 * 60_000,
+      now,
+      ha1For: (username, algorithm) => database.ha1For(username, algorithm),
+    });
+    this.sip = new SipService(
+      { db: database, authenticator, throttle, registrar, log: this.log, now, domain: realm },
+      {
+        farEnd: this.farEnd,
+        prompts: new PromptLibrary(),
+        promptStyle: this.options.promptStyle ?? 'answer-first',
+        pinRules: { ...DEFAULT_PIN_RULES, ...this.options.pinRules },
+        lockoutRules: { ...DEFAULT_LOCKOUT_RULES, ...this.options.lockoutRules },
+        policyChanged: (extensions) => api.policyChanged(extensions),
+      },
+    );
+    const sip = this.sip;
+
+    const handler = (request: Parameters<HttpApi['handle']>[0], response: Parameters<HttpApi['handle']>[1]) =>
+      void api.handle(request, response);
+    const server = this.options.tls
+      ? createHttpsServer(
+          { cert: readFileSync(this.options.tls.certFile), key: readFileSync(this.options.tls.keyFile) },
+          handler,
+        )
+      : createHttpServer(handler);
+    this.server = server;
+    this.webSocket = attachSipWebSocket(server, '/ws', {
+      onMessage: (connection, text) => sip.receive(connection, text),
+      onClose: (connection) => sip.connectionClosed(connection),
+    });
+    const host = this.options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const secure = Boolean(this.options.tls);
+    const addresses = {
+      sipWebSocketUrl: `${secure ? 'wss' : 'ws'}://${host}:${port}/ws`,
+      apiUrl: `${secure ? 'https' : 'http'}://${host}:${port}/api/v1`,
+      realm,
+    };
+    this.log('pbx-started', { ...addresses, promptStyle: this.options.promptStyle ?? 'answer-first' });
+    return addresses;
+  }
+
+  async stop(): Promise<void> {
+    this.sip?.terminateAll();
+    await this.webSocket?.close();
+    this.api?.close();
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+    this.database?.close();
+    this.server = null;
+    this.database = null;
+  }
+}

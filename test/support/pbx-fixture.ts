@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PbxServer, type PbxAddresses, type PbxOptions } from '../pbx/server';
+
+/** A fresh test PBX on a free loopback port with its own database and log, for one test file. */
+export async function startTestPbx(options: Partial<PbxOptions> = {}) {
+  const directory = mkdtempSync(join(tmpdir(), 'tollgate-pbx-'));
+  const pbx = new PbxServer({
+    port: 0,
+    databasePath: join(directory, 'pbx.sqlite'),
+    logFile: join(directory, 'pbx.log'),
+    farEndRingMs: 150,
+    pinRules: { firstDigitTimeoutMs: 4_000, interDigitTimeoutMs: 2_000 },
+    ...options,
+  });
+  const addresses: PbxAddresses = await pbx.start();
+  return { pbx, addresses, directory };
+}
+
+export const DEMO = {
+  protectedExtension: { number: '201', password: 'demo-pass-201', pin: '4711' },
+  availableExtension: { number: '202', password: 'demo-pass-202' },
+  notEntitledExtension: { number: '203', password: 'demo-pass-203' },
+  addOnExtension: { number: '204', password: 'demo-pass-204', pin: '2580' },
+  admin: { username: 'admin', password: 'admin-demo-pass' },
+  provider: { username: 'provider', password: 'provider-demo-pass' },
+} as const;

@@ -1,0 +1,156 @@
+import {
+  Invitation,
+  Inviter,
+  Registerer,
+  RegistererState,
+  SessionState,
+  UserAgent,
+  type Session,
+} from 'sip.js';
+import { WebSocket } from 'ws';
+import { WeriftPhoneMedia } from './werift-phone-media';
+
+// sip.js's WebSocket transport uses the global WebSocket, which Node 20 does not have.
+(globalThis as unknown as { WebSocket: unknown }).WebSocket ??= WebSocket;
+
+export interface CallOutcome {
+  /** The final response code when the call was refused (e.g. 403, 480, 486). */
+  rejectedWith?: number;
+  rejectReason?: string;
+  /** The Reason header of the BYE (or final response) that ended the call. */
+  reasonHeader?: string;
+  endedBy: 'local' | 'remote' | 'rejected';
+}
+
+export interface TestCall {
+  session: Session;
+  media(): WeriftPhoneMedia;
+  /** Resolves when the call is answered (200 OK), rejects if it never is. */
+  established: Promise<void>;
+  /** Resolves when early media (183 with SDP) arrives. */
+  early: Promise<void>;
+  ended: Promise<CallOutcome>;
+  hangUp(): Promise<void>;
+}
+
+/**
+ * A phone for protocol tests: sip.js's real UserAgent, Registerer and Inviter over WebSocket, with
+ * werift as its media engine — the same SIP stack Tollgate uses, minus the browser.
+ */
+export class TestPhone {
+  private constructor(
+    readonly ua: UserAgent,
+    readonly registerer: Registerer,
+    readonly extension: string,
+    private readonly domain: string,
+  ) {}
+
+  static async register(
+    server: string,
+    domain: string,
+    extension: string,
+    password: string,
+    onInvite?: (invitation: Invitation) => void,
+  ): Promise<TestPhone> {
+    const ua = new UserAgent({
+      uri: UserAgent.makeURI(`sip:${extension}@${domain}`),
+      transportOptions: { server },
+      authorizationUsername: extension,
+      authorizationPassword: password,
+      logLevel: (process.env['SIPJS_LOG'] as 'debug' | undefined) ?? 'error',
+      logBuiltinEnabled: Boolean(process.env['SIPJS_LOG']),
+      sessionDescriptionHandlerFactory: () => new WeriftPhoneMedia(),
+      ...(onInvite ? { delegate: { onInvite } } : {}),
+    });
+    await ua.start();
+    const registerer = new Registerer(ua, { expires: 300 });
+    const phone = new TestPhone(ua, registerer, extension, domain);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${extension} did not register`)), 10_000);
+      registerer.stateChange.addListener((state) => {
+        if (state === RegistererState.Registered) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      void registerer.register({
+        requestDelegate: {
+          onReject: (response) => {
+            clearTimeout(timer);
+            reject(
+              new Error(`REGISTER rejected: ${response.message.statusCode} ${response.message.reasonPhrase}`),
+            );
+          },
+        },
+      });
+    });
+    return phone;
+  }
+
+  call(target: string, options: { earlyMedia?: boolean; extraHeaders?: string[] } = {}): TestCall {
+    const uri = UserAgent.makeURI(target.startsWith('sip:') ? target : `sip:${target}@${this.domain}`);
+    if (!uri) throw new Error(`Not a SIP URI: ${target}`);
+    const inviter = new Inviter(this.ua, uri, {
+      earlyMedia: options.earlyMedia ?? false,
+      ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
+    });
+    const outcome: CallOutcome = { endedBy: 'local' };
+    let markEarly: () => void = () => {};
+    const early = new Promise<void>((resolve) => (markEarly = resolve));
+    inviter.delegate = {
+      onBye: (bye) => {
+        outcome.endedBy = 'remote';
+        outcome.reasonHeader = bye.request.getHeader('reason');
+      },
+    };
+    const established = new Promise<void>((resolve, reject) => {
+      inviter.stateChange.addListener((state) => {
+        if (state === SessionState.Established) resolve();
+        if (state === SessionState.Terminated) reject(new Error('Call ended before it was answered'));
+      });
+    });
+    established.catch(() => {});
+    const ended = new Promise<CallOutcome>((resolve) => {
+      inviter.stateChange.addListener((state) => {
+        if (state === SessionState.Terminated) resolve(outcome);
+      });
+    });
+    void inviter.invite({
+      requestDelegate: {
+        onProgress: (response) => {
+          if (response.message.statusCode === 183 && response.message.body) markEarly();
+        },
+        onReject: (response) => {
+          outcome.endedBy = 'rejected';
+          outcome.rejectedWith = response.message.statusCode;
+          outcome.rejectReason = response.message.reasonPhrase;
+          outcome.reasonHeader = response.message.getHeader('reason');
+        },
+      },
+    });
+    return {
+      session: inviter,
+      media: () => inviter.sessionDescriptionHandler as WeriftPhoneMedia,
+      established,
+      early,
+      ended,
+      hangUp: async () => {
+        if (inviter.state === SessionState.Established) await inviter.bye();
+        else if (inviter.state === SessionState.Establishing || inviter.state === SessionState.Initial)
+          await inviter.cancel();
+      },
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.registerer.unregister().catch(() => {});
+    await this.ua.stop();
+  }
+}
+
+/** Types the keys on the call's keypad (RFC 4733, in-band) and waits until all were sent. */
+export async function typeKeys(call: TestCall, keys: string): Promise<void> {
+  const media = call.media();
+  if (!media.sendDtmf(keys)) throw new Error('DTMF could not be sent (no telephone-event negotiated)');
+  await media.dtmfSent();
+}
