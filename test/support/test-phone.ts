@@ -1,12 +1,5 @@
-import {
-  Invitation,
-  Inviter,
-  Registerer,
-  RegistererState,
-  SessionState,
-  UserAgent,
-  type Session,
-} from 'sip.js';
+import type { Invitation } from 'sip.js';
+import { Inviter, Registerer, RegistererState, SessionState, UserAgent } from 'sip.js';
 import { WebSocket } from 'ws';
 import { WeriftPhoneMedia } from './werift-phone-media';
 
@@ -23,7 +16,7 @@ export interface CallOutcome {
 }
 
 export interface TestCall {
-  session: Session;
+  session: Inviter;
   media(): WeriftPhoneMedia;
   /** Resolves when the call is answered (200 OK), rejects if it never is. */
   established: Promise<void>;

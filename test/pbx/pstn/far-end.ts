@@ -1,4 +1,4 @@
-import { RtpPacket } from 'werift';
+import type { RtpPacket } from 'werift';
 import { DtmfDetector } from '../media/rfc4733';
 import { SAMPLES_PER_FRAME } from '../media/media-endpoint';
 

@@ -105,3 +105,26 @@ export function dialledUserPart(request: SipRequest): string | null {
   if (!uri || (uri.scheme !== 'sip' && uri.scheme !== 'sips')) return null;
   return (uri.user ?? '').split(';')[0] ?? '';
 }
+
+/**
+ * A 400 for a request the grammar cannot parse (a tel: URI in To, say). Only the routing headers are
+ * copied back, verbatim; without them no response can reach the sender and the request is dropped.
+ */
+export function buildBadRequest(text: string): string | null {
+  const [requestLine, ...lines] = text.split('\r\n\r\n')[0]?.split('\r\n') ?? [];
+  if (!requestLine || requestLine.startsWith('SIP/2.0') || /^ACK /i.test(requestLine)) return null;
+  const pick = (names: string[]) =>
+    lines.filter((line) => names.includes(line.slice(0, line.indexOf(':')).trim().toLowerCase()));
+  const via = pick(['via', 'v']);
+  const copied = [
+    ...via,
+    ...pick(['from', 'f']),
+    ...pick(['to', 't']),
+    ...pick(['call-id', 'i']),
+    ...pick(['cseq']),
+  ];
+  if (via.length === 0 || copied.length < via.length + 4) return null;
+  return [`SIP/2.0 400 Bad Request`, ...copied, `Server: ${SERVER_NAME}`, 'Content-Length: 0', '', ''].join(
+    '\r\n',
+  );
+}

@@ -9,6 +9,7 @@ import type { PbxDatabase } from '../store/database';
 import type { SipConnection } from '../transport/websocket';
 import type { DigestAuthenticator, FailureThrottle } from './digest';
 import {
+  buildBadRequest,
   buildResponse,
   dialledUserPart,
   isRequest,
@@ -93,6 +94,8 @@ export class SipService {
     const message = parseSip(text);
     if (!message) {
       this.deps.log('sip-unparseable', { connection: connection.id, bytes: text.length });
+      const badRequest = buildBadRequest(text);
+      if (badRequest) connection.send(badRequest);
       return;
     }
     if (!isRequest(message)) return this.onResponse(message);

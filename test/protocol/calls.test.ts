@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestPbx } from '../support/pbx-fixture';
+import { TestPhone, typeKeys, type TestCall } from '../support/test-phone';
+
+let fixture: Awaited<ReturnType<typeof startTestPbx>>;
+const phones: TestPhone[] = [];
+
+beforeAll(async () => {
+  fixture = await startTestPbx();
+});
+afterAll(async () => {
+  await Promise.all(phones.map((phone) => phone.stop()));
+  await fixture.pbx.stop();
+});
+
+async function phone(
+  extension: { number: string; password: string },
+  autoAnswer = false,
+): Promise<TestPhone> {
+  const registered = await TestPhone.register(
+    fixture.addresses.sipWebSocketUrl,
+    fixture.addresses.realm,
+    extension.number,
+    extension.password,
+    autoAnswer ? (invitation) => void invitation.accept() : undefined,
+  );
+  phones.push(registered);
+  return registered;
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Waits until the PBX's prompt audio reaches the phone. */
+const promptStarted = (call: TestCall) => until(() => call.media().receivedAudioPackets > 5, 'prompt audio');
+const farEndFor = (callId: string) => fixture.pbx.farEndCalls.find((record) => record.callId === callId);
+const recordFor = (callId: string) =>
+  fixture.pbx.db.listCallRecords().find((record) => record.callId === callId);
+
+describe('paid call from an extension with IVR authentication', () => {
+  it('asks for the PIN, connects after the right one and never passes the digits on', async () => {
+    const caller = await phone(DEMO.protectedExtension);
+    const call = caller.call('030 1234567'.replace(/ /g, ''));
+    await call.established;
+    await promptStarted(call);
+    const callId = call.session.request.callId;
+    expect(farEndFor(callId)).toBeUndefined();
+    await typeKeys(call, `${DEMO.protectedExtension.pin}#`);
+    await until(() => farEndFor(callId)?.answeredAt != null, 'the far end to answer');
+    await until(() => (farEndFor(callId)?.audioPacketsReceived ?? 0) > 10, 'audio at the far end');
+    await typeKeys(call, '5'); // after the bridge, keys belong to the far end
+    await until(() => farEndFor(callId)?.dtmfReceived === '5', 'the post-bridge key at the far end');
+    await call.hangUp();
+    await call.ended;
+    expect(farEndFor(callId)).toMatchObject({
+      destination: '+49301234567',
+      callClass: 'external',
+      dtmfReceived: '5',
+    });
+    await until(() => recordFor(callId) !== undefined, 'the call record');
+    expect(recordFor(callId)).toMatchObject({
+      caller: '201',
+      destination: '+49301234567',
+      callClass: 'external',
+      pinOutcome: 'ok',
+      pinAttempts: 1,
+      result: 'completed',
+    });
+  });
+
+  it('hangs up with a reason after three wrong PINs, and the far end is never dialled', async () => {
+    const caller = await phone(DEMO.addOnExtension);
+    const call = caller.call('+4940123456');
+    await call.established;
+    await promptStarted(call);
+    for (const attempt of ['1111#', '2222#', '3333#']) {
+      await typeKeys(call, attempt);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const outcome = await call.ended;
+    expect(outcome).toMatchObject({
+      endedBy: 'remote',
+      reasonHeader: 'SIP;cause=403;text="PIN authentication failed"',
+    });
+    const callId = call.session.request.callId;
+    expect(farEndFor(callId)).toBeUndefined();
+    expect(recordFor(callId)).toMatchObject({ pinOutcome: 'failed', pinAttempts: 3, result: 'pin-failed' });
+  });
+});
+
+describe('calls that never ask for a PIN', () => {
+  it.each([
+    ['an extension without IVR authentication', DEMO.availableExtension, '0301234567', 'external'],
+    ['a not-entitled extension', DEMO.notEntitledExtension, '0301234567', 'external'],
+    ['emergency', DEMO.protectedExtension, '112', 'emergency'],
+    ['toll-free', DEMO.protectedExtension, '08001234567', 'toll-free'],
+  ] as const)('%s connects straight to the far end', async (_label, extension, number, callClass) => {
+    const caller = await phone(extension);
+    const call = caller.call(number);
+    await call.established;
+    const callId = call.session.request.callId;
+    expect(farEndFor(callId)).toMatchObject({ callClass });
+    expect(farEndFor(callId)?.answeredAt).not.toBeNull();
+    await call.hangUp();
+    await until(() => recordFor(callId) !== undefined, 'the call record');
+    expect(recordFor(callId)).toMatchObject({ pinOutcome: 'not-required', callClass });
+  });
+
+  it('voicemail answers, plays its prompt and hangs up, without a PIN', async () => {
+    const caller = await phone(DEMO.protectedExtension);
+    const call = caller.call('*98');
+    await call.established;
+    await promptStarted(call);
+    const outcome = await call.ended;
+    expect(outcome.endedBy).toBe('remote');
+    expect(recordFor(call.session.request.callId)).toMatchObject({
+      callClass: 'ivr-app',
+      pinOutcome: 'not-required',
+    });
+  });
+
+  it('extension to extension rings the callee and media flows end to end', async () => {
+    const callee = await phone(DEMO.availableExtension, true);
+    const caller = await phone(DEMO.protectedExtension);
+    const call = caller.call(callee.extension);
+    await call.established;
+    await until(() => call.media().receivedAudioPackets > 10, 'audio from the callee');
+    await call.hangUp();
+    const callId = call.session.request.callId;
+    await until(() => recordFor(callId) !== undefined, 'the call record');
+    expect(recordFor(callId)).toMatchObject({
+      callClass: 'internal',
+      pinOutcome: 'not-required',
+      result: 'completed',
+    });
+  });
+
+  it('an extension that is not registered is unavailable', async () => {
+    const caller = await phone(DEMO.protectedExtension);
+    const outcome = await caller.call('299').ended;
+    expect(outcome).toMatchObject({ endedBy: 'rejected', rejectedWith: 480 });
+  });
+});
+
+describe('secrets', () => {
+  it('no PIN or password appears in the log or the database', async () => {
+    const log = readFileSync(join(fixture.directory, 'pbx.log'), 'utf8');
+    expect(log.length).toBeGreaterThan(0);
+    const database = readFileSync(join(fixture.directory, 'pbx.sqlite')).toString('latin1');
+    for (const secret of ['4711', '2580', 'demo-pass-201', 'admin-demo-pass']) {
+      expect(log).not.toContain(secret);
+      expect(database).not.toContain(secret);
+    }
+  });
+});
