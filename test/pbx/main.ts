@@ -12,6 +12,8 @@ const { values } = parseArgs({
     data: { type: 'string', default: process.env['TOLLGATE_PBX_DATA'] ?? '.tollgate/pbx' },
     seed: { type: 'string' },
     'prompt-style': { type: 'string', default: process.env['TOLLGATE_PROMPT_STYLE'] ?? 'answer-first' },
+    'lock-minutes': { type: 'string', default: '60' },
+    'ring-ms': { type: 'string', default: '1000' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     quiet: { type: 'boolean', default: false },
@@ -33,6 +35,8 @@ const pbx = new PbxServer({
   logFile: join(dataDirectory, 'pbx.log'),
   logToConsole: !values.quiet,
   promptStyle,
+  lockoutRules: { lockMs: Number(values['lock-minutes']) * 60_000 },
+  farEndRingMs: Number(values['ring-ms']),
   ...(seedPath ? { seedPath } : {}),
   ...(values['tls-cert'] && values['tls-key']
     ? { tls: { certFile: values['tls-cert'], keyFile: values['tls-key'] } }

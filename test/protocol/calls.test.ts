@@ -154,7 +154,12 @@ describe('secrets', () => {
     const log = readFileSync(join(fixture.directory, 'pbx.log'), 'utf8');
     expect(log.length).toBeGreaterThan(0);
     const database = readFileSync(join(fixture.directory, 'pbx.sqlite')).toString('latin1');
-    for (const secret of ['4711', '2580', 'demo-pass-201', 'admin-demo-pass']) {
+    for (const secret of [
+      DEMO.protectedExtension.pin,
+      DEMO.addOnExtension.pin,
+      'demo-pass-201',
+      'admin-demo-pass',
+    ]) {
       expect(log).not.toContain(secret);
       expect(database).not.toContain(secret);
     }

@@ -19,10 +19,10 @@ export async function startTestPbx(options: Partial<PbxOptions> = {}) {
 }
 
 export const DEMO = {
-  protectedExtension: { number: '201', password: 'demo-pass-201', pin: '4711' },
+  protectedExtension: { number: '201', password: 'demo-pass-201', pin: '471108' },
   availableExtension: { number: '202', password: 'demo-pass-202' },
   notEntitledExtension: { number: '203', password: 'demo-pass-203' },
-  addOnExtension: { number: '204', password: 'demo-pass-204', pin: '2580' },
+  addOnExtension: { number: '204', password: 'demo-pass-204', pin: '258025' },
   admin: { username: 'admin', password: 'admin-demo-pass' },
   provider: { username: 'provider', password: 'provider-demo-pass' },
 } as const;

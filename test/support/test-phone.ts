@@ -58,7 +58,7 @@ export class TestPhone {
     await ua.start();
     const registerer = new Registerer(ua, { expires: 300 });
     const phone = new TestPhone(ua, registerer, extension, domain);
-    await new Promise<void>((resolve, reject) => {
+    const registered = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${extension} did not register`)), 10_000);
       registerer.stateChange.addListener((state) => {
         if (state === RegistererState.Registered) {
@@ -77,6 +77,12 @@ export class TestPhone {
         },
       });
     });
+    try {
+      await registered;
+    } catch (error) {
+      await ua.stop();
+      throw error;
+    }
     return phone;
   }
 

@@ -47,8 +47,8 @@ describe('PBX database', () => {
 
   it('verifies unlock codes and admin passwords against scrypt hashes only', async () => {
     const { database, path } = await seeded();
-    expect(await database.verifyUnlockCode('201', '4711')).toBe(true);
-    expect(await database.verifyUnlockCode('201', '4712')).toBe(false);
+    expect(await database.verifyUnlockCode('201', '471108')).toBe(true);
+    expect(await database.verifyUnlockCode('201', '471109')).toBe(false);
     expect(await database.verifyUnlockCode('202', '')).toBe(false);
     await database.setUnlockCode('202', '987654');
     expect(await database.verifyUnlockCode('202', '987654')).toBe(true);
@@ -59,8 +59,8 @@ describe('PBX database', () => {
     database.close();
     const file = readFileSync(path).toString('latin1');
     for (const secret of [
-      '4711',
-      '2580',
+      '471108',
+      '258025',
       '987654',
       'admin-demo-pass',
       'demo-pass-201',
