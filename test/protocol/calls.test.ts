@@ -142,6 +142,46 @@ describe('calls that never ask for a PIN', () => {
     });
   });
 
+  it('rings every device of the callee, connects the first to answer and cancels the others', async () => {
+    let slowRang = false;
+    let slowCancelled = false;
+    const slow = await TestPhone.register(
+      fixture.addresses.sipWebSocketUrl,
+      fixture.addresses.realm,
+      DEMO.notEntitledExtension.number,
+      DEMO.notEntitledExtension.password,
+      (invitation) => {
+        slowRang = true;
+        invitation.delegate = { onCancel: () => (slowCancelled = true) };
+      },
+    );
+    phones.push(slow);
+    await phone(DEMO.notEntitledExtension, true);
+    const caller = await phone(DEMO.protectedExtension);
+    const call = caller.call(DEMO.notEntitledExtension.number);
+    await call.established;
+    await until(() => slowCancelled, 'the other device to be cancelled');
+    expect(slowRang).toBe(true);
+    await call.hangUp();
+  });
+
+  it('passes busy through', async () => {
+    const busy = await TestPhone.register(
+      fixture.addresses.sipWebSocketUrl,
+      fixture.addresses.realm,
+      DEMO.addOnExtension.number,
+      DEMO.addOnExtension.password,
+      (invitation) => void invitation.reject({ statusCode: 486 }),
+    );
+    phones.push(busy);
+    const caller = await phone(DEMO.protectedExtension);
+    expect(await caller.call(DEMO.addOnExtension.number).ended).toMatchObject({
+      endedBy: 'rejected',
+      rejectedWith: 486,
+    });
+    await busy.stop();
+  });
+
   it('an extension that is not registered is unavailable', async () => {
     const caller = await phone(DEMO.protectedExtension);
     const outcome = await caller.call('299').ended;

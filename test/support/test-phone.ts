@@ -142,7 +142,8 @@ export class TestPhone {
   }
 
   async stop(): Promise<void> {
-    await this.registerer.unregister().catch(() => {});
+    if (this.registerer.state === RegistererState.Registered)
+      await this.registerer.unregister().catch(() => {});
     await this.ua.stop();
   }
 }

@@ -24,13 +24,13 @@ interface TokenGrant {
 const TOKEN_LIFETIME_MS = 12 * 60 * 60_000;
 const MAX_BODY_BYTES = 16 * 1024;
 
-const Credentials = {
+export const Credentials = {
   extension: z
     .object({ extension: z.string().regex(/^[0-9]{2,8}$/), password: z.string().min(1).max(128) })
     .strict(),
   account: z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(128) }).strict(),
 };
-const CallSettingsPatch = z
+export const CallSettingsPatch = z
   .object({
     ivrAuthentication: z.boolean().optional(),
     unlockCode: z
@@ -43,7 +43,7 @@ const CallSettingsPatch = z
     (patch) => patch.ivrAuthentication !== undefined || patch.unlockCode !== undefined,
     'Nothing to change.',
   );
-const ProductGrant = z.object({ pinProtection: z.boolean() }).strict();
+export const ProductGrant = z.object({ pinProtection: z.boolean() }).strict();
 
 class ApiFailure extends Error {
   constructor(
