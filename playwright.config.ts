@@ -3,6 +3,7 @@ import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
 import type { TollgateOptions } from './test/e2e/fixtures';
 
 const RENDERER_PORT = Number(process.env['TOLLGATE_RENDERER_PORT'] ?? 4174);
+const PBX_PORT = Number(process.env['TOLLGATE_E2E_PBX_PORT'] ?? 5199);
 const executablePath = chromiumPath() ?? undefined;
 
 export default defineConfig<TollgateOptions>({
@@ -20,12 +21,22 @@ export default defineConfig<TollgateOptions>({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  webServer: {
-    // The built renderer (npm run build), served as the browser host loads it.
-    command: `npx vite preview --port ${RENDERER_PORT} --strictPort`,
-    url: `http://127.0.0.1:${RENDERER_PORT}/`,
-    reuseExistingServer: !process.env['CI'],
-  },
+  webServer: [
+    {
+      // The built renderer (npm run build), served as the browser host loads it.
+      command: `npx vite preview --port ${RENDERER_PORT} --strictPort`,
+      url: `http://127.0.0.1:${RENDERER_PORT}/`,
+      reuseExistingServer: !process.env['CI'],
+    },
+    {
+      // A fresh test PBX for this run: own port, own database, the demo company.
+      command: 'node scripts/e2e-pbx.mjs',
+      url: `http://127.0.0.1:${PBX_PORT}/api/v1/health`,
+      env: { TOLLGATE_E2E_PBX_PORT: String(PBX_PORT) },
+      reuseExistingServer: false,
+      stdout: 'pipe',
+    },
+  ],
   projects: [
     {
       name: 'browser-host',

@@ -3,6 +3,7 @@ import { I18nextProvider } from 'react-i18next';
 import type { AppInfo, HostApi, SettingsView } from '../../../shared/ipc/contract';
 import type { DialTarget } from '../../../shared/links/dial-link';
 import { createI18n, resolveLanguage } from '../i18n';
+import { createPhoneServices, PhoneProvider, type PhoneServices } from '../phone/phone-context';
 import { AppShell } from './AppShell';
 import { HostContext, type HostState } from './host-context';
 
@@ -11,7 +12,7 @@ type Boot =
   | { phase: 'failed'; message: string }
   | { phase: 'ready'; appInfo: AppInfo; view: SettingsView; initialLink: DialTarget | null };
 
-export function App({ host }: { host: HostApi }) {
+export function App({ host, phoneServices }: { host: HostApi; phoneServices?: () => PhoneServices }) {
   const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
 
   useEffect(() => {
@@ -49,7 +50,13 @@ export function App({ host }: { host: HostApi }) {
     );
   }
   return (
-    <ReadyApp host={host} appInfo={boot.appInfo} initialView={boot.view} initialLink={boot.initialLink} />
+    <ReadyApp
+      host={host}
+      appInfo={boot.appInfo}
+      initialView={boot.view}
+      initialLink={boot.initialLink}
+      phoneServices={phoneServices ?? createPhoneServices}
+    />
   );
 }
 
@@ -58,8 +65,10 @@ function ReadyApp(props: {
   appInfo: AppInfo;
   initialView: SettingsView;
   initialLink: DialTarget | null;
+  phoneServices: () => PhoneServices;
 }) {
   const [view, setView] = useState(props.initialView);
+  const [services] = useState(props.phoneServices);
   const language = resolveLanguage(view.settings.language, props.appInfo.systemLocales);
   const [i18n] = useState(() => createI18n(language));
 
@@ -75,7 +84,9 @@ function ReadyApp(props: {
   return (
     <I18nextProvider i18n={i18n}>
       <HostContext.Provider value={state}>
-        <AppShell initialLink={props.initialLink} />
+        <PhoneProvider services={services}>
+          <AppShell initialLink={props.initialLink} />
+        </PhoneProvider>
       </HostContext.Provider>
     </I18nextProvider>
   );

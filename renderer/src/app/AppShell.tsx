@@ -5,7 +5,9 @@ import { AccountTab } from '../features/account/AccountTab';
 import { CallSettingsTab } from '../features/call-settings/CallSettingsTab';
 import { HistoryTab } from '../features/history/HistoryTab';
 import { PhoneTab } from '../features/phone/PhoneTab';
+import { usePhone } from '../phone/phone-context';
 import { useHostState } from './host-context';
+import { RemoteAudio } from './RemoteAudio';
 import { LanguageSelect } from './LanguageSelect';
 import { Notices } from './Notices';
 import { StatusBar } from './StatusBar';
@@ -16,6 +18,7 @@ const TAB_STORAGE_KEY = 'tollgate.tab';
 export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
   const { t } = useTranslation();
   const { host, view } = useHostState();
+  const { dial } = usePhone();
   const [tab, setTab] = useState<TabId>(() =>
     initialTab(initialLink !== null, view.settings.account !== null),
   );
@@ -45,7 +48,15 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
         <Tabs selected={tab} onSelect={setTab}>
           {{
             phone: <PhoneTab number={number} onNumberChange={setNumber} linkNumber={linkNumber} />,
-            history: <HistoryTab />,
+            history: (
+              <HistoryTab
+                onCall={(target) => {
+                  setNumber(target);
+                  setTab('phone');
+                  dial(target);
+                }}
+              />
+            ),
             callSettings: <CallSettingsTab />,
             account: <AccountTab />,
           }}
@@ -54,6 +65,7 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
       <footer>
         <StatusBar />
       </footer>
+      <RemoteAudio />
     </div>
   );
 }

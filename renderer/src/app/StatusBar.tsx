@@ -1,20 +1,64 @@
 import { useTranslation } from 'react-i18next';
+import { usePhone } from '../phone/phone-context';
 import { useHostState } from './host-context';
 
-/** Registration and PIN-protection state, announced politely to screen readers when it changes. */
+/** Registration and PIN-protection state in plain words, announced politely when they change. */
 export function StatusBar() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { view } = useHostState();
-  const registration = view.settings.account
-    ? t('status.registrationOffline')
-    : t('status.registrationNoAccount');
+  const { snapshot, policy, entitlement } = usePhone();
+  const registration = snapshot.registration;
+  const account = view.settings.account;
+
+  const registrationText = (() => {
+    if (!account) return t('status.registrationNoAccount');
+    switch (registration.kind) {
+      case 'registered':
+        return t('status.registrationRegistered', { extension: account.extension });
+      case 'connecting':
+        return t('status.registrationConnecting');
+      case 'failed':
+        return t(
+          registration.problem === 'credentials'
+            ? 'status.registrationCredentials'
+            : registration.problem === 'throttled'
+              ? 'status.registrationThrottled'
+              : 'status.registrationServer',
+        );
+      case 'offline':
+        return t('status.registrationRetrying', {
+          seconds: Math.max(1, Math.round(registration.retryInMs / 1000)),
+        });
+      default:
+        return t('status.registrationOffline');
+    }
+  })();
+
+  const time = (iso: string | number) =>
+    new Date(iso).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' });
+  const current = policy.kind === 'fresh' || policy.kind === 'stale' ? policy.policy : null;
+  const lockedUntil = current?.pinProtection.lockedUntil ?? null;
+  const entitlementText = lockedUntil
+    ? t('status.pinLocked', { time: time(lockedUntil) })
+    : entitlement === 'active'
+      ? t('status.pinActive')
+      : entitlement === 'available'
+        ? t('status.pinAvailable')
+        : entitlement === 'not-available'
+          ? t('status.pinNotAvailable')
+          : t('status.pinUnknown');
+
   return (
     <div className="status" role="status" aria-label={t('status.label')}>
-      <span className="status__item" data-testid="registration-state">
-        {registration}
+      <span
+        className={`status__item status__item--${account ? registration.kind : 'idle'}`}
+        data-testid="registration-state"
+      >
+        {registrationText}
       </span>
-      <span className="status__item" data-testid="pin-protection-state">
-        {t('status.pinUnknown')}
+      <span className={`status__item status__item--pin-${entitlement}`} data-testid="pin-protection-state">
+        {entitlementText}
+        {policy.kind === 'stale' ? ` ${t('status.policyStale', { time: time(policy.fetchedAt) })}` : ''}
       </span>
     </div>
   );

@@ -4,12 +4,13 @@ import axe from 'axe-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/src/app/App';
 import { browserHostForTest, memoryStorage } from '../../support/browser-host-fixture';
+import { offlinePhoneServices } from '../../support/phone-services-stub';
 
 beforeEach(() => sessionStorage.clear());
 
 async function renderApp(options: Parameters<typeof browserHostForTest>[0] = {}) {
   const host = browserHostForTest(options);
-  const view = render(<App host={host} />);
+  const view = render(<App host={host} phoneServices={offlinePhoneServices} />);
   await screen.findByRole('tablist');
   return { host, ...view };
 }

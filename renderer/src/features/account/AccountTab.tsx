@@ -10,6 +10,8 @@ import {
   type FieldErrors,
 } from './account-form';
 import { TextField } from './TextField';
+import { AudioDevices } from './AudioDevices';
+import { EntitlementText } from './EntitlementText';
 
 const ADVANCED_FIELDS: AccountFormField[] = ['sipDomain', 'authUsername', 'policyApiUrl'];
 
@@ -158,6 +160,11 @@ export function AccountTab() {
           {feedback ? t(feedback.key) : ''}
         </p>
       </form>
+      <section aria-labelledby="pin-protection-heading">
+        <h3 id="pin-protection-heading">{t('account.pinProtectionHeading')}</h3>
+        <EntitlementText />
+      </section>
+      <AudioDevices />
     </div>
   );
 }

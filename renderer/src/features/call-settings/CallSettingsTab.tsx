@@ -1,15 +1,14 @@
 import { useTranslation } from 'react-i18next';
-import { useHostState } from '../../app/host-context';
+import { AdminPanel } from './AdminPanel';
+import { OwnCallSettings } from './OwnCallSettings';
 
 export function CallSettingsTab() {
   const { t } = useTranslation();
-  const { view } = useHostState();
   return (
     <div className="call-settings">
       <h2>{t('callSettings.heading')}</h2>
-      <p className="empty">
-        {view.settings.account ? t('callSettings.noPolicy') : t('callSettings.noAccount')}
-      </p>
+      <OwnCallSettings />
+      <AdminPanel />
     </div>
   );
 }

@@ -1,0 +1,127 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AdminClient, AdminResult, ExtensionSettings } from '../../policy/admin-client';
+import { TextField } from '../account/TextField';
+
+const KNOWN_ERRORS = ['pin-protection-not-available', 'unlock-code-required', 'unauthenticated', 'network'];
+
+/** One extension's Anrufeinstellungen for an admin: the switch, a new unlock code (twice), unlock. */
+export function ExtensionRow(props: {
+  entry: ExtensionSettings;
+  client: AdminClient;
+  onChanged(entry: ExtensionSettings): void;
+}) {
+  const { t, i18n } = useTranslation();
+  const { entry } = props;
+  const id = useId();
+  const [code, setCode] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; key: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const apply = async (action: () => Promise<AdminResult<ExtensionSettings>>) => {
+    setBusy(true);
+    const result = await action();
+    setBusy(false);
+    if (result.ok) {
+      props.onChanged(result.value);
+      setMessage({ kind: 'ok', key: 'callSettings.saved' });
+    } else {
+      setMessage({
+        kind: 'error',
+        key: `callSettings.errors.${KNOWN_ERRORS.includes(result.code) ? result.code : 'generic'}`,
+      });
+    }
+  };
+
+  const setUnlockCode = (event: FormEvent) => {
+    event.preventDefault();
+    if (!/^[0-9]{4,16}$/.test(code))
+      return setMessage({ kind: 'error', key: 'callSettings.errors.code-format' });
+    if (code !== repeat) return setMessage({ kind: 'error', key: 'callSettings.errors.codes-differ' });
+    const unlockCode = code;
+    setCode('');
+    setRepeat('');
+    void apply(() => props.client.changeCallSettings(entry.extension, { unlockCode }));
+  };
+
+  return (
+    <li className="admin__entry" data-testid={`admin-extension-${entry.extension}`}>
+      <h4 id={`${id}-name`}>
+        {entry.extension} · {entry.displayName}{' '}
+        <span className="field__hint">
+          ({entry.registered ? t('callSettings.registered') : t('callSettings.notRegistered')})
+        </span>
+      </h4>
+      <label className="switch">
+        <input
+          type="checkbox"
+          role="switch"
+          checked={entry.ivrAuthentication}
+          disabled={busy || !entry.pinProtection.available}
+          aria-describedby={`${id}-product`}
+          onChange={(event) => {
+            const ivrAuthentication = event.target.checked;
+            void apply(() => props.client.changeCallSettings(entry.extension, { ivrAuthentication }));
+          }}
+        />
+        {t('callSettings.ivrAuthentication')}
+      </label>
+      <p id={`${id}-product`} className="field__hint">
+        {entry.pinProtection.available && entry.pinProtection.product
+          ? t('callSettings.productAllows', { product: entry.pinProtection.product.name })
+          : t('callSettings.productDoesNotAllow')}{' '}
+        {entry.unlockCodeSet ? t('callSettings.unlockCodeSet') : t('callSettings.unlockCodeNotSet')}
+      </p>
+      {entry.pinProtection.available ? (
+        <form className="admin__code" onSubmit={setUnlockCode} aria-label={t('callSettings.setUnlockCode')}>
+          <TextField
+            label={t('callSettings.newUnlockCode')}
+            type="password"
+            inputMode="numeric"
+            autoComplete="new-password"
+            value={code}
+            onValueChange={setCode}
+          />
+          <TextField
+            label={t('callSettings.repeatUnlockCode')}
+            type="password"
+            inputMode="numeric"
+            autoComplete="new-password"
+            value={repeat}
+            onValueChange={setRepeat}
+          />
+          <button type="submit" className="button" disabled={busy || code === ''}>
+            {t('callSettings.setUnlockCode')}
+          </button>
+        </form>
+      ) : null}
+      {entry.lockedUntil ? (
+        <p className="notice notice--warning">
+          {t('callSettings.lockedUntil', {
+            time: new Date(entry.lockedUntil).toLocaleString(i18n.language, {
+              timeStyle: 'short',
+              dateStyle: 'short',
+            }),
+          })}{' '}
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void apply(() => props.client.unlock(entry.extension))}
+          >
+            {t('callSettings.unlock')}
+          </button>
+        </p>
+      ) : null}
+      {message ? (
+        <p
+          role={message.kind === 'error' ? 'alert' : 'status'}
+          className={message.kind === 'error' ? 'field__error' : 'feedback--success'}
+        >
+          {t(message.key)}
+        </p>
+      ) : null}
+    </li>
+  );
+}

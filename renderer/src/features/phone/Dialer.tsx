@@ -1,0 +1,96 @@
+import { useId, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Classification } from '../../../../shared/dial-plan/dial-plan';
+import { useHostState } from '../../app/host-context';
+import { usePhone } from '../../phone/phone-context';
+import { DialPad } from './DialPad';
+
+const CLASS_TEXT: Record<Exclude<Classification['callClass'], 'invalid'>, string> = {
+  internal: 'phone.classInternal',
+  'ivr-app': 'phone.classIvrApp',
+  emergency: 'phone.classEmergency',
+  'toll-free': 'phone.classTollFree',
+  external: 'phone.classExternal',
+};
+
+/** The number field, dial pad and call button, with a warning before a PIN-protected paid call. */
+export function Dialer(props: {
+  number: string;
+  onNumberChange(number: string): void;
+  linkNumber: string | null;
+}) {
+  const { t } = useTranslation();
+  const { view } = useHostState();
+  const { snapshot, classify, dial, policy } = usePhone();
+  const inputId = useId();
+  const number = props.number.trim();
+  const { classification, protectedPaid } = number
+    ? classify(number)
+    : { classification: null, protectedPaid: false };
+  const registered = snapshot.registration.kind === 'registered';
+  const invalid = classification?.callClass === 'invalid';
+  const lockedUntil =
+    policy.kind === 'fresh' || policy.kind === 'stale' ? policy.policy.pinProtection.lockedUntil : null;
+  const canCall = registered && number !== '' && !invalid;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!canCall) return;
+    if (typeof Notification !== 'undefined' && Notification.permission === 'default') {
+      void Notification.requestPermission().catch(() => {});
+    }
+    dial(number);
+  };
+
+  return (
+    <form className="phone" onSubmit={submit}>
+      <h2>{t('phone.heading')}</h2>
+      {view.settings.account === null ? <p className="notice">{t('phone.setUpAccountFirst')}</p> : null}
+      <label htmlFor={inputId}>{t('phone.numberLabel')}</label>
+      <div className="phone__entry">
+        <input
+          id={inputId}
+          className="phone__number"
+          type="tel"
+          inputMode="tel"
+          autoComplete="off"
+          value={props.number}
+          onChange={(event) => props.onNumberChange(event.target.value)}
+          aria-describedby={`${inputId}-class`}
+          data-testid="dial-number"
+        />
+        <button
+          type="button"
+          className="button"
+          aria-label={t('phone.deleteDigit')}
+          onClick={() => props.onNumberChange(props.number.slice(0, -1))}
+          disabled={props.number === ''}
+        >
+          ⌫
+        </button>
+      </div>
+      <div id={`${inputId}-class`} role="status" className="phone__class" data-testid="dial-classification">
+        {props.linkNumber !== null && props.linkNumber === props.number ? (
+          <p className="field__hint">{t('phone.numberFromLink', { number: props.linkNumber })}</p>
+        ) : null}
+        {classification && classification.callClass !== 'invalid' ? (
+          <p className="field__hint">{t(CLASS_TEXT[classification.callClass])}</p>
+        ) : null}
+        {invalid ? <p className="field__error">{t('phone.classInvalid')}</p> : null}
+        {protectedPaid ? (
+          <p className="pin-badge" data-testid="pin-required">
+            <strong>{t('phone.pinRequired')}</strong>{' '}
+            {lockedUntil ? t('phone.pinLockedHint') : t('phone.pinRequiredHint')}
+          </p>
+        ) : null}
+      </div>
+      <DialPad label={t('phone.dialPad')} onKey={(key) => props.onNumberChange(props.number + key)} />
+      <button type="submit" className="button button--call" disabled={!canCall}>
+        {t('phone.call')}
+      </button>
+      {!registered && view.settings.account !== null ? (
+        <p className="field__hint">{t('phone.callUnavailable')}</p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,183 @@
+import {
+  createContext,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react';
+import {
+  classifyDestination,
+  isPaidExternal,
+  type CallClass,
+  type Classification,
+} from '../../../shared/dial-plan/dial-plan';
+import { entitlementState, type EntitlementState, type Policy } from '../../../shared/policy/policy';
+import type { Account } from '../../../shared/settings/schema';
+import { useHostState } from '../app/host-context';
+import { CallHistory, type HistoryEntry } from '../history/call-history';
+import { defaultBackoff, PolicyClient, type PolicyStatus } from '../policy/policy-client';
+import { Softphone, type CallView, type SoftphoneSnapshot } from '../sip/softphone';
+
+/** Everything the phone needs from outside React, made once per app (tests inject their own). */
+export interface PhoneServices {
+  softphone: Softphone;
+  history: CallHistory;
+  createPolicyClient(apiUrl: string, extension: string, password: string): PolicyClient;
+}
+
+export function createPhoneServices(): PhoneServices {
+  const history = new CallHistory(window.localStorage);
+  const softphone = new Softphone({
+    now: Date.now,
+    backoffMs: defaultBackoff,
+    onCallEnded: (call) => history.add(historyEntryOf(call)),
+    onNetworkOnline: (listener) => {
+      window.addEventListener('online', listener);
+      return () => window.removeEventListener('online', listener);
+    },
+  });
+  return {
+    softphone,
+    history,
+    createPolicyClient: (apiUrl, extension, password) =>
+      new PolicyClient(apiUrl, extension, password, {
+        fetch: (...args) => window.fetch(...args),
+        storage: window.localStorage,
+        now: Date.now,
+        backoffMs: defaultBackoff,
+      }),
+  };
+}
+
+export function historyEntryOf(call: CallView): HistoryEntry {
+  const endedAt = call.state.endedAt ?? call.startedAt;
+  const outcome = call.state.outcome ?? 'completed';
+  return {
+    id: call.id,
+    number: call.number,
+    name: call.name,
+    direction: call.direction,
+    startedAt: call.startedAt,
+    durationS: call.state.answeredAt ? Math.max(0, Math.round((endedAt - call.state.answeredAt) / 1000)) : 0,
+    outcome,
+    pin:
+      outcome === 'pin-failed'
+        ? 'failed'
+        : outcome === 'locked'
+          ? 'locked'
+          : call.state.pinRequested
+            ? 'requested'
+            : 'not-required',
+  };
+}
+
+interface PhoneState {
+  softphone: Softphone;
+  snapshot: SoftphoneSnapshot;
+  policy: PolicyStatus;
+  entitlement: EntitlementState;
+  history: CallHistory;
+  /** Classifies a number with the policy's dial plan; null without a policy. */
+  classify(number: string): { classification: Classification | null; protectedPaid: boolean };
+  /** Dials after classifying; false if not registered or busy. */
+  dial(number: string): boolean;
+  passwordProblem: boolean;
+}
+
+const PhoneContext = createContext<PhoneState | null>(null);
+
+export function usePhone(): PhoneState {
+  const state = useContext(PhoneContext);
+  if (!state) throw new Error('usePhone outside <PhoneProvider>');
+  return state;
+}
+
+function policyOf(status: PolicyStatus): Policy | null {
+  return status.kind === 'fresh' || status.kind === 'stale' ? status.policy : null;
+}
+
+export function PhoneProvider({ services, children }: { services: PhoneServices; children: ReactNode }) {
+  const { host, view } = useHostState();
+  const { softphone, history } = services;
+  const snapshot = useSyncExternalStore(softphone.subscribe, softphone.getSnapshot);
+  const [policyClient, setPolicyClient] = useState<PolicyClient | null>(null);
+  const [passwordProblem, setPasswordProblem] = useState(false);
+  const account = view.settings.account;
+  // Settings arrive as new objects after every host call; restart the phone only when they change.
+  const accountJson = JSON.stringify(account);
+  const iceServersJson = JSON.stringify(view.settings.ice.servers);
+  const inputDeviceId = view.settings.audio.inputDeviceId;
+  const hasPassword = view.passwordState !== 'none';
+
+  useEffect(() => {
+    const account = JSON.parse(accountJson) as Account | null;
+    const iceServers = JSON.parse(iceServersJson) as string[];
+    if (!account || !hasPassword) return;
+    let cancelled = false;
+    let client: PolicyClient | null = null;
+    void host.getSipPassword().then((result) => {
+      if (cancelled) return;
+      if (!result.ok || result.value === null) {
+        setPasswordProblem(true);
+        return;
+      }
+      setPasswordProblem(false);
+      void softphone.start({ account, password: result.value, iceServers, inputDeviceId });
+      if (account.policyApiUrl) {
+        client = services.createPolicyClient(
+          account.policyApiUrl.replace(/\/$/, ''),
+          account.extension,
+          result.value,
+        );
+        client.start();
+        setPolicyClient(client);
+      }
+    });
+    return () => {
+      cancelled = true;
+      client?.stop();
+      setPolicyClient(null);
+      void softphone.stop();
+    };
+  }, [host, softphone, services, accountJson, hasPassword, iceServersJson, inputDeviceId]);
+
+  const policy = useSyncExternalStore(
+    (listener) => policyClient?.subscribe(listener) ?? (() => {}),
+    () => (policyClient ? policyClient.current : account?.policyApiUrl ? LOADING : NO_API),
+  );
+
+  const state = useMemo<PhoneState>(() => {
+    const current = policyOf(policy);
+    const classify = (number: string) => {
+      if (!current) return { classification: null, protectedPaid: false };
+      const classification = classifyDestination(number, current.dialPlan);
+      const protectedPaid =
+        classification.callClass !== 'invalid' &&
+        isPaidExternal(classification.callClass) &&
+        entitlementState(current) === 'active';
+      return { classification, protectedPaid };
+    };
+    return {
+      softphone,
+      snapshot,
+      policy,
+      entitlement: entitlementState(current),
+      history,
+      classify,
+      dial: (number: string) => {
+        const { classification, protectedPaid } = classify(number);
+        const callClass: CallClass | null =
+          classification && classification.callClass !== 'invalid' ? classification.callClass : null;
+        return softphone.dial(number.replace(/[\s\-.()]/g, ''), { callClass, protectedPaid });
+      },
+      passwordProblem,
+    };
+  }, [softphone, snapshot, policy, history, passwordProblem]);
+
+  return <PhoneContext.Provider value={state}>{children}</PhoneContext.Provider>;
+}
+
+const NO_API: PolicyStatus = { kind: 'no-api' };
+const LOADING: PolicyStatus = { kind: 'loading' };
