@@ -39,7 +39,10 @@ test('starts in German on a German system, switches to English and saves an acco
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Account saved.')).toBeVisible();
   await expect(page.getByLabel('Password')).toHaveValue('');
-  await expect(page.getByTestId('registration-state')).toHaveText('Not connected to the PBX');
+  // pbx.example.test does not exist: the phone says so and keeps retrying.
+  await expect(page.getByTestId('registration-state')).toHaveText(
+    /Connecting to the PBX|No connection to the PBX. Retrying/,
+  );
   await attachScreenshot(page, testInfo, 'account-saved-en');
 
   await page.reload();

@@ -1,38 +1,219 @@
+import type { Page, TestInfo } from '@playwright/test';
 import { PbxApiClient } from '../support/pbx-api-client';
 import { expect, test } from './fixtures';
-import { EXTENSIONS, PBX, PROVIDER, signIn } from './pbx';
+import { audioPackets, recordPeerConnections } from './media-stats';
+import { ADMIN, EXTENSIONS, PBX, PROVIDER, signIn } from './pbx';
 
-test('a protected extension hears the prompt, types the PIN on the keypad and reaches the far end', async ({
+// The calls of this file share one PBX; they run one after another so no test rings another's phone.
+test.describe.configure({ mode: 'serial' });
+
+async function farEndCalls(caller: string) {
+  const provider = await PbxApiClient.signIn(PBX.apiUrl, 'provider', PROVIDER.username, PROVIDER.password);
+  const calls = (await provider.request('GET', '/provider/pstn-calls')).body as unknown as {
+    caller: string;
+    destination: string;
+    answeredAt: number | null;
+    dtmfReceived: string;
+  }[];
+  return calls.filter((call) => call.caller === caller);
+}
+
+async function dial(page: Page, number: string) {
+  await page.getByRole('tab', { name: /Telefon|Phone/ }).click();
+  await page.getByLabel(/^(Rufnummer|Number)$/).fill(number);
+  await page.getByRole('button', { name: /^(Anrufen|Call)$/ }).click();
+  await expect(page.getByTestId('call-panel')).toBeVisible();
+}
+
+async function typeOnKeypad(page: Page, keys: string) {
+  const keypad = page.getByTestId('in-call-keypad');
+  for (const key of keys) {
+    await keypad
+      .getByRole('button', {
+        name: key === '#' ? /\(#\)/ : key === '*' ? /\(\*\)/ : key,
+        exact: key !== '#' && key !== '*',
+      })
+      .click();
+  }
+}
+
+async function screenshot(page: Page, testInfo: TestInfo, name: string) {
+  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+}
+
+test('a protected extension hears the prompt, types the PIN on the keypad and reaches the far end, which receives no digit', async ({
   openApp,
-}) => {
+}, testInfo) => {
   const page = await openApp({ locale: 'de-DE' });
   await signIn(page, EXTENSIONS.protected);
-  await expect(page.getByTestId('pin-protection-state')).toContainText('PIN-Schutz: aktiv');
+  await expect(page.getByTestId('pin-protection-state')).toHaveText(
+    'PIN-Schutz: aktiv – kostenpflichtige Anrufe verlangen Ihre PIN',
+  );
   await page.getByRole('tab', { name: 'Telefon' }).click();
   await page.getByLabel('Rufnummer').fill('030 1234567');
-  await expect(page.getByTestId('pin-required')).toBeVisible();
+  await expect(page.getByTestId('pin-required')).toContainText('PIN erforderlich');
+  await screenshot(page, testInfo, 'telefon-pin-warnung-de');
   await page.getByRole('button', { name: 'Anrufen' }).click();
-  await expect(page.getByTestId('call-panel')).toBeVisible();
-  const keypad = page.getByTestId('in-call-keypad');
-  await expect(keypad).toBeVisible();
-  for (const key of `${EXTENSIONS.protected.pin}#`)
-    await keypad.getByRole('button', { name: key === '#' ? 'Raute (#)' : key, exact: true }).click();
+  await expect(page.getByTestId('in-call-keypad')).toBeVisible();
+  await typeOnKeypad(page, `${EXTENSIONS.protected.pin}#`);
   await expect(page.getByTestId('keypad-echo')).toHaveText('Eingegeben: •••••••');
-  const provider = await PbxApiClient.signIn(PBX.apiUrl, 'provider', PROVIDER.username, PROVIDER.password);
+  await screenshot(page, testInfo, 'gespraech-pin-de');
   await expect
-    .poll(
-      async () => {
-        const calls = (await provider.request('GET', '/provider/pstn-calls')).body as unknown as {
-          caller: string;
-          answeredAt: number | null;
-          dtmfReceived: string;
-        }[];
-        return calls
-          .filter((call) => call.caller === '201' && call.answeredAt !== null)
-          .map((call) => call.dtmfReceived);
-      },
-      { timeout: 15_000 },
-    )
-    .toEqual(['']);
+    .poll(async () => (await farEndCalls('201')).filter((call) => call.answeredAt !== null).length, {
+      timeout: 15_000,
+    })
+    .toBe(1);
+  expect((await farEndCalls('201'))[0]).toMatchObject({ destination: '+49301234567', dtmfReceived: '' });
   await page.getByRole('button', { name: 'Auflegen' }).click();
+  await expect(page.getByTestId('call-outcome')).toHaveText('Das Gespräch ist beendet.');
+
+  // History: the call, the PIN step — and not one digit typed.
+  await page.getByRole('tab', { name: 'Verlauf' }).click();
+  const history = page.getByTestId('history-list');
+  await expect(history).toContainText('0301234567');
+  await expect(history).toContainText('PIN abgefragt');
+  expect(await history.textContent()).not.toContain(EXTENSIONS.protected.pin);
+  const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage }));
+  expect(stored).not.toContain(EXTENSIONS.protected.pin);
+  await screenshot(page, testInfo, 'verlauf-de');
+});
+
+test('wrong PIN three times: the PBX ends the call and the app says what happened and what to do', async ({
+  openApp,
+}) => {
+  const page = await openApp({ locale: 'en-US' });
+  await signIn(page, EXTENSIONS.addOn);
+  await dial(page, '+44 20 7946 0000');
+  await expect(page.getByTestId('in-call-keypad')).toBeVisible();
+  for (const guess of ['1111#', '2222#', '3333#']) {
+    await typeOnKeypad(page, guess);
+    await page.waitForTimeout(900);
+  }
+  await expect(page.getByTestId('call-outcome')).toHaveText(
+    /PIN was entered incorrectly three times.*ask your administrator/,
+    {
+      timeout: 20_000,
+    },
+  );
+  await expect(page.getByTestId('call-outcome')).toHaveAttribute('role', 'alert');
+  expect(await farEndCalls('204')).toEqual([]);
+});
+
+test('calling voicemail asks for no PIN', async ({ openApp }) => {
+  const page = await openApp({ locale: 'de-DE' });
+  await signIn(page, EXTENSIONS.protected);
+  await page.getByRole('tab', { name: 'Telefon' }).click();
+  await page.getByLabel('Rufnummer').fill('*98');
+  await expect(page.getByTestId('dial-classification')).toContainText('Mailbox');
+  await expect(page.getByTestId('pin-required')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Anrufen' }).click();
+  await expect(page.getByTestId('call-phase')).toContainText('Verbunden');
+  await expect(page.getByTestId('pin-required')).toHaveCount(0);
+  // The PBX plays "no new messages" and hangs up.
+  await expect(page.getByTestId('call-outcome')).toHaveText('Das Gespräch ist beendet.', { timeout: 15_000 });
+});
+
+test('a not-entitled extension calls out directly and is told to ask the service provider', async ({
+  openApp,
+}, testInfo) => {
+  const page = await openApp({ locale: 'en-US' });
+  await signIn(page, EXTENSIONS.notEntitled);
+  await expect(page.getByTestId('pin-protection-state')).toHaveText(
+    'PIN protection: not available – ask your service provider',
+  );
+  await page.getByRole('tab', { name: 'Call settings' }).click();
+  await expect(page.getByTestId('own-product')).toHaveText(
+    /not available for your product\. Ask your service provider/,
+  );
+  await screenshot(page, testInfo, 'call-settings-not-entitled-en');
+  await dial(page, '030 7654321');
+  await expect(page.getByTestId('pin-required')).toHaveCount(0);
+  await expect(page.getByTestId('call-phase')).toContainText('Connected');
+  await expect
+    .poll(async () => (await farEndCalls('203')).filter((call) => call.answeredAt !== null).length)
+    .toBe(1);
+  await page.getByRole('button', { name: 'Hang up' }).click();
+});
+
+test('two phones: an extension calls another, which answers, and audio flows both ways', async ({
+  openApp,
+}, testInfo) => {
+  const callee = await openApp({ locale: 'de-DE' });
+  await recordPeerConnections(callee);
+  await callee.reload();
+  await signIn(callee, EXTENSIONS.available);
+  const caller = await openApp({ locale: 'en-US' });
+  await recordPeerConnections(caller);
+  await caller.reload();
+  await signIn(caller, EXTENSIONS.addOn);
+  await dial(caller, EXTENSIONS.available.number);
+  await expect(caller.getByTestId('dial-classification')).toHaveCount(0);
+  await expect(callee.getByTestId('call-phase')).toHaveText('Eingehender Anruf');
+  await screenshot(callee, testInfo, 'eingehender-anruf-de');
+  await callee.getByRole('button', { name: 'Annehmen' }).click();
+  await expect(caller.getByTestId('call-phase')).toContainText('Connected');
+  await expect(callee.getByTestId('call-phase')).toContainText('Verbunden');
+  await expect
+    .poll(async () => Math.min(...Object.values(await audioPackets(caller))), { timeout: 10_000 })
+    .toBeGreaterThan(25);
+  await expect
+    .poll(async () => Math.min(...Object.values(await audioPackets(callee))), { timeout: 10_000 })
+    .toBeGreaterThan(25);
+  await screenshot(caller, testInfo, 'call-active-en');
+  await caller.getByRole('button', { name: 'Hold' }).click();
+  await expect(caller.getByTestId('call-phase')).toContainText('On hold');
+  await caller.getByRole('button', { name: 'Resume' }).click();
+  await expect(caller.getByTestId('call-phase')).toContainText('Connected');
+  await callee.getByRole('button', { name: 'Auflegen' }).click();
+  await expect(caller.getByTestId('call-outcome')).toHaveText('The call has ended.');
+});
+
+test('the admin switches IVR authentication in the Anrufeinstellungen tab and the other app follows without a restart', async ({
+  openApp,
+}, testInfo) => {
+  const staff = await openApp({ locale: 'de-DE' });
+  await signIn(staff, EXTENSIONS.available);
+  await expect(staff.getByTestId('pin-protection-state')).toHaveText(
+    'PIN-Schutz: verfügbar, für diese Durchwahl nicht aktiv',
+  );
+
+  const admin = await openApp({ locale: 'de-DE' });
+  await signIn(admin, EXTENSIONS.protected);
+  await admin.getByRole('tab', { name: 'Anrufeinstellungen' }).click();
+  await admin.getByLabel('Benutzername (Administration)').fill(ADMIN.username);
+  await admin.getByLabel('Passwort (Administration)').fill(ADMIN.password);
+  await admin.getByRole('button', { name: 'Anmelden' }).click();
+  const row = admin.getByTestId('admin-extension-202');
+  await expect(row).toContainText('Lager');
+  // Not entitled: the switch is disabled, with the provider hint.
+  const notEntitled = admin.getByTestId('admin-extension-203');
+  await expect(notEntitled.getByRole('switch')).toBeDisabled();
+  await expect(notEntitled).toContainText('Fragen Sie Ihren Dienstanbieter');
+
+  await row.getByLabel('Neuer Entsperrcode').fill('97531');
+  await row.getByLabel('Entsperrcode wiederholen').fill('97530');
+  await row.getByRole('button', { name: 'Entsperrcode festlegen' }).click();
+  await expect(row.getByRole('alert')).toHaveText('Die beiden Entsperrcodes stimmen nicht überein.');
+  await row.getByLabel('Neuer Entsperrcode').fill('97531');
+  await row.getByLabel('Entsperrcode wiederholen').fill('97531');
+  await row.getByRole('button', { name: 'Entsperrcode festlegen' }).click();
+  await expect(row.getByRole('status')).toHaveText('Gespeichert.');
+  await row.getByRole('switch').check();
+  await expect(staff.getByTestId('pin-protection-state')).toHaveText(
+    'PIN-Schutz: aktiv – kostenpflichtige Anrufe verlangen Ihre PIN',
+    {
+      timeout: 5_000,
+    },
+  );
+  await screenshot(admin, testInfo, 'anrufeinstellungen-admin-de');
+  await row.getByRole('switch').uncheck();
+  await expect(staff.getByTestId('pin-protection-state')).toHaveText(
+    'PIN-Schutz: verfügbar, für diese Durchwahl nicht aktiv',
+    {
+      timeout: 5_000,
+    },
+  );
+  expect(
+    await admin.evaluate(() => JSON.stringify({ ...window.localStorage, ...window.sessionStorage })),
+  ).not.toContain(ADMIN.password);
 });

@@ -18,7 +18,7 @@ const TAB_STORAGE_KEY = 'tollgate.tab';
 export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
   const { t } = useTranslation();
   const { host, view } = useHostState();
-  const { dial } = usePhone();
+  const { dial, softphone } = usePhone();
   const [tab, setTab] = useState<TabId>(() =>
     initialTab(initialLink !== null, view.settings.account !== null),
   );
@@ -36,6 +36,16 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
     [host],
   );
   useEffect(() => sessionStorage.setItem(TAB_STORAGE_KEY, tab), [tab]);
+
+  // A new call — incoming above all — comes to the front, whatever tab is open.
+  useEffect(() => {
+    let lastCallId: string | null = null;
+    return softphone.subscribe(() => {
+      const call = softphone.getSnapshot().call;
+      if (call && call.id !== lastCallId) setTab('phone');
+      lastCallId = call?.id ?? null;
+    });
+  }, [softphone]);
 
   return (
     <div className="app">

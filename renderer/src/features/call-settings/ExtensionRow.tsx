@@ -18,6 +18,8 @@ export function ExtensionRow(props: {
   const [repeat, setRepeat] = useState('');
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; key: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  /** The switch shows the requested state at once and falls back if the PBX refuses. */
+  const [requestedIvr, setRequestedIvr] = useState<boolean | null>(null);
 
   const apply = async (action: () => Promise<AdminResult<ExtensionSettings>>) => {
     setBusy(true);
@@ -57,12 +59,15 @@ export function ExtensionRow(props: {
         <input
           type="checkbox"
           role="switch"
-          checked={entry.ivrAuthentication}
+          checked={requestedIvr ?? entry.ivrAuthentication}
           disabled={busy || !entry.pinProtection.available}
           aria-describedby={`${id}-product`}
           onChange={(event) => {
             const ivrAuthentication = event.target.checked;
-            void apply(() => props.client.changeCallSettings(entry.extension, { ivrAuthentication }));
+            setRequestedIvr(ivrAuthentication);
+            void apply(() => props.client.changeCallSettings(entry.extension, { ivrAuthentication })).finally(
+              () => setRequestedIvr(null),
+            );
           }}
         />
         {t('callSettings.ivrAuthentication')}

@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { EXTENSIONS, signIn } from './pbx';
+
+/**
+ * Every main screen, signed in against the test PBX, in German and English: checked with axe and
+ * saved as screenshots (test-results/screenshots/, also attached to the report).
+ */
+const SCREENS = {
+  de: { phone: 'Telefon', history: 'Verlauf', callSettings: 'Anrufeinstellungen', account: 'Konto' },
+  en: { phone: 'Phone', history: 'History', callSettings: 'Call settings', account: 'Account' },
+} as const;
+
+async function capture(page: Page, name: string) {
+  mkdirSync('test-results/screenshots', { recursive: true });
+  const body = await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+  await test.info().attach(name, { body, contentType: 'image/png' });
+}
+
+for (const [language, locale] of [
+  ['de', 'de-DE'],
+  ['en', 'en-US'],
+] as const) {
+  test(`main screens, signed in (${language})`, async ({ openApp }) => {
+    const page = await openApp({ locale });
+    await page.setViewportSize({ width: 480, height: 820 });
+    await signIn(page, EXTENSIONS.protected);
+    for (const [screen, tab] of Object.entries(SCREENS[language])) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      if (screen === 'phone')
+        await page.getByLabel(language === 'de' ? 'Rufnummer' : 'Number').fill('030 1234567');
+      if (screen === 'callSettings') await expect(page.getByTestId('own-call-settings')).toBeVisible();
+      const results = await new AxeBuilder({ page }).analyze();
+      expect(
+        results.violations.map(
+          (violation) => `${violation.id}: ${violation.nodes.map((n) => n.target).join(' ')}`,
+        ),
+      ).toEqual([]);
+      await capture(page, `${language}-${screen}`);
+    }
+  });
+}
