@@ -101,11 +101,20 @@ export const StoredSettingsSchema = SettingsSchema.extend({
 export type StoredSettings = z.output<typeof StoredSettingsSchema>;
 
 /** The parts of the settings the renderer may change without going through account setup. */
+// No defaults in a patch: zod applies defaults even inside .partial(), which would reset every field
+// the patch does not name.
 export const PreferencesPatchSchema = z
   .object({
     language: LanguageSchema,
-    audio: AudioSettingsSchema.partial(),
-    ice: IceSettingsSchema,
+    audio: z
+      .object({
+        inputDeviceId: z.string().nullable(),
+        outputDeviceId: z.string().nullable(),
+        ringerDeviceId: z.string().nullable(),
+      })
+      .partial()
+      .strict(),
+    ice: z.object({ servers: IceSettingsSchema.shape.servers.removeDefault() }).strict(),
   })
   .partial()
   .strict();

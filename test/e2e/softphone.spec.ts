@@ -85,10 +85,14 @@ test('wrong PIN three times: the PBX ends the call and the app says what happene
   await signIn(page, EXTENSIONS.addOn);
   await dial(page, '+44 20 7946 0000');
   await expect(page.getByTestId('in-call-keypad')).toBeVisible();
-  for (const guess of ['1111#', '2222#', '3333#']) {
-    await typeOnKeypad(page, guess);
+  // First on the screen, then on the physical keyboard.
+  await typeOnKeypad(page, '1111#');
+  await page.waitForTimeout(900);
+  for (const guess of ['2222#', '3333#']) {
+    await page.keyboard.type(guess, { delay: 60 });
     await page.waitForTimeout(900);
   }
+  await expect(page.getByTestId('keypad-echo')).toHaveText('Entered: •••••••••••••••');
   await expect(page.getByTestId('call-outcome')).toHaveText(
     /PIN was entered incorrectly three times.*ask your administrator/,
     {
@@ -111,6 +115,13 @@ test('calling voicemail asks for no PIN', async ({ openApp }) => {
   await expect(page.getByTestId('pin-required')).toHaveCount(0);
   // The PBX plays "no new messages" and hangs up.
   await expect(page.getByTestId('call-outcome')).toHaveText('Das Gespräch ist beendet.', { timeout: 15_000 });
+
+  // Call back from the history.
+  await page.getByRole('tab', { name: 'Verlauf' }).click();
+  await page.getByRole('button', { name: '*98 anrufen' }).click();
+  await expect(page.getByRole('tab', { name: 'Telefon' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('call-phase')).toContainText('Verbunden');
+  await page.getByRole('button', { name: 'Auflegen' }).click();
 });
 
 test('a not-entitled extension calls out directly and is told to ask the service provider', async ({

@@ -223,6 +223,12 @@ export const de = {
       'Der Zugriff auf das Mikrofon wurde verweigert. Erlauben Sie ihn in den System- oder Browsereinstellungen; ohne Mikrofon hört Sie niemand.',
     microphoneMissing: 'Kein Mikrofon gefunden. Schließen Sie ein Mikrofon oder Headset an.',
     pinProtectionHeading: 'PIN-Schutz für kostenpflichtige Anrufe',
+    network: 'Netzwerk',
+    iceServers: 'STUN/TURN-Server (optional)',
+    iceServersHint:
+      'Einer pro Zeile, z. B. stun:stun.example.com:3478. Leer: nur direkte Verbindungen im eigenen Netz.',
+    iceSave: 'Server speichern',
+    iceSaved: 'Server gespeichert. Sie gelten ab dem nächsten Anruf.',
     passwordSessionOnly: 'Das Passwort gilt nur bis zum Beenden von Tollgate.',
   },
   notices: {

@@ -213,6 +213,12 @@ export const en: Translation = {
       'Access to the microphone was denied. Allow it in your system or browser settings; without a microphone nobody can hear you.',
     microphoneMissing: 'No microphone found. Connect a microphone or headset.',
     pinProtectionHeading: 'PIN protection for paid calls',
+    network: 'Network',
+    iceServers: 'STUN/TURN servers (optional)',
+    iceServersHint:
+      'One per line, e.g. stun:stun.example.com:3478. Empty: direct connections on your own network only.',
+    iceSave: 'Save servers',
+    iceSaved: 'Servers saved. They apply from the next call.',
     passwordSessionOnly: 'The password is kept only until Tollgate quits.',
   },
   notices: {

@@ -156,7 +156,7 @@ export class InternalCall implements ActiveCall {
     return {
       onRequest: (request: SipRequest) => {
         const reply = (status: number, reason: string) =>
-          this.context.outlet.send(fork.connection, buildReply(request, status, reason));
+          this.context.outlet.reply(request, buildReply(request, status, reason));
         switch (request.method) {
           case 'ACK':
             return;
@@ -206,8 +206,8 @@ export class InternalCall implements ActiveCall {
       const extras = response.body ? { body: response.body, contentType: 'application/sdp' } : {};
       if (fromCaller) fromCaller.respondTo(request, status, response.reasonPhrase ?? '', extras);
       else if (fromFork)
-        this.context.outlet.send(
-          fromFork.connection,
+        this.context.outlet.reply(
+          request,
           buildReply(request, status, response.reasonPhrase ?? '', extras, this.context.outlet.contact),
         );
     });

@@ -12,7 +12,13 @@ import {
 
 /** What legs need from the SIP service: send, and be told of responses to what they sent. */
 export interface SipOutlet {
-  send(connection: SipConnection, text: string): void;
+  /**
+   * Sends to a phone. When its WebSocket has closed and the phone has registered again on a new one
+   * (same Contact), `remoteTarget` finds the new socket, so a call survives a short transport drop.
+   */
+  send(connection: SipConnection, text: string, remoteTarget?: string): void;
+  /** Answers a request on the socket it arrived on. */
+  reply(request: SipRequest, text: string): void;
   /** Responses whose top Via carries `branch` go to `onResponse` until a final one arrives. */
   expectResponses(branch: string, onResponse: (response: SipResponse) => void): void;
   /** In-dialog requests from the phone with this Call-ID and our tag go to the leg. */
@@ -71,8 +77,8 @@ export class ServerLeg {
     if (this.finalSent) return;
     if (status >= 200) this.finalSent = true;
     const withContact = status >= 101 && status < 300 ? [`Contact: ${this.outlet.contact}`] : [];
-    this.outlet.send(
-      this.connection,
+    this.outlet.reply(
+      this.invite,
       buildResponse(this.invite, status, reason, {
         ...extras,
         headers: [...withContact, ...(extras.headers ?? [])],
@@ -84,8 +90,8 @@ export class ServerLeg {
   /** A response to an in-dialog request from the caller. */
   respondTo(request: SipRequest, status: number, reason: string, extras: MessageExtras = {}): void {
     const contact = request.method === 'INVITE' && status < 300 ? [`Contact: ${this.outlet.contact}`] : [];
-    this.outlet.send(
-      this.connection,
+    this.outlet.reply(
+      request,
       buildResponse(request, status, reason, { ...extras, headers: [...contact, ...(extras.headers ?? [])] }),
     );
   }
@@ -107,6 +113,7 @@ export class ServerLeg {
         contact: this.outlet.contact,
         ...extras,
       }),
+      this.remoteTarget,
     );
   }
 }
@@ -176,7 +183,11 @@ export class ClientLeg {
         onResponse(response);
       });
     }
-    this.outlet.send(this.connection, this.buildInDialog(method, branch, ++this.cseq, extras));
+    this.outlet.send(
+      this.connection,
+      this.buildInDialog(method, branch, ++this.cseq, extras),
+      this.remoteTarget,
+    );
   }
 
   private sendAck(branch: string, toTag: string | null, cseq = 1): void {
@@ -192,6 +203,7 @@ export class ClientLeg {
         callId: this.callId,
         cseq,
       }),
+      this.remoteTarget,
     );
   }
 

@@ -72,6 +72,18 @@ export class Registrar {
     return live;
   }
 
+  /** The binding of a Contact address, whatever URI parameters (`;ob`, `;transport`) each side added. */
+  findByContact(contactUri: string, now: number): Binding | undefined {
+    const key = contactAddress(contactUri);
+    for (const list of this.bindings.values()) {
+      const binding = list.find(
+        (candidate) => contactAddress(candidate.contactUri) === key && candidate.expiresAt > now,
+      );
+      if (binding) return binding;
+    }
+    return undefined;
+  }
+
   /** A WebSocket closed: its bindings can no longer be reached. */
   dropConnection(connectionId: string): void {
     for (const [extension, list] of this.bindings) {
@@ -86,4 +98,13 @@ export class Registrar {
     for (const list of this.bindings.values()) total += list.length;
     return total;
   }
+}
+
+/** `sip:user@host` of a Contact URI: scheme, user and host, without parameters. */
+export function contactAddress(uri: string): string {
+  const withoutParameters = uri.replace(/^<|>$/g, '').split(';')[0] ?? '';
+  const at = withoutParameters.lastIndexOf('@');
+  return at < 0
+    ? withoutParameters.toLowerCase()
+    : withoutParameters.slice(0, at) + withoutParameters.slice(at).toLowerCase();
 }

@@ -17,9 +17,11 @@ import {
   type SipRequest,
   type SipResponse,
 } from './message';
-import { DEFAULT_EXPIRES_S, type ContactUpdate, type Registrar } from './registrar';
+import { contactAddress, DEFAULT_EXPIRES_S, type ContactUpdate, type Registrar } from './registrar';
 
 const ALLOW = 'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER';
+/** How long a request to a phone whose socket dropped waits for it to register again. */
+const HOLD_FOR_RECONNECT_MS = 15_000;
 
 /**
  * The PBX's SIP side: takes each message from a phone's WebSocket, authenticates requests, runs the
@@ -32,6 +34,10 @@ export class SipService {
   /** INVITEs not yet answered, by Via branch, so a CANCEL finds its call. */
   private readonly pendingInvites = new Map<string, Leg>();
   private readonly calls = new Set<ActiveCall>();
+  /** Requests to phones whose socket dropped, by Contact, until they register again. */
+  private readonly heldForContact = new Map<string, { text: string; until: number }[]>();
+  /** The socket each request came in on, for its responses. */
+  private readonly arrivedOn = new WeakMap<SipRequest, SipConnection>();
   private readonly context: CallContext;
   readonly outlet: SipOutlet;
 
@@ -52,9 +58,14 @@ export class SipService {
   ) {
     this.outlet = {
       contact: '<sip:pbx@pbx.invalid;transport=ws>',
-      send: (connection, text) => {
-        connection.send(text);
+      send: (connection, text, remoteTarget) => {
+        const live =
+          this.connections.has(connection.id) || !remoteTarget
+            ? connection
+            : this.connectionForContact(remoteTarget);
+        live?.send(text);
       },
+      reply: (request, text) => this.arrivedOn.get(request)?.send(text),
       expectResponses: (branch, onResponse) => this.transactions.set(branch, onResponse),
       registerDialog: (callId, tag, leg) => this.dialogs.set(`${callId}|${tag}`, leg),
       unregisterDialog: (callId, tag) => this.dialogs.delete(`${callId}|${tag}`),
@@ -85,6 +96,22 @@ export class SipService {
     this.deps.registrar.dropConnection(connection.id);
   }
 
+  private releaseHeld(contacts: readonly string[], connection: SipConnection): void {
+    const now = this.deps.now();
+    for (const contact of contacts.map(contactAddress)) {
+      const held = this.heldForContact.get(contact);
+      if (!held) continue;
+      this.heldForContact.delete(contact);
+      for (const message of held) if (message.until > now) connection.send(message.text);
+    }
+  }
+
+  /** The live socket of whichever phone registered this Contact (after it reconnected, say). */
+  private connectionForContact(contactUri: string): SipConnection | undefined {
+    const binding = this.deps.registrar.findByContact(contactUri, this.deps.now());
+    return binding ? this.connections.get(binding.connectionId) : undefined;
+  }
+
   terminateAll(): void {
     for (const call of [...this.calls]) call.terminate();
   }
@@ -99,6 +126,7 @@ export class SipService {
       return;
     }
     if (!isRequest(message)) return this.onResponse(message);
+    this.arrivedOn.set(message, connection);
     try {
       this.onRequest(connection, message);
     } catch (error) {
@@ -214,6 +242,10 @@ export class SipService {
         `Contact: <${binding.contactUri}>;expires=${Math.max(0, Math.round((binding.expiresAt - now) / 1000))}`,
     );
     this.deps.log('registered', { extension, contacts: outcome.bindings.length });
+    this.releaseHeld(
+      outcome.bindings.map((binding) => binding.contactUri),
+      connection,
+    );
     connection.send(
       buildResponse(request, 200, 'OK', {
         headers: [...headers, `Date: ${new Date(now).toUTCString()}`],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_EXPIRES_S, Registrar } from '../../../test/pbx/sip/registrar';
+import { contactAddress, MAX_EXPIRES_S, Registrar } from '../../../test/pbx/sip/registrar';
 
 const request = (cseq: number, connectionId = 'ws-1', callId = 'call-1') => ({ connectionId, callId, cseq });
 
@@ -59,5 +59,20 @@ describe('registrar', () => {
     expect(registrar.lookup('202', 0)).toEqual([]);
     registrar.register('201', '*', request(3, 'ws-2', 'c2'), 0);
     expect(registrar.count()).toBe(0);
+  });
+});
+
+describe('contact addresses', () => {
+  it('match whatever URI parameters each request added', () => {
+    const registrar = new Registrar();
+    registrar.register(
+      '201',
+      [{ contactUri: 'sip:abc@XYZ.invalid;transport=ws', expiresS: 600 }],
+      request(1),
+      0,
+    );
+    expect(registrar.findByContact('sip:abc@xyz.invalid;transport=ws;ob', 0)?.extension).toBe('201');
+    expect(registrar.findByContact('sip:abd@xyz.invalid', 0)).toBeUndefined();
+    expect(contactAddress('<sip:Abc@Host.invalid;ob>')).toBe('sip:Abc@host.invalid');
   });
 });

@@ -82,3 +82,14 @@ describe('settings migrations', () => {
     expect(migrateSettings(raw).kind).toBe('invalid');
   });
 });
+
+describe('preference patches', () => {
+  it('change only what they name', async () => {
+    const { PreferencesPatchSchema } = await import('../../../shared/settings/schema');
+    expect(PreferencesPatchSchema.parse({ audio: { outputDeviceId: 'spk' } })).toEqual({
+      audio: { outputDeviceId: 'spk' },
+    });
+    expect(PreferencesPatchSchema.parse({})).toEqual({});
+    expect(PreferencesPatchSchema.safeParse({ ice: {} }).success).toBe(false);
+  });
+});

@@ -12,6 +12,7 @@ import {
 import { TextField } from './TextField';
 import { AudioDevices } from './AudioDevices';
 import { EntitlementText } from './EntitlementText';
+import { IceServers } from './IceServers';
 
 const ADVANCED_FIELDS: AccountFormField[] = ['sipDomain', 'authUsername', 'policyApiUrl'];
 
@@ -165,6 +166,10 @@ export function AccountTab() {
         <EntitlementText />
       </section>
       <AudioDevices />
+      <details className="account__advanced">
+        <summary>{t('account.network')}</summary>
+        <IceServers />
+      </details>
     </div>
   );
 }

@@ -1,0 +1,103 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { Softphone, type RegistrationState } from '../../renderer/src/sip/softphone';
+import { PbxServer } from '../pbx/server';
+import { DEMO } from '../support/pbx-fixture';
+
+// The softphone's sip.js transport uses the global WebSocket, which Node 20 does not have.
+(globalThis as unknown as { WebSocket: unknown }).WebSocket ??= WebSocket;
+
+const directory = mkdtempSync(join(tmpdir(), 'tollgate-reconnect-'));
+const servers: PbxServer[] = [];
+afterAll(() => Promise.all(servers.map((server) => server.stop())));
+
+async function startPbx(port = 0) {
+  const server = new PbxServer({ port, databasePath: join(directory, 'pbx.sqlite') });
+  servers.push(server);
+  return { server, addresses: await server.start() };
+}
+
+function until(softphone: Softphone, accept: (state: RegistrationState) => boolean, timeoutMs = 10_000) {
+  return new Promise<RegistrationState>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`Timed out in ${softphone.getSnapshot().registration.kind}`)),
+      timeoutMs,
+    );
+    const check = () => {
+      const state = softphone.getSnapshot().registration;
+      if (accept(state)) {
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(state);
+      }
+    };
+    const unsubscribe = softphone.subscribe(check);
+    check();
+  });
+}
+
+describe('softphone registration (the app’s sip.js engine, in Node)', () => {
+  it('registers, goes offline when the PBX goes away, and re-registers by itself when it is back', async () => {
+    const first = await startPbx();
+    const port = Number(new URL(first.addresses.sipWebSocketUrl).port);
+    const softphone = new Softphone({
+      now: Date.now,
+      backoffMs: () => 300,
+      onCallEnded: () => {},
+      onNetworkOnline: () => () => {},
+    });
+    await softphone.start({
+      account: {
+        sipWebSocketUrl: first.addresses.sipWebSocketUrl,
+        sipDomain: first.addresses.realm,
+        policyApiUrl: '',
+        extension: DEMO.protectedExtension.number,
+        authUsername: '',
+        displayName: 'Empfang',
+      },
+      password: DEMO.protectedExtension.password,
+      iceServers: [],
+      inputDeviceId: null,
+    });
+    await until(softphone, (state) => state.kind === 'registered');
+
+    await first.server.stop();
+    await until(softphone, (state) => state.kind === 'offline');
+
+    await startPbx(port);
+    await until(softphone, (state) => state.kind === 'registered');
+    await softphone.stop();
+    expect(softphone.getSnapshot().registration.kind).toBe('idle');
+  });
+
+  it('reports wrong credentials as such, without retrying in a loop', async () => {
+    const { addresses } = await startPbx();
+    const softphone = new Softphone({
+      now: Date.now,
+      backoffMs: () => 300,
+      onCallEnded: () => {},
+      onNetworkOnline: () => () => {},
+    });
+    await softphone.start({
+      account: {
+        sipWebSocketUrl: addresses.sipWebSocketUrl,
+        sipDomain: addresses.realm,
+        policyApiUrl: '',
+        extension: '202',
+        authUsername: '',
+        displayName: '',
+      },
+      password: 'not-the-password',
+      iceServers: [],
+      inputDeviceId: null,
+    });
+    expect(await until(softphone, (state) => state.kind === 'failed')).toEqual({
+      kind: 'failed',
+      problem: 'credentials',
+    });
+    await softphone.stop();
+  });
+});

@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO, startTestPbx } from '../support/pbx-fixture';
+import { TestPhone } from '../support/test-phone';
+
+let fixture: Awaited<ReturnType<typeof startTestPbx>>;
+beforeAll(async () => {
+  fixture = await startTestPbx();
+});
+afterAll(() => fixture.pbx.stop());
+
+describe('a short WebSocket drop during a call', () => {
+  it('keeps the call: after the phone reconnects and re-registers, the PBX reaches it on the new socket', async () => {
+    const phone = await TestPhone.register(
+      fixture.addresses.sipWebSocketUrl,
+      fixture.addresses.realm,
+      DEMO.protectedExtension.number,
+      DEMO.protectedExtension.password,
+    );
+    const call = phone.call('*98'); // voicemail: the PBX hangs up (BYE) after its prompt
+    await call.established;
+    await phone.ua.transport.disconnect();
+    await phone.ua.reconnect();
+    await phone.registerer.register();
+    const outcome = await call.ended;
+    expect(outcome.endedBy).toBe('remote');
+    expect(outcome.reasonHeader).toContain('Call completed');
+    await phone.stop();
+  });
+});
