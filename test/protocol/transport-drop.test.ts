@@ -26,4 +26,23 @@ describe('a short WebSocket drop during a call', () => {
     expect(outcome.reasonHeader).toContain('Call completed');
     await phone.stop();
   });
+
+  it('holds what the PBX sends while the phone is away and delivers it when the phone registers again', async () => {
+    const phone = await TestPhone.register(
+      fixture.addresses.sipWebSocketUrl,
+      fixture.addresses.realm,
+      DEMO.addOnExtension.number,
+      DEMO.addOnExtension.password,
+    );
+    const call = phone.call('*98');
+    await call.established;
+    await phone.ua.transport.disconnect();
+    // Longer than the voicemail prompt: the PBX's BYE is sent while the phone has no socket.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect(call.session.state).toBe('Established');
+    await phone.ua.reconnect();
+    await phone.registerer.register();
+    expect((await call.ended).endedBy).toBe('remote');
+    await phone.stop();
+  });
 });

@@ -59,11 +59,14 @@ export class SipService {
     this.outlet = {
       contact: '<sip:pbx@pbx.invalid;transport=ws>',
       send: (connection, text, remoteTarget) => {
-        const live =
-          this.connections.has(connection.id) || !remoteTarget
-            ? connection
-            : this.connectionForContact(remoteTarget);
-        live?.send(text);
+        if (this.connections.has(connection.id) || !remoteTarget) return void connection.send(text);
+        const live = this.connectionForContact(remoteTarget);
+        if (live) return void live.send(text);
+        // The phone's socket dropped: hold the request until it registers again (or give up).
+        const key = contactAddress(remoteTarget);
+        const held = this.heldForContact.get(key) ?? [];
+        held.push({ text, until: this.deps.now() + HOLD_FOR_RECONNECT_MS });
+        this.heldForContact.set(key, held);
       },
       reply: (request, text) => this.arrivedOn.get(request)?.send(text),
       expectResponses: (branch, onResponse) => this.transactions.set(branch, onResponse),
