@@ -16,3 +16,11 @@ declare class URL {
   readonly search: string;
   toString(): string;
 }
+declare function btoa(data: string): string;
+declare function atob(data: string): string;
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+declare class TextDecoder {
+  decode(input?: Uint8Array): string;
+}

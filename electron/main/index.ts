@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, ipcMain, safeStorage, session } from 'electron';
 import ElectronStore from 'electron-store';
+import { applyProvisioning, parseProvisioning, type DemoInfo } from '../../shared/host/provisioning';
 import { HOST_EVENT_CHANNELS } from '../../shared/ipc/channels';
 import type { HostHandlers } from '../../shared/ipc/contract';
 import { accountOrigins } from '../../shared/settings/schema';
@@ -48,7 +49,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => app.quit());
 }
 
-function start(): void {
+async function start(): Promise<void> {
+  let demo: DemoInfo | null = null;
   const mainHost = createMainHost({
     userDataDirectory: app.getPath('userData'),
     // electron-store is conf with Electron's paths; the options are the shared ones. Its generic
@@ -58,8 +60,14 @@ function start(): void {
     safeStorage,
     platform: process.platform,
     inbox,
-    describeApp: () => ({ version: app.getVersion(), systemLocales: app.getPreferredSystemLanguages() }),
+    describeApp: () => ({
+      version: app.getVersion(),
+      systemLocales: app.getPreferredSystemLanguages(),
+      demo,
+    }),
   });
+  // TOLLGATE_PROVISION (npm start's demo, or an admin's roll-out): used only when no account is set up.
+  demo = await applyProvisioning(mainHost.handlers, parseProvisioning(process.env['TOLLGATE_PROVISION']));
   const settings = mainHost.settings;
   const baseHandlers = mainHost.handlers;
   for (const notice of mainHost.notices)

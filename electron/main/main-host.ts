@@ -18,7 +18,7 @@ export function createMainHost(options: {
   safeStorage: SafeStorageLike;
   platform: NodeJS.Platform;
   inbox: DialLinkInbox;
-  describeApp: () => Pick<AppInfo, 'version' | 'systemLocales'>;
+  describeApp: () => Pick<AppInfo, 'version' | 'systemLocales' | 'demo'>;
 }): MainHost {
   const opened = openSettingsStore(options.userDataDirectory, options.createStore);
   const handlers = createHostHandlers(

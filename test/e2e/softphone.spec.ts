@@ -1,22 +1,10 @@
 import type { Page, TestInfo } from '@playwright/test';
-import { PbxApiClient } from '../support/pbx-api-client';
 import { expect, test } from './fixtures';
 import { audioPackets, recordPeerConnections } from './media-stats';
-import { ADMIN, EXTENSIONS, PBX, PROVIDER, signIn } from './pbx';
+import { ADMIN, EXTENSIONS, farEndCalls, PAID_NUMBER, signIn, VOICEMAIL } from './pbx';
 
 // The calls of this file share one PBX; they run one after another so no test rings another's phone.
 test.describe.configure({ mode: 'serial' });
-
-async function farEndCalls(caller: string) {
-  const provider = await PbxApiClient.signIn(PBX.apiUrl, 'provider', PROVIDER.username, PROVIDER.password);
-  const calls = (await provider.request('GET', '/provider/pstn-calls')).body as unknown as {
-    caller: string;
-    destination: string;
-    answeredAt: number | null;
-    dtmfReceived: string;
-  }[];
-  return calls.filter((call) => call.caller === caller);
-}
 
 async function dial(page: Page, number: string) {
   await page.getByRole('tab', { name: /Telefon|Phone/ }).click();
@@ -50,7 +38,7 @@ test('a protected extension hears the prompt, types the PIN on the keypad and re
     'PIN-Schutz: aktiv – kostenpflichtige Anrufe verlangen Ihre PIN',
   );
   await page.getByRole('tab', { name: 'Telefon' }).click();
-  await page.getByLabel('Rufnummer').fill('030 1234567');
+  await page.getByLabel('Rufnummer').fill(PAID_NUMBER);
   await expect(page.getByTestId('pin-required')).toContainText('PIN erforderlich');
   await screenshot(page, testInfo, 'telefon-pin-warnung-de');
   await page.getByRole('button', { name: 'Anrufen' }).click();
@@ -58,19 +46,33 @@ test('a protected extension hears the prompt, types the PIN on the keypad and re
   await typeOnKeypad(page, `${EXTENSIONS.protected.pin}#`);
   await expect(page.getByTestId('keypad-echo')).toHaveText('Eingegeben: •••••••');
   await screenshot(page, testInfo, 'gespraech-pin-de');
-  await expect
-    .poll(async () => (await farEndCalls('201')).filter((call) => call.answeredAt !== null).length, {
-      timeout: 15_000,
-    })
-    .toBe(1);
-  expect((await farEndCalls('201'))[0]).toMatchObject({ destination: '+49301234567', dtmfReceived: '' });
+  if (await farEndCalls(EXTENSIONS.protected.number)) {
+    await expect
+      .poll(
+        async () =>
+          (await farEndCalls(EXTENSIONS.protected.number))?.filter((call) => call.answeredAt !== null).length,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(1);
+    expect((await farEndCalls(EXTENSIONS.protected.number))?.[0]).toMatchObject({ dtmfReceived: '' });
+  } else {
+    test
+      .info()
+      .annotations.push({
+        type: 'note',
+        description: 'This PBX offers no far-end view: digits at the far end not checked.',
+      });
+    await expect(page.getByTestId('call-phase')).toContainText('Verbunden', { timeout: 15_000 });
+  }
   await page.getByRole('button', { name: 'Auflegen' }).click();
   await expect(page.getByTestId('call-outcome')).toHaveText('Das Gespräch ist beendet.');
 
   // History: the call, the PIN step — and not one digit typed.
   await page.getByRole('tab', { name: 'Verlauf' }).click();
   const history = page.getByTestId('history-list');
-  await expect(history).toContainText('0301234567');
+  await expect(history).toContainText(PAID_NUMBER.replace(/[\s\-.()]/g, ''));
   await expect(history).toContainText('PIN abgefragt');
   expect(await history.textContent()).not.toContain(EXTENSIONS.protected.pin);
   const stored = await page.evaluate(() => JSON.stringify({ ...window.localStorage }));
@@ -100,14 +102,14 @@ test('wrong PIN three times: the PBX ends the call and the app says what happene
     },
   );
   await expect(page.getByTestId('call-outcome')).toHaveAttribute('role', 'alert');
-  expect(await farEndCalls('204')).toEqual([]);
+  expect((await farEndCalls(EXTENSIONS.addOn.number)) ?? []).toEqual([]);
 });
 
 test('calling voicemail asks for no PIN', async ({ openApp }) => {
   const page = await openApp({ locale: 'de-DE' });
   await signIn(page, EXTENSIONS.protected);
   await page.getByRole('tab', { name: 'Telefon' }).click();
-  await page.getByLabel('Rufnummer').fill('*98');
+  await page.getByLabel('Rufnummer').fill(VOICEMAIL);
   await expect(page.getByTestId('dial-classification')).toContainText('Mailbox');
   await expect(page.getByTestId('pin-required')).toHaveCount(0);
   await page.getByRole('button', { name: 'Anrufen' }).click();
@@ -118,7 +120,7 @@ test('calling voicemail asks for no PIN', async ({ openApp }) => {
 
   // Call back from the history.
   await page.getByRole('tab', { name: 'Verlauf' }).click();
-  await page.getByRole('button', { name: '*98 anrufen' }).click();
+  await page.getByRole('button', { name: `${VOICEMAIL} anrufen` }).click();
   await expect(page.getByRole('tab', { name: 'Telefon' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('call-phase')).toContainText('Verbunden');
   await page.getByRole('button', { name: 'Auflegen' }).click();
@@ -140,9 +142,16 @@ test('a not-entitled extension calls out directly and is told to ask the service
   await dial(page, '030 7654321');
   await expect(page.getByTestId('pin-required')).toHaveCount(0);
   await expect(page.getByTestId('call-phase')).toContainText('Connected');
-  await expect
-    .poll(async () => (await farEndCalls('203')).filter((call) => call.answeredAt !== null).length)
-    .toBe(1);
+  const farEnd = await farEndCalls(EXTENSIONS.notEntitled.number);
+  if (farEnd) {
+    await expect
+      .poll(
+        async () =>
+          (await farEndCalls(EXTENSIONS.notEntitled.number))?.filter((call) => call.answeredAt !== null)
+            .length,
+      )
+      .toBe(1);
+  }
   await page.getByRole('button', { name: 'Hang up' }).click();
 });
 
@@ -182,6 +191,7 @@ test('two phones: an extension calls another, which answers, and audio flows bot
 test('the admin switches IVR authentication in the Anrufeinstellungen tab and the other app follows without a restart', async ({
   openApp,
 }, testInfo) => {
+  test.skip(ADMIN === null, 'No admin credentials for this PBX (set TOLLGATE_QA_ADMIN).');
   const staff = await openApp({ locale: 'de-DE' });
   await signIn(staff, EXTENSIONS.available);
   await expect(staff.getByTestId('pin-protection-state')).toHaveText(
@@ -191,13 +201,13 @@ test('the admin switches IVR authentication in the Anrufeinstellungen tab and th
   const admin = await openApp({ locale: 'de-DE' });
   await signIn(admin, EXTENSIONS.protected);
   await admin.getByRole('tab', { name: 'Anrufeinstellungen' }).click();
-  await admin.getByLabel('Benutzername (Administration)').fill(ADMIN.username);
-  await admin.getByLabel('Passwort (Administration)').fill(ADMIN.password);
+  await admin.getByLabel('Benutzername (Administration)').fill(ADMIN?.username ?? '');
+  await admin.getByLabel('Passwort (Administration)').fill(ADMIN?.password ?? '');
   await admin.getByRole('button', { name: 'Anmelden' }).click();
-  const row = admin.getByTestId('admin-extension-202');
-  await expect(row).toContainText('Lager');
+  const row = admin.getByTestId(`admin-extension-${EXTENSIONS.available.number}`);
+  await expect(row).toContainText(EXTENSIONS.available.number);
   // Not entitled: the switch is disabled, with the provider hint.
-  const notEntitled = admin.getByTestId('admin-extension-203');
+  const notEntitled = admin.getByTestId(`admin-extension-${EXTENSIONS.notEntitled.number}`);
   await expect(notEntitled.getByRole('switch')).toBeDisabled();
   await expect(notEntitled).toContainText('Fragen Sie Ihren Dienstanbieter');
 
@@ -226,5 +236,5 @@ test('the admin switches IVR authentication in the Anrufeinstellungen tab and th
   );
   expect(
     await admin.evaluate(() => JSON.stringify({ ...window.localStorage, ...window.sessionStorage })),
-  ).not.toContain(ADMIN.password);
+  ).not.toContain(ADMIN?.password ?? '');
 });

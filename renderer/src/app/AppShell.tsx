@@ -6,6 +6,7 @@ import { CallSettingsTab } from '../features/call-settings/CallSettingsTab';
 import { HistoryTab } from '../features/history/HistoryTab';
 import { PhoneTab } from '../features/phone/PhoneTab';
 import { usePhone } from '../phone/phone-context';
+import { DemoBanner } from './DemoBanner';
 import { useHostState } from './host-context';
 import { RemoteAudio } from './RemoteAudio';
 import { LanguageSelect } from './LanguageSelect';
@@ -54,6 +55,7 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
         <LanguageSelect />
       </header>
       <main className="app__main">
+        <DemoBanner />
         <Notices />
         <Tabs selected={tab} onSelect={setTab}>
           {{

@@ -1,4 +1,5 @@
 import { createHostHandlers } from '../../../shared/host/host-service';
+import { applyProvisioning, decodeProvisioning, type DemoInfo } from '../../../shared/host/provisioning';
 import { HOST_METHOD_CHANNELS, type HostMethodName } from '../../../shared/ipc/channels';
 import type { HostApi } from '../../../shared/ipc/contract';
 import { dispatchHostCall } from '../../../shared/ipc/dispatch';
@@ -28,6 +29,7 @@ export function createBrowserHost(environment: BrowserHostEnvironment): HostApi 
   const link = new URLSearchParams(environment.search).get('link');
   if (link) pendingLink = parseDialLink(link);
 
+  let demo: DemoInfo | null = null;
   const handlers = createHostHandlers(
     repository,
     createWebCryptoSealer(environment.indexedDb, environment.crypto),
@@ -40,6 +42,7 @@ export function createBrowserHost(environment: BrowserHostEnvironment): HostApi 
         systemLocales: [...environment.languages],
         secretStorage,
         notices,
+        demo,
       }),
       takePendingDialLink: () => {
         const target = pendingLink;
@@ -49,14 +52,26 @@ export function createBrowserHost(environment: BrowserHostEnvironment): HostApi 
     },
   );
 
+  // `?provision=` (npm start's demo): applied before the first call is answered, never over an account.
+  const ready = applyProvisioning(
+    handlers,
+    decodeProvisioning(new URLSearchParams(environment.search).get('provision')),
+  )
+    .then((info) => {
+      demo = info;
+    })
+    .catch((error: unknown) => environment.console.error('Provisioning failed', error));
+
   const methods = Object.fromEntries(
     (Object.keys(HOST_METHOD_CHANNELS) as HostMethodName[]).map((name) => [
       name,
       // structuredClone: the same copy semantics as IPC, so no caller can share objects with the host.
-      (input?: unknown) =>
-        dispatchHostCall(handlers, name, structuredClone(input), (method, error) =>
+      async (input?: unknown) => {
+        await ready;
+        return dispatchHostCall(handlers, name, structuredClone(input), (method, error) =>
           environment.console.error(`Host method ${method} failed`, error),
-        ),
+        );
+      },
     ]),
   );
   return {

@@ -10,6 +10,20 @@ export const de = {
     loading: 'Tollgate wird gestartet …',
     browserHost: 'Im Browser ausgeführt (ohne Electron).',
   },
+  demo: {
+    label: 'Demo',
+    title: 'Demo:',
+    signedInAs: 'Sie sind an der eingebauten Test-Telefonanlage als Durchwahl {{extension}} angemeldet.',
+    pin: 'Demo-PIN für kostenpflichtige Anrufe: {{pin}}',
+    try: 'Probieren Sie:',
+    kinds: {
+      extension: 'andere Durchwahl',
+      voicemail: 'Mailbox',
+      echo: 'Echotest',
+      paid: 'kostenpflichtig, mit PIN',
+      'toll-free': 'gebührenfrei',
+    },
+  },
   tabs: {
     phone: 'Telefon',
     history: 'Verlauf',

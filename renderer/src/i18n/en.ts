@@ -11,6 +11,20 @@ export const en: Translation = {
     loading: 'Starting Tollgate …',
     browserHost: 'Running in a browser (without Electron).',
   },
+  demo: {
+    label: 'Demo',
+    title: 'Demo:',
+    signedInAs: 'You are signed in to the built-in test PBX as extension {{extension}}.',
+    pin: 'Demo PIN for paid calls: {{pin}}',
+    try: 'Try:',
+    kinds: {
+      extension: 'another extension',
+      voicemail: 'voicemail',
+      echo: 'echo test',
+      paid: 'paid, with PIN',
+      'toll-free': 'toll-free',
+    },
+  },
   tabs: {
     phone: 'Phone',
     history: 'History',

@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { Policy } from '../../../shared/policy/policy';
 import { App } from '../../../renderer/src/app/App';
@@ -65,13 +65,15 @@ describe('entitlement state, as the user reads it', () => {
     ],
   ])('%s', async (_label, policy, text) => {
     await renderSignedIn(policy);
-    expect(await screen.findByTestId('pin-protection-state')).toHaveTextContent(text);
+    await waitFor(() => expect(screen.getByTestId('pin-protection-state')).toHaveTextContent(text));
   });
 
   it('locked', async () => {
     await renderSignedIn(samplePolicy({ lockedUntil: '2026-11-25T11:30:00.000Z' }));
-    expect(await screen.findByTestId('pin-protection-state')).toHaveTextContent(
-      /Kostenpflichtige Anrufe gesperrt bis/,
+    await waitFor(() =>
+      expect(screen.getByTestId('pin-protection-state')).toHaveTextContent(
+        /Kostenpflichtige Anrufe gesperrt bis/,
+      ),
     );
   });
 

@@ -1,0 +1,35 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useHostState } from './host-context';
+
+/**
+ * Only with the embedded demo PBX (`npm start`): who you are, the demo PIN and numbers to try. The
+ * demo PIN is a published test value; a real PIN is never shown anywhere.
+ */
+export function DemoBanner() {
+  const { t } = useTranslation();
+  const { appInfo } = useHostState();
+  const [hidden, setHidden] = useState(false);
+  const demo = appInfo.demo;
+  if (!demo || hidden) return null;
+  return (
+    <aside className="demo-banner" aria-label={t('demo.label')} data-testid="demo-banner">
+      <p>
+        <strong>{t('demo.title')}</strong> {t('demo.signedInAs', { extension: demo.extension })}{' '}
+        {demo.pin ? t('demo.pin', { pin: demo.pin }) : null}
+      </p>
+      <p>
+        {t('demo.try')}{' '}
+        {demo.tryNumbers.map((entry, index) => (
+          <span key={entry.number}>
+            {index > 0 ? ' · ' : ''}
+            <strong>{entry.number}</strong> ({t(`demo.kinds.${entry.kind}`)})
+          </span>
+        ))}
+      </p>
+      <button type="button" className="notice__dismiss" onClick={() => setHidden(true)}>
+        {t('notices.dismiss')}
+      </button>
+    </aside>
+  );
+}

@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { expect, test } from './fixtures';
+
+/**
+ * `npm start` on a machine without a display: it starts the embedded demo PBX, serves Tollgate and
+ * prints the address to open; opened, the app is signed in as the demo's protected extension.
+ */
+let demo: ChildProcess | null = null;
+test.afterEach(() => {
+  demo?.kill('SIGTERM');
+  demo = null;
+});
+
+test('npm start brings up the demo: PBX, app signed in as 201, a banner with the demo PIN and numbers to try', async ({
+  playwright,
+  launchOptions,
+  tollgateHost,
+}) => {
+  test.skip(
+    tollgateHost === 'electron',
+    'The demo in Electron opens its own window; this checks the printed browser address.',
+  );
+  test.setTimeout(90_000);
+  const env: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_PBX_PORT: '5171' };
+  delete env['DISPLAY'];
+  delete env['WAYLAND_DISPLAY'];
+  const child = spawn(process.execPath, ['scripts/start.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  demo = child;
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start printed no address:\n${output}`)), 60_000);
+    const read = (data: Buffer) => {
+      output += data.toString();
+      const match = /^\s+(http:\/\/127\.0\.0\.1:\d+\/\?provision=\S+)$/m.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', read);
+    child.stderr?.on('data', read);
+  });
+  expect(output).toContain('Demo: signed in as 201');
+
+  const browser = await playwright.chromium.launch(launchOptions);
+  try {
+    const page = await (await browser.newContext({ locale: 'de-DE' })).newPage();
+    await page.goto(url);
+    await expect(page.getByTestId('registration-state')).toHaveText('Angemeldet als 201');
+    await expect(page.getByTestId('demo-banner')).toContainText(
+      'Demo-PIN für kostenpflichtige Anrufe: 471108',
+    );
+    await expect(page.getByTestId('demo-banner')).toContainText('*98 (Mailbox)');
+    await expect(page.getByTestId('pin-protection-state')).toHaveText(
+      'PIN-Schutz: aktiv – kostenpflichtige Anrufe verlangen Ihre PIN',
+    );
+    // Nothing of the demo's secrets is kept: the PIN is not in the settings, the password is sealed.
+    const stored = await page.evaluate(() => window.localStorage.getItem('tollgate.settings') ?? '');
+    expect(stored).toContain('"extension":"201"');
+    expect(stored).not.toContain('471108');
+    expect(stored).not.toContain('demo-pass-201');
+  } finally {
+    await browser.close();
+  }
+});
