@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { audioPackets, recordPeerConnections } from './media-stats';
@@ -25,8 +26,11 @@ async function typeOnKeypad(page: Page, keys: string) {
   }
 }
 
+/** Attached to the report and kept in test-results/screenshots/ (the user guide's pictures come from there). */
 async function screenshot(page: Page, testInfo: TestInfo, name: string) {
-  await testInfo.attach(name, { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  mkdirSync('test-results/screenshots', { recursive: true });
+  const body = await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
+  await testInfo.attach(name, { body, contentType: 'image/png' });
 }
 
 test('a protected extension hears the prompt, types the PIN on the keypad and reaches the far end, which receives no digit', async ({
@@ -58,12 +62,10 @@ test('a protected extension hears the prompt, types the PIN on the keypad and re
       .toBe(1);
     expect((await farEndCalls(EXTENSIONS.protected.number))?.[0]).toMatchObject({ dtmfReceived: '' });
   } else {
-    test
-      .info()
-      .annotations.push({
-        type: 'note',
-        description: 'This PBX offers no far-end view: digits at the far end not checked.',
-      });
+    test.info().annotations.push({
+      type: 'note',
+      description: 'This PBX offers no far-end view: digits at the far end not checked.',
+    });
     await expect(page.getByTestId('call-phase')).toContainText('Verbunden', { timeout: 15_000 });
   }
   await page.getByRole('button', { name: 'Auflegen' }).click();
