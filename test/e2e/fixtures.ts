@@ -1,8 +1,12 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron, test as base, type Browser, type Page } from '@playwright/test';
 import { ELECTRON_MISSING_MESSAGE, electronBinaryPath } from '../../scripts/electron-binary.mjs';
+import { playwrightFfmpegPath } from '../../scripts/link-ffmpeg.mjs';
+
+/** Videos need Playwright's ffmpeg (scripts/link-ffmpeg.mjs links Debian's); without it, traces and screenshots only. */
+const CAN_RECORD_VIDEO = existsSync(playwrightFfmpegPath());
 
 export interface TollgateOptions {
   /** Which host runs the renderer: the browser host in Chromium, or the real Electron app. */
@@ -26,6 +30,9 @@ export const test = base.extend<TollgateOptions & TollgateFixtures>({
 
   openApp: async ({ tollgateHost, playwright, launchOptions, baseURL }, use, testInfo) => {
     const cleanups: (() => Promise<void>)[] = [];
+    // Every app records video; only a failed test keeps it (retain-on-failure).
+    const videoDir = testInfo.outputPath('videos');
+    const recordVideo = CAN_RECORD_VIDEO ? { recordVideo: { dir: videoDir } } : {};
     if (tollgateHost === 'electron') {
       const binary = electronBinaryPath();
       testInfo.skip(
@@ -34,6 +41,7 @@ export const test = base.extend<TollgateOptions & TollgateFixtures>({
       );
       await use(async ({ locale = 'de-DE', link } = {}) => {
         const app = await _electron.launch({
+          ...recordVideo,
           executablePath: binary ?? undefined,
           args: ['.', `--lang=${locale}`, ...(link ? [link] : [])],
           env: {
@@ -55,7 +63,7 @@ export const test = base.extend<TollgateOptions & TollgateFixtures>({
           browser = launched;
           cleanups.unshift(() => launched.close());
         }
-        const context = await browser.newContext({ locale, baseURL });
+        const context = await browser.newContext({ locale, ...(baseURL ? { baseURL } : {}), ...recordVideo });
         cleanups.push(() => context.close());
         const page = await context.newPage();
         await page.goto(link ? `/?link=${encodeURIComponent(link)}` : '/');
@@ -63,6 +71,14 @@ export const test = base.extend<TollgateOptions & TollgateFixtures>({
       });
     }
     for (const cleanup of cleanups.reverse()) await cleanup();
+    if (!existsSync(videoDir)) return;
+    if (testInfo.status !== testInfo.expectedStatus) {
+      for (const file of readdirSync(videoDir)) {
+        await testInfo.attach(`video-${file}`, { path: `${videoDir}/${file}`, contentType: 'video/webm' });
+      }
+    } else {
+      rmSync(videoDir, { recursive: true, force: true });
+    }
   },
 });
 
