@@ -383,9 +383,12 @@ export class Softphone {
         this.playRemote(session);
         this.event({ type: 'answered', at: this.deps.now() });
       } else if (state === SessionState.Terminated) {
-        // Whatever ended it was reported already; otherwise the far side ended it.
-        this.event({ type: 'remote-hangup', reason: undefined, at: this.deps.now() });
-        this.session = null;
+        // sip.js announces Terminated before it calls the reject/BYE delegates (a 403 with a Reason
+        // after early media, say); let those report the cause first, then end whatever is left.
+        setTimeout(() => {
+          this.event({ type: 'remote-hangup', reason: undefined, at: this.deps.now() });
+          if (this.session === session) this.session = null;
+        }, 0);
       }
     });
   }
