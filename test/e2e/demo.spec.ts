@@ -63,3 +63,38 @@ test('npm start brings up the demo: PBX, app signed in as 201, a banner with the
     await browser.close();
   }
 });
+
+test('npm run demo:two prepares two phones, 201 and 202, each with its own settings', async ({
+  tollgateHost,
+}) => {
+  test.skip(tollgateHost === 'electron', 'Checks the printed browser addresses.');
+  const env: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_PBX_PORT: '5172' };
+  delete env['DISPLAY'];
+  delete env['WAYLAND_DISPLAY'];
+  const child = spawn(process.execPath, ['scripts/start.mjs', '--two'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  demo = child;
+  let output = '';
+  const urls = await new Promise<string[]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`No addresses printed:\n${output}`)), 60_000);
+    child.stdout?.on('data', (data: Buffer) => {
+      output += data.toString();
+      const found = [...output.matchAll(/^\s+(http:\/\/127\.0\.0\.1:\d+\/\?provision=\S+)$/gm)].map(
+        (match) => match[1] ?? '',
+      );
+      if (found.length === 2) {
+        clearTimeout(timer);
+        resolve(found);
+      }
+    });
+  });
+  const extensions = urls.map((url) => {
+    const provision = new URL(url).searchParams.get('provision') ?? '';
+    return (
+      JSON.parse(Buffer.from(provision, 'base64url').toString('utf8')) as { account: { extension: string } }
+    ).account.extension;
+  });
+  expect(extensions).toEqual(['201', '202']);
+});

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { _electron, test as base, type Browser, type Page } from '@playwright/test';
 import { ELECTRON_MISSING_MESSAGE, electronBinaryPath } from '../../scripts/electron-binary.mjs';
 import { playwrightFfmpegPath } from '../../scripts/link-ffmpeg.mjs';
+import { PbxApiClient } from '../support/pbx-api-client';
+import { ADMIN, farEndCalls, PBX, type FarEndCall } from './pbx';
 
 /** Videos need Playwright's ffmpeg (scripts/link-ffmpeg.mjs links Debian's); without it, traces and screenshots only. */
 const CAN_RECORD_VIDEO = existsSync(playwrightFfmpegPath());
@@ -23,6 +25,10 @@ export interface OpenAppOptions {
 interface TollgateFixtures {
   /** Opens a fresh Tollgate with its own settings; every call is another, independent app. */
   openApp(options?: OpenAppOptions): Promise<Page>;
+  /** The PBX's admin API, signed in (skips the test where no admin account is configured). */
+  adminApi: PbxApiClient;
+  /** What the PSTN far end received (null where the PBX has no such view, i.e. not the test PBX). */
+  farEnd: { calls(caller: string): Promise<FarEndCall[] | null> };
 }
 
 export const test = base.extend<TollgateOptions & TollgateFixtures>({
@@ -79,6 +85,17 @@ export const test = base.extend<TollgateOptions & TollgateFixtures>({
     } else {
       rmSync(videoDir, { recursive: true, force: true });
     }
+  },
+
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures name their dependencies by destructuring.
+  adminApi: async ({}, use) => {
+    test.skip(ADMIN === null, 'No admin credentials for this PBX (set TOLLGATE_QA_ADMIN).');
+    await use(await PbxApiClient.signIn(PBX.apiUrl, 'admin', ADMIN?.username ?? '', ADMIN?.password ?? ''));
+  },
+
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures name their dependencies by destructuring.
+  farEnd: async ({}, use) => {
+    await use({ calls: farEndCalls });
   },
 });
 

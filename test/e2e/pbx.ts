@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { PbxApiClient } from '../support/pbx-api-client';
-import { expect } from './fixtures';
+import { expect } from '@playwright/test';
 
 /**
  * Which PBX the end-to-end specs talk to. By default a fresh test PBX that playwright.config.ts starts

@@ -58,7 +58,7 @@ try {
 Tollgate test PBX — ${seed.company.name}
   SIP over WebSocket  ${addresses.sipWebSocketUrl}   (SIP domain ${addresses.realm})
   Policy/admin API    ${addresses.apiUrl}
-  Data                ${dataDirectory}
+  Data                ${dataDirectory}${addresses.databaseCreated ? '  (new database, demo company seeded)' : '  (existing database: admin changes kept)'}
   Prompting style     ${promptStyle}
 
 Extensions (demo credentials):

@@ -39,6 +39,8 @@ export interface PbxAddresses {
   sipWebSocketUrl: string;
   apiUrl: string;
   realm: string;
+  /** No database file was there: a new one was made and seeded with the demo company. */
+  databaseCreated: boolean;
 }
 
 /**
@@ -81,7 +83,13 @@ export class PbxServer {
     const realm = this.options.realm ?? 'tollgate.test';
     const database = new PbxDatabase(this.options.databasePath, realm);
     this.database = database;
-    await database.seed(loadSeed(this.options.seedPath));
+    try {
+      await database.seed(loadSeed(this.options.seedPath));
+    } catch (error) {
+      database.close();
+      this.database = null;
+      throw error;
+    }
 
     const registrar = new Registrar();
     const throttle = new FailureThrottle(10, 60_000, now);
@@ -131,6 +139,7 @@ export class PbxServer {
       sipWebSocketUrl: `${secure ? 'wss' : 'ws'}://${host}:${port}/ws`,
       apiUrl: `${secure ? 'https' : 'http'}://${host}:${port}/api/v1`,
       realm,
+      databaseCreated: database.created,
     };
     this.log('pbx-started', { ...addresses, promptStyle: this.options.promptStyle ?? 'answer-first' });
     return addresses;

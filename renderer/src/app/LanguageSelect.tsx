@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { hostErrorMessageKey } from './error-message';
 import { LanguageSchema } from '../../../shared/settings/schema';
 import { useHostState } from './host-context';
 
@@ -6,10 +8,12 @@ export function LanguageSelect() {
   const { t } = useTranslation();
   const { host, view, setView } = useHostState();
 
+  const [error, setError] = useState<string | null>(null);
   const change = async (value: string) => {
     const language = LanguageSchema.parse(value);
     const result = await host.updatePreferences({ language });
     if (result.ok) setView(result.value);
+    setError(result.ok ? null : hostErrorMessageKey(result.error));
   };
 
   return (
@@ -24,6 +28,11 @@ export function LanguageSelect() {
           {t('app.languageEnglish')}
         </option>
       </select>
+      {error ? (
+        <span role="alert" className="field__error">
+          {t(error)}
+        </span>
+      ) : null}
     </label>
   );
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type DialPlan, DialPlanSchema } from '../../../shared/dial-plan/dial-plan';
 import type { Policy } from '../../../shared/policy/policy';
@@ -64,15 +65,41 @@ export interface CallRecord {
 export class PbxDatabase {
   readonly db: Database.Database;
 
+  /** True when there was no database file and a new one was made (seeded on start). */
+  readonly created: boolean;
+
   constructor(
     path: string,
     readonly realm: string,
   ) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 2000');
-    this.migrate();
+    this.created = path === ':memory:' || !existsSync(path);
+    try {
+      this.db = new Database(path);
+      this.db.pragma('busy_timeout = 2000');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('foreign_keys = ON');
+      this.migrate();
+      // The PBX writes (call records, lockouts): make sure it may, now rather than mid-call.
+      this.db.exec('BEGIN IMMEDIATE');
+      this.db.exec('ROLLBACK');
+    } catch (error) {
+      (this as { db?: Database.Database }).db?.close();
+      const code = (error as { code?: string }).code ?? '';
+      if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+        throw new Error(
+          `The PBX database ${path} is locked by another process (is another test PBX running on it?). ` +
+            'Stop that process and start again; nothing was changed.',
+          { cause: error },
+        );
+      }
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+        throw new Error(
+          `${path} is not a readable PBX database. It was left as it is; move it away (or point --data elsewhere) and start again.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   }
 
   close(): void {

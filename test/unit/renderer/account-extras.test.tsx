@@ -85,3 +85,22 @@ describe('ICE servers', () => {
     expect(view.ok && view.value.settings.ice.servers).toEqual(['stun:stun.example.com:3478']);
   });
 });
+
+describe('a settings store that cannot be written', () => {
+  it('tells the user what happened and what to do', async () => {
+    const host = browserHostForTest();
+    const failing = {
+      ...host,
+      updatePreferences: async () => ({
+        ok: false as const,
+        error: { code: 'settings-unwritable' as const, message: 'EROFS' },
+      }),
+    };
+    const user = userEvent.setup();
+    render(<App host={failing} phoneServices={offlinePhoneServices} />);
+    await user.selectOptions(await screen.findByRole('combobox', { name: 'Sprache' }), 'en');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Die Einstellungen konnten nicht gespeichert werden. Prüfen Sie freien Speicherplatz und Schreibrechte',
+    );
+  });
+});

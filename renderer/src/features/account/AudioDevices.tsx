@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { hostErrorMessageKey } from '../../app/error-message';
 import { useHostState } from '../../app/host-context';
 
 type Problem = 'denied' | 'missing' | null;
@@ -40,9 +41,11 @@ export function AudioDevices() {
     }
   };
 
+  const [saveError, setSaveError] = useState<string | null>(null);
   const choose = async (field: 'inputDeviceId' | 'outputDeviceId', value: string) => {
     const result = await host.updatePreferences({ audio: { [field]: value === '' ? null : value } });
     if (result.ok) setView(result.value);
+    setSaveError(result.ok ? null : hostErrorMessageKey(result.error));
   };
 
   const inputs = devices.filter((device) => device.kind === 'audioinput');
@@ -86,6 +89,11 @@ export function AudioDevices() {
         <button type="button" className="button" onClick={() => void allow()}>
           {t('account.allowMicrophone')}
         </button>
+      ) : null}
+      {saveError ? (
+        <p role="alert" className="field__error">
+          {t(saveError)}
+        </p>
       ) : null}
       {problem ? (
         <p role="alert" className="notice notice--warning">

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { hostErrorMessageKey } from '../../app/error-message';
 import { useHostState } from '../../app/host-context';
 
 /** STUN/TURN servers, one per line. Empty by default: no public STUN server is ever contacted. */
@@ -23,7 +24,7 @@ export function IceServers() {
     } else {
       setMessage({
         kind: 'error',
-        key: result.error.code === 'invalid-input' ? 'errors.iceServer' : 'errors.generic',
+        key: result.error.code === 'invalid-input' ? 'errors.iceServer' : hostErrorMessageKey(result.error),
       });
     }
   };
