@@ -5,7 +5,9 @@ export class PbxApiClient {
     private token: string | null = null,
   ) {}
 
-  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  async request(method: string, path: string, requestBody?: unknown, headers: Record<string, string> = {}) {
+    // fetch refuses a body on GET and HEAD.
+    const body = method === 'GET' || method === 'HEAD' ? undefined : requestBody;
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {

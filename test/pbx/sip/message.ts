@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Core } from 'sip.js';
+import { Core, Grammar } from 'sip.js';
 
 /**
  * SIP messages: parsed with sip.js's own grammar (never by hand) and built here, in one place.
@@ -116,6 +116,8 @@ export function buildBadRequest(text: string): string | null {
   const pick = (names: string[]) =>
     lines.filter((line) => names.includes(line.slice(0, line.indexOf(':')).trim().toLowerCase()));
   const via = pick(['via', 'v']);
+  // A Via the grammar cannot read routes nowhere: then there is no one to answer.
+  if (via.some((line) => Grammar.parse(line.slice(line.indexOf(':') + 1).trim(), 'Via') === -1)) return null;
   const copied = [
     ...via,
     ...pick(['from', 'f']),

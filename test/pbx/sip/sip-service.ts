@@ -129,6 +129,13 @@ export class SipService {
       return;
     }
     if (!isRequest(message)) return this.onResponse(message);
+    if (!hasMandatoryHeaders(message)) {
+      // RFC 3261 §8.1.1: without Via, From, To, Call-ID and CSeq there is no transaction to answer.
+      this.deps.log('sip-incomplete', { connection: connection.id, method: message.method });
+      const badRequest = message.method === 'ACK' ? null : buildBadRequest(text);
+      if (badRequest) connection.send(badRequest);
+      return;
+    }
     this.arrivedOn.set(message, connection);
     try {
       this.onRequest(connection, message);
@@ -307,6 +314,10 @@ export class SipService {
     setTimeout(() => this.pendingInvites.delete(pendingKey), 120_000).unref();
     void call.start();
   }
+}
+
+function hasMandatoryHeaders(request: SipRequest): boolean {
+  return ['via', 'from', 'to', 'call-id', 'cseq'].every((name) => request.getHeader(name) !== undefined);
 }
 
 /** Contact updates of a REGISTER: null for a query, '*' for remove-all, else URIs with expiry. */
