@@ -10,7 +10,11 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/unit/{shared,electron,pbx}/**/*.test.ts', 'test/protocol/**/*.test.ts', 'test/security/**/*.test.ts'],
+          include: [
+            'test/unit/{shared,electron,pbx}/**/*.test.ts',
+            'test/protocol/**/*.test.ts',
+            'test/security/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },

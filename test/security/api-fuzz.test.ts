@@ -75,7 +75,7 @@ describe('HTTP API fuzzing', () => {
           async (method, segments, payload, who) => {
             const path = `/${segments.join('/')}`;
             // The event stream stays open by design (also when `..` segments lead to it).
-          if (new URL(`${fixture.addresses.apiUrl}${path}`).pathname.endsWith('/policy/events')) return;
+            if (new URL(`${fixture.addresses.apiUrl}${path}`).pathname.endsWith('/policy/events')) return;
             const response = await clients[who].request(method, path, payload);
             expect(response.status, `${method} ${path} as ${who}`).toBeLessThan(500);
             if (response.status >= 400) {

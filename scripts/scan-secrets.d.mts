@@ -1,0 +1,2 @@
+export function demoSecrets(seedPath?: string): string[];
+export function scanForSecrets(roots: string[], secrets: string[]): string[];
