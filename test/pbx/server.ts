@@ -33,6 +33,8 @@ export interface PbxOptions {
   /** wss/https with this certificate (PEM paths). */
   tls?: { certFile: string; keyFile: string };
   now?: () => number;
+  /** Benchmarks only: called for every detected key with its RTP timestamp (never the key itself). */
+  onDtmfDetected?(callId: string, rtpTimestamp: number): void;
 }
 
 export interface PbxAddresses {
@@ -111,6 +113,7 @@ export class PbxServer {
         pinRules: { ...DEFAULT_PIN_RULES, ...this.options.pinRules },
         lockoutRules: { ...DEFAULT_LOCKOUT_RULES, ...this.options.lockoutRules },
         policyChanged: (extensions) => api.policyChanged(extensions),
+        ...(this.options.onDtmfDetected ? { onDtmfDetected: this.options.onDtmfDetected } : {}),
       },
     );
     const sip = this.sip;

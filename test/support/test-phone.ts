@@ -1,7 +1,7 @@
 import type { Invitation } from 'sip.js';
 import { Inviter, Registerer, RegistererState, SessionState, UserAgent } from 'sip.js';
 import { WebSocket } from 'ws';
-import { WeriftPhoneMedia } from './werift-phone-media';
+import { WeriftPhoneMedia, type PhoneMediaOptions } from './werift-phone-media';
 
 // sip.js's WebSocket transport uses the global WebSocket, which Node 20 does not have.
 (globalThis as unknown as { WebSocket: unknown }).WebSocket ??= WebSocket;
@@ -44,6 +44,7 @@ export class TestPhone {
     extension: string,
     password: string,
     onInvite?: (invitation: Invitation) => void,
+    mediaOptions: PhoneMediaOptions = {},
   ): Promise<TestPhone> {
     const ua = new UserAgent({
       uri: UserAgent.makeURI(`sip:${extension}@${domain}`),
@@ -52,7 +53,7 @@ export class TestPhone {
       authorizationPassword: password,
       logLevel: (process.env['SIPJS_LOG'] as 'debug' | undefined) ?? 'error',
       logBuiltinEnabled: Boolean(process.env['SIPJS_LOG']),
-      sessionDescriptionHandlerFactory: () => new WeriftPhoneMedia(),
+      sessionDescriptionHandlerFactory: () => new WeriftPhoneMedia(mediaOptions),
       ...(onInvite ? { delegate: { onInvite } } : {}),
     });
     await ua.start();

@@ -10,7 +10,16 @@ import { telephoneEventPayloadType } from '../pbx/media/sdp';
  * of a browser. It really does DTLS-SRTP, sends 20 ms µ-law frames and RFC 4733 DTMF the way
  * Chromium does (start packets, updates, three end packets, one timestamp per key).
  */
+export interface PhoneMediaOptions {
+  /** Share of RTP packets dropped before sending (loss injection for benchmarks). */
+  lossRate?: number;
+  /** Called when a key's first packet is sent, with its RTP timestamp. */
+  onKeySent?(rtpTimestamp: number, at: number): void;
+}
+
 export class WeriftPhoneMedia implements SessionDescriptionHandler {
+  constructor(private readonly options: PhoneMediaOptions = {}) {}
+
   readonly pc = new RTCPeerConnection({ codecs: pbxCodecs(), iceUseIpv6: false });
   private transceiver: RTCRtpTransceiver | null = null;
   private remoteSdp = '';
@@ -89,6 +98,11 @@ export class WeriftPhoneMedia implements SessionDescriptionHandler {
     timestamp = this.timestamp,
   ) {
     if (!this.transceiver || this.pc.connectionState !== 'connected') return;
+    if (this.options.lossRate && Math.random() < this.options.lossRate) {
+      this.sequence = (this.sequence + 1) & 0xffff; // lost on the way: the sequence number is used up
+      if (advance) this.timestamp = (this.timestamp + SAMPLES_PER_FRAME) >>> 0;
+      return;
+    }
     sendRawRtp(
       this.transceiver.sender,
       { payloadType, sequenceNumber: this.sequence, timestamp, marker },
@@ -101,6 +115,7 @@ export class WeriftPhoneMedia implements SessionDescriptionHandler {
   private async sendKey(key: string, payloadType: number): Promise<void> {
     const event = eventOf(key);
     const start = this.timestamp;
+    this.options.onKeySent?.(start, performance.now());
     for (let step = 1; step <= 5; step++) {
       this.send(
         payloadType,

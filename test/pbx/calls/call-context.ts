@@ -28,6 +28,8 @@ export interface CallContext {
   log: PbxLog;
   policyChanged(extensions: readonly string[]): void;
   callEnded(call: ActiveCall): void;
+  /** Benchmarks only: when a key was detected (its RTP timestamp, never the key). */
+  onDtmfDetected?(callId: string, rtpTimestamp: number): void;
 }
 
 export interface CallSetup {

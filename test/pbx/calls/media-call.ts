@@ -140,6 +140,7 @@ export class MediaCall implements ActiveCall {
   }
 
   private onDtmf(key: string, timestamp: number): void {
+    this.context.onDtmfDetected?.(this.id, timestamp);
     if (this.phase === 'bridged') return; // After the bridge, keys belong to the far end.
     // Every key before the bridge is kept from the far end, including its repeated end packets.
     this.endpoint?.swallowEvent(timestamp);
