@@ -14,6 +14,11 @@ import { round, summarize } from './lib/stats';
  */
 const DIGITS = Number(process.env['BENCH_DIGITS'] ?? 1000);
 
+/** `node --expose-gc` (npm run bench) makes memory readings comparable; without it they are noisier. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 async function startPbx(detected: Map<number, number>) {
   const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
   const pbx = new PbxServer({
@@ -70,6 +75,7 @@ async function capacity() {
     const detected = new Map<number, number>();
     const sent = new Map<number, number>();
     const { pbx, addresses } = await startPbx(detected);
+    collectGarbage();
     const before = process.memoryUsage().rss;
     const phones = await Promise.all(
       Array.from({ length: calls }, (_, index) =>
@@ -88,6 +94,7 @@ async function capacity() {
     const active = phones.map((phone) => phone.call('*43'));
     await Promise.all(active.map((call) => call.established));
     await new Promise((resolve) => setTimeout(resolve, 1000));
+    collectGarbage();
     const rss = process.memoryUsage().rss;
     await Promise.all(active.map((call) => typeKeys(call, '1234567890')));
     await new Promise((resolve) => setTimeout(resolve, 500));

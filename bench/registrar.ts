@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
@@ -8,11 +8,11 @@ import { barChart, writeChart, writeResult } from './lib/report';
 import { round } from './lib/stats';
 
 /**
- * The test PBX's registrar under load, the PBX in its own process: registrations per second (digest
- * auth, one challenge each) and the most concurrently registered WebSocket clients with < 1 % errors,
- * with the PBX's memory per registered client.
+ * Registrars under load, each in its own process: registrations per second (digest auth, one
+ * challenge each) and the most concurrently registered WebSocket clients with < 1 % errors, with
+ * memory per registered client — the Tollgate test PBX and, side by side in the same run with the
+ * same load, Debian's kamailio as the reference.
  */
-const PORT = Number(process.env['BENCH_PBX_PORT'] ?? 5290);
 const REALM = 'tollgate.test';
 const EXTENSIONS = [
   ['201', 'demo-pass-201'],
@@ -21,45 +21,106 @@ const EXTENSIONS = [
   ['204', 'demo-pass-204'],
 ] as const;
 
-function startPbx() {
-  const data = mkdtempSync(join(tmpdir(), 'tollgate-bench-reg-'));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/pbx/main.ts', '--port', String(PORT), '--data', data, '--quiet'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  return child;
+interface RegistrarProcess {
+  pid(): number;
+  stop(): void;
+}
+interface Registrar {
+  name: string;
+  start(port: number): RegistrarProcess;
 }
 
-async function waitHealthy() {
+const tollgate: Registrar = {
+  name: 'Tollgate test PBX',
+  start(port) {
+    const data = mkdtempSync(join(tmpdir(), 'tollgate-bench-reg-'));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/pbx/main.ts', '--port', String(port), '--data', data, '--quiet'],
+      { stdio: 'ignore' },
+    );
+    return { pid: () => child.pid ?? 0, stop: () => child.kill() };
+  },
+};
+
+const kamailio: Registrar = {
+  name: 'kamailio',
+  start(port) {
+    const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-kamailio-'));
+    const config = join(directory, 'kamailio.cfg');
+    writeFileSync(
+      config,
+      readFileSync('bench/kamailio/kamailio.cfg', 'utf8').replace('BENCH_PORT', String(port)),
+    );
+    const child = spawn('kamailio', ['-f', config, '-DD', '-E', '-w', directory, '-m', '256'], {
+      stdio: 'ignore',
+    });
+    return { pid: () => child.pid ?? 0, stop: () => child.kill('SIGTERM') };
+  },
+};
+
+function kamailioInstalled(): boolean {
+  try {
+    execFileSync('kamailio', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves once the registrar accepts SIP over WebSocket. */
+async function waitReady(port: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${PORT}/api/v1/health`)).ok) return;
-    } catch {
-      // not yet
-    }
+    const ready = await new Promise<boolean>((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'sip');
+      socket.once('open', () => {
+        socket.close();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error('PBX did not start');
+  throw new Error(`Nothing answers on port ${port}`);
 }
 
+/**
+ * Proportional set size: shared pages are divided among the processes sharing them, so summing it
+ * over kamailio's forked workers does not count its shared memory once per worker.
+ */
 function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
 }
 
-/** One client: connect, REGISTER, answer the challenge; resolves true when registered. */
-async function register(index: number, keepOpen: WebSocket[]): Promise<boolean> {
+/** Memory (PSS) of a process and its children (kamailio forks its workers). */
+function treeRssMiB(pid: number): number {
+  let total = rssMiB(pid);
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    for (const child of children) total += treeRssMiB(Number(child));
+  } catch {
+    // a single process
+  }
+  return total;
+}
+
+/** One client: connect, REGISTER, answer the challenge; true when registered. Keeps the socket open. */
+async function register(port: number, index: number, keepOpen: WebSocket[]): Promise<boolean> {
   const [extension, password] = EXTENSIONS[index % EXTENSIONS.length] ?? EXTENSIONS[0];
-  const socket = new WebSocket(`ws://127.0.0.1:${PORT}/ws`, 'sip');
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'sip');
   try {
     await new Promise((resolve, reject) => {
       socket.once('open', resolve);
       socket.once('error', reject);
     });
-    const contact = `sip:c${index}@c${index}.invalid;transport=ws`;
     const send = (cseq: number, authorization?: string) =>
       socket.send(
         [
@@ -70,7 +131,7 @@ async function register(index: number, keepOpen: WebSocket[]): Promise<boolean> 
           `To: <sip:${extension}@${REALM}>`,
           `Call-ID: reg-${index}`,
           `CSeq: ${cseq} REGISTER`,
-          `Contact: <${contact}>;expires=600`,
+          `Contact: <sip:c${index}@c${index}.invalid;transport=ws>;expires=600`,
           ...(authorization ? [`Authorization: ${authorization}`] : []),
           'Content-Length: 0',
           '',
@@ -88,17 +149,22 @@ async function register(index: number, keepOpen: WebSocket[]): Promise<boolean> 
     send(1);
     const challenge = await next();
     const header =
-      challenge.split('\r\n').find((line) => line.startsWith('WWW-Authenticate:') && line.includes('MD5')) ??
-      '';
-    const nonce = parseDigestHeader(header.slice(header.indexOf(':') + 1))?.['nonce'] ?? '';
+      challenge
+        .split('\r\n')
+        .find((line) => /^WWW-Authenticate:/i.test(line) && !/algorithm=SHA-256/i.test(line)) ?? '';
+    const params = parseDigestHeader(header.slice(header.indexOf(':') + 1)) ?? {};
+    const nonce = params['nonce'] ?? '';
     const uri = `sip:${REALM}`;
-    const response = hash(
-      'MD5',
-      `${ha1('MD5', extension, REALM, password)}:${nonce}:00000001:c${index}:auth:${hash('MD5', `REGISTER:${uri}`)}`,
-    );
+    const qop = params['qop'] ? ', qop=auth, nc=00000001, cnonce="c' + index + '"' : '';
+    const digest = params['qop']
+      ? hash(
+          'MD5',
+          `${ha1('MD5', extension, REALM, password)}:${nonce}:00000001:c${index}:auth:${hash('MD5', `REGISTER:${uri}`)}`,
+        )
+      : hash('MD5', `${ha1('MD5', extension, REALM, password)}:${nonce}:${hash('MD5', `REGISTER:${uri}`)}`);
     send(
       2,
-      `Digest username="${extension}", realm="${REALM}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c${index}"`,
+      `Digest username="${extension}", realm="${REALM}", nonce="${nonce}", uri="${uri}", response="${digest}", algorithm=MD5${qop}`,
     );
     const ok = (await next()).startsWith('SIP/2.0 200');
     keepOpen.push(socket);
@@ -109,31 +175,31 @@ async function register(index: number, keepOpen: WebSocket[]): Promise<boolean> 
   }
 }
 
-export async function benchRegistrar() {
-  const pbx = startPbx();
+async function measure(registrar: Registrar, port: number) {
+  const server = registrar.start(port);
   try {
-    await waitHealthy();
-    const pid = pbx.pid ?? 0;
-    const baseline = rssMiB(pid);
+    await waitReady(port);
+    const pid = server.pid();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const baseline = treeRssMiB(pid);
 
     // Throughput: 64 clients at a time, each a new connection and registration, for 5 seconds.
-    const sockets: WebSocket[] = [];
     let done = 0;
     let failed = 0;
-    const until = Date.now() + 5_000;
     let next = 0;
+    const until = Date.now() + 5_000;
     await Promise.all(
       Array.from({ length: 64 }, async () => {
         while (Date.now() < until) {
-          const ok = await register(100_000 + next++, sockets);
-          if (ok) done++;
+          const sockets: WebSocket[] = [];
+          if (await register(port, 100_000 + next++, sockets)) done++;
           else failed++;
-          sockets.pop()?.close();
+          sockets.forEach((socket) => socket.close());
         }
       }),
     );
-    const perSecond = round(done / 5);
-    console.log(`  registrations/s: ${perSecond} (failed ${failed})`);
+    const registrationsPerSecond = round(done / 5);
+    console.log(`  ${registrar.name}: ${registrationsPerSecond} registrations/s (${failed} failed)`);
 
     // Concurrency: hold ever more registered sockets open.
     const held: WebSocket[] = [];
@@ -145,42 +211,69 @@ export async function benchRegistrar() {
       for (let start = 0; start < batch; start += 100) {
         const results = await Promise.all(
           Array.from({ length: Math.min(100, batch - start) }, (_, index) =>
-            register(registered + start + index, held),
+            register(port, registered + start + index, held),
           ),
         );
         errors += results.filter((ok) => !ok).length;
       }
       registered = target;
       const errorRate = errors / batch;
-      steps.push({ clients: target, errorRate: round(errorRate * 100, 2), rssMiB: round(rssMiB(pid)) });
+      steps.push({ clients: target, errorRate: round(errorRate * 100, 2), rssMiB: round(treeRssMiB(pid)) });
       console.log(
-        `  ${target} registered clients: ${round(errorRate * 100, 2)} % errors, PBX RSS ${round(rssMiB(pid))} MiB`,
+        `  ${registrar.name}: ${target} clients, ${round(errorRate * 100, 2)} % errors, RSS ${round(treeRssMiB(pid))} MiB`,
       );
       if (errorRate >= 0.01) break;
     }
+    for (const socket of held) socket.terminate();
     const good = steps.filter((step) => step.errorRate < 1).at(-1);
-    const result = {
-      registrationsPerSecond: perSecond,
+    return {
+      name: registrar.name,
+      registrationsPerSecond,
       failedDuringThroughput: failed,
       concurrency: steps,
       mostClientsUnder1PercentErrors: good?.clients ?? 0,
       memoryPerClientKiB: good ? round(((good.rssMiB - baseline) * 1024) / good.clients, 1) : null,
       baselineRssMiB: round(baseline),
     };
-    for (const socket of held) socket.terminate();
-    writeResult('registrar', result);
-    const chart = writeChart(
-      'registrar-concurrency',
-      barChart(
-        'PBX RSS with registered WebSocket clients',
-        steps.map((step) => ({ label: `${step.clients} clients`, value: step.rssMiB })),
-        'MiB',
-      ),
-    );
-    return { result, chart };
   } finally {
-    pbx.kill();
+    server.stop();
   }
+}
+
+/** Both registrars in the same run, one after the other, with the same load; the ratio compares them. */
+export async function benchRegistrar() {
+  const ours = await measure(tollgate, 5290);
+  const reference = kamailioInstalled() ? await measure(kamailio, 5291) : null;
+  if (!reference)
+    console.log(
+      '  kamailio is not installed (apt-get install kamailio kamailio-websocket-modules): no reference.',
+    );
+  const result = {
+    tollgate: ours,
+    kamailio: reference,
+    ratio: reference
+      ? {
+          registrationsPerSecond: round(ours.registrationsPerSecond / reference.registrationsPerSecond, 2),
+          memoryPerClient:
+            ours.memoryPerClientKiB && reference.memoryPerClientKiB
+              ? round(ours.memoryPerClientKiB / reference.memoryPerClientKiB, 2)
+              : null,
+        }
+      : null,
+  };
+  writeResult('registrar', result);
+  const chart = writeChart(
+    'registrar-throughput',
+    barChart(
+      'Registrations per second (digest auth, SIP over WebSocket)',
+      [ours, ...(reference ? [reference] : [])].map((entry) => ({
+        label: entry.name,
+        value: entry.registrationsPerSecond,
+      })),
+      '/s',
+    ),
+  );
+  return { result, chart };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -6,6 +6,9 @@ import { DialPlanSchema } from '../dial-plan/dial-plan';
  * available to it (service provider → product) and active (IVR authentication), and the dial-plan
  * facts the client needs to warn before a paid call. The client only shows it; the PBX enforces it.
  */
+/** A product (main or add-on) that carries PIN protection. */
+export const PinProductSchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(['main', 'add-on']) });
+
 export const PolicySchema = z.object({
   version: z.string().min(1),
   extension: z.string(),
@@ -16,7 +19,7 @@ export const PolicySchema = z.object({
     /** The provider made PIN protection available for one of the extension's products. */
     available: z.boolean(),
     /** The product (main or add-on) that carries it, when available. */
-    product: z.object({ id: z.string(), name: z.string(), kind: z.enum(['main', 'add-on']) }).nullable(),
+    product: PinProductSchema.nullable(),
     /** IVR-Authentifizierung is switched on for this extension. */
     ivrAuthentication: z.boolean(),
     /** An unlock code is set (the code itself is never sent). */
@@ -40,3 +43,15 @@ export function entitlementState(policy: Policy | null): EntitlementState {
 /** A stable error body of every API: `{ error: { code, message } }`. */
 export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiError = z.output<typeof ApiErrorSchema>;
+
+/** One extension's Anrufeinstellungen as the admin API returns them (the unlock code is write-only). */
+export const ExtensionCallSettingsSchema = z.object({
+  extension: z.string(),
+  displayName: z.string(),
+  pinProtection: z.object({ available: z.boolean(), product: PinProductSchema.nullable() }),
+  ivrAuthentication: z.boolean(),
+  unlockCodeSet: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  registered: z.boolean(),
+});
+export type ExtensionCallSettings = z.output<typeof ExtensionCallSettingsSchema>;

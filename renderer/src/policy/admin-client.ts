@@ -1,19 +1,9 @@
 import { z } from 'zod';
+import { ExtensionCallSettingsSchema, type ExtensionCallSettings } from '../../../shared/policy/policy';
 
 /** The admin side of the PBX API (Anrufeinstellungen). The token lives in memory for this session only. */
-export const ExtensionSettingsSchema = z.object({
-  extension: z.string(),
-  displayName: z.string(),
-  pinProtection: z.object({
-    available: z.boolean(),
-    product: z.object({ id: z.string(), name: z.string(), kind: z.enum(['main', 'add-on']) }).nullable(),
-  }),
-  ivrAuthentication: z.boolean(),
-  unlockCodeSet: z.boolean(),
-  lockedUntil: z.string().nullable(),
-  registered: z.boolean(),
-});
-export type ExtensionSettings = z.output<typeof ExtensionSettingsSchema>;
+export const ExtensionSettingsSchema = ExtensionCallSettingsSchema;
+export type ExtensionSettings = ExtensionCallSettings;
 
 export type AdminResult<T> = { ok: true; value: T } | { ok: false; code: string };
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Policy } from '../../../shared/policy/policy';
+import type { ExtensionCallSettings, Policy } from '../../../shared/policy/policy';
 import type { PbxLog } from '../log';
 import type { PstnFarEnd } from '../pstn/far-end';
 import { ha1, type FailureThrottle } from '../sip/digest';
@@ -294,7 +294,7 @@ export class HttpApi {
     return extension.number;
   }
 
-  private callSettings(number: string) {
+  private callSettings(number: string): ExtensionCallSettings {
     const extension = this.deps.db.findExtension(number);
     if (!extension) throw new ApiFailure(404, 'extension-not-found', `No extension ${number}.`);
     const product = this.deps.db.pinProtectionProduct(number);

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Feedback } from '../../app/Feedback';
 import { hostErrorMessageKey } from '../../app/error-message';
 import { useHostState } from '../../app/host-context';
 
@@ -46,14 +47,7 @@ export function IceServers() {
       <button type="submit" className="button">
         {t('account.iceSave')}
       </button>
-      {message ? (
-        <p
-          role={message.kind === 'error' ? 'alert' : 'status'}
-          className={message.kind === 'error' ? 'field__error' : 'feedback--success'}
-        >
-          {t(message.key)}
-        </p>
-      ) : null}
+      <Feedback message={message} />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Feedback, formatDateTime } from '../../app/Feedback';
 import type { AdminClient, AdminResult, ExtensionSettings } from '../../policy/admin-client';
 import { TextField } from '../account/TextField';
 
@@ -104,10 +105,7 @@ export function ExtensionRow(props: {
       {entry.lockedUntil ? (
         <p className="notice notice--warning">
           {t('callSettings.lockedUntil', {
-            time: new Date(entry.lockedUntil).toLocaleString(i18n.language, {
-              timeStyle: 'short',
-              dateStyle: 'short',
-            }),
+            time: formatDateTime(entry.lockedUntil, i18n.language),
           })}{' '}
           <button
             type="button"
@@ -119,14 +117,7 @@ export function ExtensionRow(props: {
           </button>
         </p>
       ) : null}
-      {message ? (
-        <p
-          role={message.kind === 'error' ? 'alert' : 'status'}
-          className={message.kind === 'error' ? 'field__error' : 'feedback--success'}
-        >
-          {t(message.key)}
-        </p>
-      ) : null}
+      <Feedback message={message} />
     </li>
   );
 }

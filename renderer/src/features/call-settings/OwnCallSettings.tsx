@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../app/Feedback';
 import { useHostState } from '../../app/host-context';
 import { usePhone } from '../../phone/phone-context';
 
@@ -34,10 +35,7 @@ export function OwnCallSettings() {
       {pinProtection.lockedUntil ? (
         <p className="notice notice--warning">
           {t('callSettings.lockedUntil', {
-            time: new Date(pinProtection.lockedUntil).toLocaleString(i18n.language, {
-              timeStyle: 'short',
-              dateStyle: 'short',
-            }),
+            time: formatDateTime(pinProtection.lockedUntil, i18n.language),
           })}
         </p>
       ) : null}
