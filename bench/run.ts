@@ -127,7 +127,7 @@ ${[registrar.result.tollgate, registrar.result.kamailio]
 
 ${
   registrar.result.ratio
-    ? `Ratio Tollgate / kamailio: **${registrar.result.ratio.registrationsPerSecond}** × the registrations per second${registrar.result.ratio.memoryPerClient ? `, ${registrar.result.ratio.memoryPerClient} × the memory per client` : ''}.`
+    ? `Ratio Tollgate / kamailio: **${registrar.result.ratio.registrationsPerSecond}** × the registrations per second.`
     : 'kamailio was not installed for this run (apt-get install kamailio kamailio-websocket-modules), so there is no ratio.'
 } The concurrency ramp stops at 8,000 clients (the machine allows 20,000 open files per process).
 Memory is PSS (shared pages divided among the processes sharing them) summed over kamailio's workers.
