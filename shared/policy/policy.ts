@@ -7,7 +7,11 @@ import { DialPlanSchema } from '../dial-plan/dial-plan';
  * facts the client needs to warn before a paid call. The client only shows it; the PBX enforces it.
  */
 /** A product (main or add-on) that carries PIN protection. */
-export const PinProductSchema = z.object({ id: z.string(), name: z.string(), kind: z.enum(['main', 'add-on']) });
+export const PinProductSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['main', 'add-on']),
+});
 
 export const PolicySchema = z.object({
   version: z.string().min(1),
