@@ -16,6 +16,8 @@ test('npm start brings up the demo: PBX, app signed in as 201, a banner with the
   launchOptions,
   tollgateHost,
 }) => {
+  // Skipped only in the Electron project: there the demo opens its own window, and this test reads the
+  // browser address npm start prints.
   test.skip(
     tollgateHost === 'electron',
     'The demo in Electron opens its own window; this checks the printed browser address.',
@@ -67,6 +69,7 @@ test('npm start brings up the demo: PBX, app signed in as 201, a banner with the
 test('npm run demo:two prepares two phones, 201 and 202, each with its own settings', async ({
   tollgateHost,
 }) => {
+  // Skipped only in the Electron project, for the same reason as above.
   test.skip(tollgateHost === 'electron', 'Checks the printed browser addresses.');
   const env: NodeJS.ProcessEnv = { ...process.env, TOLLGATE_PBX_PORT: '5172' };
   delete env['DISPLAY'];

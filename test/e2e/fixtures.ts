@@ -89,6 +89,7 @@ export const test = base.extend<TollgateOptions & TollgateFixtures>({
 
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures name their dependencies by destructuring.
   adminApi: async ({}, use) => {
+    // Skipped only against a PBX for which QA gave no admin account (docs/qa.md: TOLLGATE_QA_ADMIN).
     test.skip(ADMIN === null, 'No admin credentials for this PBX (set TOLLGATE_QA_ADMIN).');
     await use(await PbxApiClient.signIn(PBX.apiUrl, 'admin', ADMIN?.username ?? '', ADMIN?.password ?? ''));
   },

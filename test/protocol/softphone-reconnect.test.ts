@@ -20,6 +20,22 @@ async function startPbx(port = 0) {
   return { server, addresses: await server.start() };
 }
 
+function config(addresses: { sipWebSocketUrl: string; realm: string }, extension: string, password: string) {
+  return {
+    account: {
+      sipWebSocketUrl: addresses.sipWebSocketUrl,
+      sipDomain: addresses.realm,
+      policyApiUrl: '',
+      extension,
+      authUsername: '',
+      displayName: '',
+    },
+    password,
+    iceServers: [],
+    inputDeviceId: null,
+  };
+}
+
 function until(softphone: Softphone, accept: (state: RegistrationState) => boolean, timeoutMs = 10_000) {
   return new Promise<RegistrationState>((resolve, reject) => {
     const timer = setTimeout(
@@ -49,19 +65,9 @@ describe('softphone registration (the app’s sip.js engine, in Node)', () => {
       onCallEnded: () => {},
       onNetworkOnline: () => () => {},
     });
-    await softphone.start({
-      account: {
-        sipWebSocketUrl: first.addresses.sipWebSocketUrl,
-        sipDomain: first.addresses.realm,
-        policyApiUrl: '',
-        extension: DEMO.protectedExtension.number,
-        authUsername: '',
-        displayName: 'Empfang',
-      },
-      password: DEMO.protectedExtension.password,
-      iceServers: [],
-      inputDeviceId: null,
-    });
+    await softphone.start(
+      config(first.addresses, DEMO.protectedExtension.number, DEMO.protectedExtension.password),
+    );
     await until(softphone, (state) => state.kind === 'registered');
 
     await first.server.stop();
@@ -81,19 +87,7 @@ describe('softphone registration (the app’s sip.js engine, in Node)', () => {
       onCallEnded: () => {},
       onNetworkOnline: () => () => {},
     });
-    await softphone.start({
-      account: {
-        sipWebSocketUrl: addresses.sipWebSocketUrl,
-        sipDomain: addresses.realm,
-        policyApiUrl: '',
-        extension: '202',
-        authUsername: '',
-        displayName: '',
-      },
-      password: 'not-the-password',
-      iceServers: [],
-      inputDeviceId: null,
-    });
+    await softphone.start(config(addresses, '202', 'not-the-password'));
     expect(await until(softphone, (state) => state.kind === 'failed')).toEqual({
       kind: 'failed',
       problem: 'credentials',
