@@ -5,8 +5,8 @@ export interface ToneSender {
   insertDTMF(tones: string, duration?: number, interToneGap?: number): void;
 }
 
-export const TONE_DURATION_MS = 100;
-export const TONE_GAP_MS = 70;
+export const TONE_DURATION_MS = 70;
+export const TONE_GAP_MS = 50;
 const KEYS = /^[0-9*#A-D]$/;
 
 /**
