@@ -149,7 +149,7 @@ ${round(guessing.expectedDays, 1)} days (see docs/security.md).
   fell from 215 ms to 152 ms and the p95 from 231 ms to 166 ms (same benchmark, same machine).
 - **# → far end answered** is the PBX's 2.5 s "connecting" prompt by design; the far end answers at once.
 - **Registrar**: Tollgate's registrar reaches about half of kamailio's registrations per second, on one
-  Node thread that also does scrypt-free digest (MD5/SHA-256) and WebSocket framing in JavaScript.
+  Node thread that does the digest hashing and the WebSocket framing in JavaScript.
 
 ## Not done yet
 - a CPU profile of the registrar and of the media path under load, and fixes of what it shows.
