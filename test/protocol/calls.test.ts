@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestPbx } from '../support/pbx-fixture';
-import { TestPhone, typeKeys, type TestCall } from '../support/test-phone';
+import { DEMO, registerPhone, startTestPbx } from '../support/pbx-fixture';
+import { type TestPhone, typeKeys, type TestCall } from '../support/test-phone';
 
 let fixture: Awaited<ReturnType<typeof startTestPbx>>;
 const phones: TestPhone[] = [];
@@ -19,11 +19,9 @@ async function phone(
   extension: { number: string; password: string },
   autoAnswer = false,
 ): Promise<TestPhone> {
-  const registered = await TestPhone.register(
-    fixture.addresses.sipWebSocketUrl,
-    fixture.addresses.realm,
-    extension.number,
-    extension.password,
+  const registered = await registerPhone(
+    fixture.addresses,
+    extension,
     autoAnswer ? (invitation) => void invitation.accept() : undefined,
   );
   phones.push(registered);
@@ -145,16 +143,10 @@ describe('calls that never ask for a PIN', () => {
   it('rings every device of the callee, connects the first to answer and cancels the others', async () => {
     let slowRang = false;
     let slowCancelled = false;
-    const slow = await TestPhone.register(
-      fixture.addresses.sipWebSocketUrl,
-      fixture.addresses.realm,
-      DEMO.notEntitledExtension.number,
-      DEMO.notEntitledExtension.password,
-      (invitation) => {
-        slowRang = true;
-        invitation.delegate = { onCancel: () => (slowCancelled = true) };
-      },
-    );
+    const slow = await registerPhone(fixture.addresses, DEMO.notEntitledExtension, (invitation) => {
+      slowRang = true;
+      invitation.delegate = { onCancel: () => (slowCancelled = true) };
+    });
     phones.push(slow);
     await phone(DEMO.notEntitledExtension, true);
     const caller = await phone(DEMO.protectedExtension);
@@ -166,11 +158,9 @@ describe('calls that never ask for a PIN', () => {
   });
 
   it('passes busy through', async () => {
-    const busy = await TestPhone.register(
-      fixture.addresses.sipWebSocketUrl,
-      fixture.addresses.realm,
-      DEMO.addOnExtension.number,
-      DEMO.addOnExtension.password,
+    const busy = await registerPhone(
+      fixture.addresses,
+      DEMO.addOnExtension,
       (invitation) => void invitation.reject({ statusCode: 486 }),
     );
     phones.push(busy);

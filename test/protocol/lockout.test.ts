@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PbxApiClient } from '../support/pbx-api-client';
-import { DEMO, startTestPbx } from '../support/pbx-fixture';
-import { TestPhone, typeKeys, type TestCall } from '../support/test-phone';
+import { DEMO, registerPhone, startTestPbx } from '../support/pbx-fixture';
+import { type TestPhone, typeKeys, type TestCall } from '../support/test-phone';
 
 let fixture: Awaited<ReturnType<typeof startTestPbx>>;
 let phone: TestPhone;
 
 beforeAll(async () => {
   fixture = await startTestPbx({ pinRules: { firstDigitTimeoutMs: 3_000, interDigitTimeoutMs: 1_000 } });
-  phone = await TestPhone.register(
-    fixture.addresses.sipWebSocketUrl,
-    fixture.addresses.realm,
-    DEMO.addOnExtension.number,
-    DEMO.addOnExtension.password,
-  );
+  phone = await registerPhone(fixture.addresses, DEMO.addOnExtension);
 });
 afterAll(async () => {
   await phone.stop();

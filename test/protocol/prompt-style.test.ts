@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestPbx } from '../support/pbx-fixture';
-import { TestPhone, typeKeys } from '../support/test-phone';
+import { DEMO, registerPhone, startTestPbx } from '../support/pbx-fixture';
+import { type TestPhone, typeKeys } from '../support/test-phone';
 
 /** FreePBX style: the PIN prompt plays in early media (183) and the call is answered only after the PIN. */
 let fixture: Awaited<ReturnType<typeof startTestPbx>>;
@@ -8,12 +8,7 @@ let phone: TestPhone;
 
 beforeAll(async () => {
   fixture = await startTestPbx({ promptStyle: 'early-media' });
-  phone = await TestPhone.register(
-    fixture.addresses.sipWebSocketUrl,
-    fixture.addresses.realm,
-    DEMO.protectedExtension.number,
-    DEMO.protectedExtension.password,
-  );
+  phone = await registerPhone(fixture.addresses, DEMO.protectedExtension);
 });
 afterAll(async () => {
   await phone.stop();

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, startTestPbx } from '../support/pbx-fixture';
-import { TestPhone } from '../support/test-phone';
+import { DEMO, registerPhone, startTestPbx } from '../support/pbx-fixture';
 
 let fixture: Awaited<ReturnType<typeof startTestPbx>>;
 beforeAll(async () => {
@@ -10,12 +9,7 @@ afterAll(() => fixture.pbx.stop());
 
 describe('a short WebSocket drop during a call', () => {
   it('keeps the call: after the phone reconnects and re-registers, the PBX reaches it on the new socket', async () => {
-    const phone = await TestPhone.register(
-      fixture.addresses.sipWebSocketUrl,
-      fixture.addresses.realm,
-      DEMO.protectedExtension.number,
-      DEMO.protectedExtension.password,
-    );
+    const phone = await registerPhone(fixture.addresses, DEMO.protectedExtension);
     const call = phone.call('*98'); // voicemail: the PBX hangs up (BYE) after its prompt
     await call.established;
     await phone.ua.transport.disconnect();
@@ -28,12 +22,7 @@ describe('a short WebSocket drop during a call', () => {
   });
 
   it('holds what the PBX sends while the phone is away and delivers it when the phone registers again', async () => {
-    const phone = await TestPhone.register(
-      fixture.addresses.sipWebSocketUrl,
-      fixture.addresses.realm,
-      DEMO.addOnExtension.number,
-      DEMO.addOnExtension.password,
-    );
+    const phone = await registerPhone(fixture.addresses, DEMO.addOnExtension);
     const call = phone.call('*98');
     await call.established;
     await phone.ua.transport.disconnect();

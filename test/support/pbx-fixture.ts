@@ -1,7 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Invitation } from 'sip.js';
 import { PbxServer, type PbxAddresses, type PbxOptions } from '../pbx/server';
+import { TestPhone } from './test-phone';
 
 /** A fresh test PBX on a free loopback port with its own database and log, for one test file. */
 export async function startTestPbx(options: Partial<PbxOptions> = {}) {
@@ -26,3 +28,18 @@ export const DEMO = {
   admin: { username: 'admin', password: 'admin-demo-pass' },
   provider: { username: 'provider', password: 'provider-demo-pass' },
 } as const;
+
+/** A sip.js test phone registered on the fixture PBX as one of the demo extensions. */
+export function registerPhone(
+  addresses: PbxAddresses,
+  extension: { number: string; password: string },
+  onInvite?: (invitation: Invitation) => void,
+): Promise<TestPhone> {
+  return TestPhone.register(
+    addresses.sipWebSocketUrl,
+    addresses.realm,
+    extension.number,
+    extension.password,
+    onInvite,
+  );
+}
