@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { ha1, hash, parseDigestHeader } from '../test/pbx/sip/digest';
+import { summariseProfile, waitForProfile, type CpuProfile } from './lib/profile';
 import { barChart, writeChart, writeResult } from './lib/report';
 import { round } from './lib/stats';
+import { loadSeed } from '../test/pbx/store/seed';
 
 /**
  * Registrars under load, each in its own process: registrations per second (digest auth, one
@@ -14,16 +16,48 @@ import { round } from './lib/stats';
  * same load, Debian's kamailio as the reference.
  */
 const REALM = 'tollgate.test';
-const EXTENSIONS = [
-  ['201', 'demo-pass-201'],
-  ['202', 'demo-pass-202'],
-  ['203', 'demo-pass-203'],
-  ['204', 'demo-pass-204'],
-] as const;
+/**
+ * One extension per client, as on a real PBX (a phone or two per extension): 10000–29999, each with
+ * the password `demo-pass-<extension>` that kamailio's config derives from the From user.
+ */
+const EXTENSION_COUNT = 20_000;
+const extensionOf = (index: number) => String(10_000 + (index % EXTENSION_COUNT));
+const passwordOf = (extension: string) => `demo-pass-${extension}`;
+
+/** The demo company with the benchmark's extensions instead of the four demo ones. */
+function benchSeed(directory: string): string {
+  const seed = loadSeed();
+  const path = join(directory, 'bench-seed.json');
+  const extensions = Array.from({ length: EXTENSION_COUNT }, (_, index) => {
+    const number = extensionOf(index);
+    return {
+      number,
+      displayName: `Bench ${number}`,
+      language: 'de' as const,
+      password: passwordOf(number),
+      products: ['cloudpbx-basic'],
+      ivrAuthentication: false,
+    };
+  });
+  writeFileSync(
+    path,
+    JSON.stringify({
+      ...seed,
+      company: {
+        ...seed.company,
+        dialPlan: { ...seed.company.dialPlan, internalRanges: [{ from: '10000', to: '29999' }] },
+        extensions,
+      },
+    }),
+  );
+  return path;
+}
 
 interface RegistrarProcess {
   pid(): number;
   stop(): void;
+  /** With TOLLGATE_BENCH_PROFILE set: the CPU profile written when the process stopped. */
+  profile?(): Promise<CpuProfile | null>;
 }
 interface Registrar {
   name: string;
@@ -34,12 +68,29 @@ const tollgate: Registrar = {
   name: 'Tollgate test PBX',
   start(port) {
     const data = mkdtempSync(join(tmpdir(), 'tollgate-bench-reg-'));
+    const profileDirectory = profiling() ? mkdtempSync(join(tmpdir(), 'tollgate-bench-profile-')) : null;
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'test/pbx/main.ts', '--port', String(port), '--data', data, '--quiet'],
+      [
+        ...(profileDirectory ? ['--cpu-prof', `--cpu-prof-dir=${profileDirectory}`] : []),
+        '--import',
+        'tsx',
+        'test/pbx/main.ts',
+        '--port',
+        String(port),
+        '--data',
+        data,
+        '--seed',
+        benchSeed(data),
+        '--quiet',
+      ],
       { stdio: 'ignore' },
     );
-    return { pid: () => child.pid ?? 0, stop: () => child.kill() };
+    return {
+      pid: () => child.pid ?? 0,
+      stop: () => child.kill(),
+      ...(profileDirectory ? { profile: () => waitForProfile(profileDirectory) } : {}),
+    };
   },
 };
 
@@ -114,7 +165,8 @@ function treeRssMiB(pid: number): number {
 
 /** One client: connect, REGISTER, answer the challenge; true when registered. Keeps the socket open. */
 async function register(port: number, index: number, keepOpen: WebSocket[]): Promise<boolean> {
-  const [extension, password] = EXTENSIONS[index % EXTENSIONS.length] ?? EXTENSIONS[0];
+  const extension = extensionOf(index);
+  const password = passwordOf(extension);
   const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'sip');
   try {
     await new Promise((resolve, reject) => {
@@ -205,7 +257,7 @@ async function measure(registrar: Registrar, port: number) {
     const held: WebSocket[] = [];
     const steps: { clients: number; errorRate: number; rssMiB: number }[] = [];
     let registered = 0;
-    for (const target of [250, 500, 1000, 2000, 4000, 8000]) {
+    for (const target of [250, 500, 1000, 2000, 4000, 8000, 12_000, 16_000]) {
       let errors = 0;
       const batch = target - registered;
       for (let start = 0; start < batch; start += 100) {
@@ -240,9 +292,21 @@ async function measure(registrar: Registrar, port: number) {
   }
 }
 
+/** Set TOLLGATE_BENCH_PROFILE=1 (npm run bench:profile) to profile the PBX under this load. */
+export const profiling = () => Boolean(process.env['TOLLGATE_BENCH_PROFILE']);
+
 /** Both registrars in the same run, one after the other, with the same load; the ratio compares them. */
 export async function benchRegistrar() {
-  const ours = await measure(tollgate, 5290);
+  const ourProcess: { current?: RegistrarProcess } = {};
+  const ours = await measure(
+    {
+      ...tollgate,
+      start: (port) => (ourProcess.current = tollgate.start(port)),
+    },
+    5290,
+  );
+  const profile = await ourProcess.current?.profile?.();
+  if (profile) writeResult('profile-registrar', summariseProfile(profile));
   const reference = kamailioInstalled() ? await measure(kamailio, 5291) : null;
   if (!reference)
     console.log(

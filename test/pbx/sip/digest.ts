@@ -84,10 +84,13 @@ export interface DigestAuthenticatorOptions {
   secret?: Buffer;
 }
 
+const PRUNE_INTERVAL_MS = 1000;
+
 export class DigestAuthenticator {
   private readonly secret: Buffer;
   /** Highest nonce count seen per nonce (bounded by nonce lifetime; pruned on use). */
   private readonly nonceCounts = new Map<string, { nc: number; issuedAt: number }>();
+  private lastPrunedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: DigestAuthenticatorOptions) {
     this.secret = options.secret ?? randomBytes(32);
@@ -162,8 +165,12 @@ export class DigestAuthenticator {
     return createHmac('sha256', this.secret).update(text).digest('base64url').slice(0, 22);
   }
 
+  /** Forgets expired nonces, sweeping at most once a second rather than on every request. */
   private pruneNonceCounts(): void {
-    const oldest = this.options.now() - this.options.nonceLifetimeMs;
+    const now = this.options.now();
+    if (now - this.lastPrunedAt < PRUNE_INTERVAL_MS) return;
+    this.lastPrunedAt = now;
+    const oldest = now - this.options.nonceLifetimeMs;
     for (const [nonce, state] of this.nonceCounts)
       if (state.issuedAt < oldest) this.nonceCounts.delete(nonce);
   }

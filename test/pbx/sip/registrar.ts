@@ -24,7 +24,11 @@ export type RegisterOutcome =
   | { kind: 'out-of-order' };
 
 export class Registrar {
+  /** The bindings of each extension (a phone or two on a real PBX). */
   private readonly bindings = new Map<string, Binding[]>();
+  /** Indexes, so that a closed socket or a Contact lookup does not scan every binding of the PBX. */
+  private readonly byConnection = new Map<string, Set<Binding>>();
+  private readonly byAddress = new Map<string, Set<Binding>>();
 
   /** Applies a REGISTER. `contacts` null means a query (no Contact header); `'*'` removes all. */
   register(
@@ -35,7 +39,7 @@ export class Registrar {
   ): RegisterOutcome {
     const current = this.lookup(extension, now);
     if (contacts === '*') {
-      this.bindings.delete(extension);
+      this.replace(extension, []);
       return { kind: 'ok', bindings: [] };
     }
     if (contacts === null) return { kind: 'ok', bindings: current };
@@ -60,36 +64,37 @@ export class Registrar {
         });
       }
     }
-    if (next.length === 0) this.bindings.delete(extension);
-    else this.bindings.set(extension, next);
+    this.replace(extension, next);
     return { kind: 'ok', bindings: next };
   }
 
   lookup(extension: string, now: number): Binding[] {
-    const live = (this.bindings.get(extension) ?? []).filter((binding) => binding.expiresAt > now);
-    if (live.length === 0) this.bindings.delete(extension);
-    else this.bindings.set(extension, live);
+    const all = this.bindings.get(extension) ?? [];
+    const live = all.filter((binding) => binding.expiresAt > now);
+    if (live.length !== all.length) this.replace(extension, live);
     return live;
   }
 
-  /** The binding of a Contact address, whatever URI parameters (`;ob`, `;transport`) each side added. */
+  /**
+   * The binding of a Contact address, whatever URI parameters (`;ob`, `;transport`) each side added;
+   * the most recent one when several phones registered the same address.
+   */
   findByContact(contactUri: string, now: number): Binding | undefined {
-    const key = contactAddress(contactUri);
-    for (const list of this.bindings.values()) {
-      const binding = list.find(
-        (candidate) => contactAddress(candidate.contactUri) === key && candidate.expiresAt > now,
-      );
-      if (binding) return binding;
+    let found: Binding | undefined;
+    for (const binding of this.byAddress.get(contactAddress(contactUri)) ?? []) {
+      if (binding.expiresAt > now) found = binding;
     }
-    return undefined;
+    return found;
   }
 
   /** A WebSocket closed: its bindings can no longer be reached. */
   dropConnection(connectionId: string): void {
-    for (const [extension, list] of this.bindings) {
-      const remaining = list.filter((binding) => binding.connectionId !== connectionId);
-      if (remaining.length === 0) this.bindings.delete(extension);
-      else this.bindings.set(extension, remaining);
+    const extensions = new Set([...(this.byConnection.get(connectionId) ?? [])].map((b) => b.extension));
+    for (const extension of extensions) {
+      this.replace(
+        extension,
+        (this.bindings.get(extension) ?? []).filter((binding) => binding.connectionId !== connectionId),
+      );
     }
   }
 
@@ -98,6 +103,40 @@ export class Registrar {
     for (const list of this.bindings.values()) total += list.length;
     return total;
   }
+
+  /** Sets an extension's bindings and keeps both indexes in step. */
+  private replace(extension: string, next: Binding[]): void {
+    const previous = this.bindings.get(extension) ?? [];
+    const kept = new Set(next);
+    const before = new Set(previous);
+    for (const binding of previous) if (!kept.has(binding)) this.unindex(binding);
+    for (const binding of next) if (!before.has(binding)) this.index(binding);
+    if (next.length === 0) this.bindings.delete(extension);
+    else this.bindings.set(extension, next);
+  }
+
+  private index(binding: Binding): void {
+    addTo(this.byConnection, binding.connectionId, binding);
+    addTo(this.byAddress, contactAddress(binding.contactUri), binding);
+  }
+
+  private unindex(binding: Binding): void {
+    removeFrom(this.byConnection, binding.connectionId, binding);
+    removeFrom(this.byAddress, contactAddress(binding.contactUri), binding);
+  }
+}
+
+function addTo<T>(index: Map<string, Set<T>>, key: string, value: T): void {
+  const set = index.get(key);
+  if (set) set.add(value);
+  else index.set(key, new Set([value]));
+}
+
+function removeFrom<T>(index: Map<string, Set<T>>, key: string, value: T): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) index.delete(key);
 }
 
 /** `sip:user@host` of a Contact URI: scheme, user and host, without parameters. */

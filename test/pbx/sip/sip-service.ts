@@ -252,10 +252,13 @@ export class SipService {
         `Contact: <${binding.contactUri}>;expires=${Math.max(0, Math.round((binding.expiresAt - now) / 1000))}`,
     );
     this.deps.log('registered', { extension, contacts: outcome.bindings.length });
-    this.releaseHeld(
-      outcome.bindings.map((binding) => binding.contactUri),
-      connection,
-    );
+    // Requests held for a phone that dropped go out once that phone's Contact registers again.
+    if (this.heldForContact.size > 0 && Array.isArray(contacts)) {
+      this.releaseHeld(
+        contacts.filter((contact) => contact.expiresS > 0).map((contact) => contact.contactUri),
+        connection,
+      );
+    }
     connection.send(
       buildResponse(request, 200, 'OK', {
         headers: [...headers, `Date: ${new Date(now).toUTCString()}`],

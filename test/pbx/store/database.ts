@@ -68,6 +68,9 @@ export class PbxDatabase {
   /** True when there was no database file and a new one was made (seeded on start). */
   readonly created: boolean;
 
+  /** Each statement compiled once: better-sqlite3 compiles the SQL again on every prepare(). */
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(
     path: string,
     readonly realm: string,
@@ -106,12 +109,21 @@ export class PbxDatabase {
     this.db.close();
   }
 
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   private migrate(): void {
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
     );
     const applied = new Set(
-      (this.db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
+      (this.statement('SELECT version FROM schema_migrations').all() as { version: number }[]).map(
         (row) => row.version,
       ),
     );
@@ -120,15 +132,16 @@ export class PbxDatabase {
       if (applied.has(version)) return;
       this.db.transaction(() => {
         this.db.exec(sql);
-        this.db
-          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
-          .run(version, Date.now());
+        this.statement('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(
+          version,
+          Date.now(),
+        );
       })();
     });
   }
 
   isSeeded(): boolean {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM companies').get() as { n: number }).n > 0;
+    return (this.statement('SELECT COUNT(*) AS n FROM companies').get() as { n: number }).n > 0;
   }
 
   /** Loads the seed into an empty database. Later starts keep what admins changed. */
@@ -142,64 +155,68 @@ export class PbxDatabase {
       ),
     );
     this.db.transaction(() => {
-      const meta = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+      const meta = this.statement('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
       meta.run('realm', this.realm);
       meta.run('provider_username', seed.provider.username);
       meta.run('provider_password_hash', providerHash);
       for (const product of seed.products) {
-        this.db
-          .prepare('INSERT INTO products (id, name, kind, pin_protection) VALUES (?, ?, ?, ?)')
-          .run(product.id, product.name, product.kind, product.pinProtection ? 1 : 0);
+        this.statement('INSERT INTO products (id, name, kind, pin_protection) VALUES (?, ?, ?, ?)').run(
+          product.id,
+          product.name,
+          product.kind,
+          product.pinProtection ? 1 : 0,
+        );
       }
       const company = seed.company;
-      this.db
-        .prepare('INSERT INTO companies (id, name, dial_plan) VALUES (?, ?, ?)')
-        .run(company.id, company.name, JSON.stringify(company.dialPlan));
+      this.statement('INSERT INTO companies (id, name, dial_plan) VALUES (?, ?, ?)').run(
+        company.id,
+        company.name,
+        JSON.stringify(company.dialPlan),
+      );
       company.admins.forEach((admin, index) =>
-        this.db
-          .prepare('INSERT INTO admins (username, company_id, password_hash) VALUES (?, ?, ?)')
-          .run(admin.username, company.id, adminHashes[index]),
+        this.statement('INSERT INTO admins (username, company_id, password_hash) VALUES (?, ?, ?)').run(
+          admin.username,
+          company.id,
+          adminHashes[index],
+        ),
       );
       company.extensions.forEach((extension, index) => {
-        this.db
-          .prepare(
-            `INSERT INTO extensions (number, company_id, display_name, language, ha1_md5, ha1_sha256,
+        this.statement(
+          `INSERT INTO extensions (number, company_id, display_name, language, ha1_md5, ha1_sha256,
                ivr_authentication, unlock_code_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            extension.number,
-            company.id,
-            extension.displayName,
-            extension.language,
-            ha1('MD5', extension.number, this.realm, extension.password),
-            ha1('SHA-256', extension.number, this.realm, extension.password),
-            extension.ivrAuthentication ? 1 : 0,
-            codeHashes[index] ?? null,
-          );
+        ).run(
+          extension.number,
+          company.id,
+          extension.displayName,
+          extension.language,
+          ha1('MD5', extension.number, this.realm, extension.password),
+          ha1('SHA-256', extension.number, this.realm, extension.password),
+          extension.ivrAuthentication ? 1 : 0,
+          codeHashes[index] ?? null,
+        );
         for (const productId of extension.products) {
-          this.db
-            .prepare('INSERT INTO extension_products (extension, product_id) VALUES (?, ?)')
-            .run(extension.number, productId);
+          this.statement('INSERT INTO extension_products (extension, product_id) VALUES (?, ?)').run(
+            extension.number,
+            productId,
+          );
         }
       });
     })();
   }
 
   ha1For(username: string, algorithm: DigestAlgorithm): string | undefined {
-    const row = this.db
-      .prepare('SELECT ha1_md5, ha1_sha256 FROM extensions WHERE number = ?')
-      .get(username) as { ha1_md5: string; ha1_sha256: string } | undefined;
+    const row = this.statement('SELECT ha1_md5, ha1_sha256 FROM extensions WHERE number = ?').get(
+      username,
+    ) as { ha1_md5: string; ha1_sha256: string } | undefined;
     if (!row) return undefined;
     return algorithm === 'MD5' ? row.ha1_md5 : row.ha1_sha256;
   }
 
   findExtension(number: string): ExtensionRecord | null {
-    const row = this.db
-      .prepare(
-        `SELECT number, company_id, display_name, language, ivr_authentication, unlock_code_hash, locked_until
+    const row = this.statement(
+      `SELECT number, company_id, display_name, language, ivr_authentication, unlock_code_hash, locked_until
          FROM extensions WHERE number = ?`,
-      )
-      .get(number) as
+    ).get(number) as
       | {
           number: string;
           company_id: string;
@@ -223,32 +240,30 @@ export class PbxDatabase {
   }
 
   listExtensions(companyId: string): ExtensionRecord[] {
-    const numbers = this.db
-      .prepare('SELECT number FROM extensions WHERE company_id = ? ORDER BY number')
-      .all(companyId) as { number: string }[];
+    const numbers = this.statement('SELECT number FROM extensions WHERE company_id = ? ORDER BY number').all(
+      companyId,
+    ) as { number: string }[];
     return numbers.map((row) => this.findExtension(row.number)).filter((record) => record !== null);
   }
 
   dialPlanOf(companyId: string): DialPlan {
-    const row = this.db.prepare('SELECT dial_plan FROM companies WHERE id = ?').get(companyId) as
+    const row = this.statement('SELECT dial_plan FROM companies WHERE id = ?').get(companyId) as
       { dial_plan: string } | undefined;
     if (!row) throw new Error(`No company ${companyId}`);
     return DialPlanSchema.parse(JSON.parse(row.dial_plan));
   }
 
   companyName(companyId: string): string {
-    return (this.db.prepare('SELECT name FROM companies WHERE id = ?').get(companyId) as { name: string })
+    return (this.statement('SELECT name FROM companies WHERE id = ?').get(companyId) as { name: string })
       .name;
   }
 
   /** The product (main first, then add-ons) that carries PIN protection for this extension, if any. */
   pinProtectionProduct(number: string): { id: string; name: string; kind: 'main' | 'add-on' } | null {
-    const row = this.db
-      .prepare(
-        `SELECT p.id, p.name, p.kind FROM extension_products ep JOIN products p ON p.id = ep.product_id
+    const row = this.statement(
+      `SELECT p.id, p.name, p.kind FROM extension_products ep JOIN products p ON p.id = ep.product_id
          WHERE ep.extension = ? AND p.pin_protection = 1 ORDER BY p.kind = 'add-on', p.id LIMIT 1`,
-      )
-      .get(number) as { id: string; name: string; kind: 'main' | 'add-on' } | undefined;
+    ).get(number) as { id: string; name: string; kind: 'main' | 'add-on' } | undefined;
     return row ?? null;
   }
 
@@ -277,54 +292,54 @@ export class PbxDatabase {
   }
 
   setIvrAuthentication(number: string, on: boolean): void {
-    this.db.prepare('UPDATE extensions SET ivr_authentication = ? WHERE number = ?').run(on ? 1 : 0, number);
+    this.statement('UPDATE extensions SET ivr_authentication = ? WHERE number = ?').run(on ? 1 : 0, number);
   }
 
   async setUnlockCode(number: string, code: string): Promise<void> {
     const hashed = await hashSecret(code);
-    this.db.prepare('UPDATE extensions SET unlock_code_hash = ? WHERE number = ?').run(hashed, number);
+    this.statement('UPDATE extensions SET unlock_code_hash = ? WHERE number = ?').run(hashed, number);
   }
 
   async verifyUnlockCode(number: string, code: string): Promise<boolean> {
-    const row = this.db.prepare('SELECT unlock_code_hash FROM extensions WHERE number = ?').get(number) as
+    const row = this.statement('SELECT unlock_code_hash FROM extensions WHERE number = ?').get(number) as
       { unlock_code_hash: string | null } | undefined;
     return verifySecret(code, row?.unlock_code_hash ?? null);
   }
 
   recordPinFailure(number: string, at: number): number[] {
-    this.db.prepare('INSERT INTO pin_failures (extension, failed_at) VALUES (?, ?)').run(number, at);
+    this.statement('INSERT INTO pin_failures (extension, failed_at) VALUES (?, ?)').run(number, at);
     return (
-      this.db
-        .prepare('SELECT failed_at FROM pin_failures WHERE extension = ? ORDER BY failed_at')
-        .all(number) as {
+      this.statement('SELECT failed_at FROM pin_failures WHERE extension = ? ORDER BY failed_at').all(
+        number,
+      ) as {
         failed_at: number;
       }[]
     ).map((row) => row.failed_at);
   }
 
   lock(number: string, until: number): void {
-    this.db.prepare('UPDATE extensions SET locked_until = ? WHERE number = ?').run(until, number);
+    this.statement('UPDATE extensions SET locked_until = ? WHERE number = ?').run(until, number);
   }
 
   /** Admin unlock: clears the lock and the failures that led to it. */
   unlock(number: string): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE extensions SET locked_until = NULL WHERE number = ?').run(number);
-      this.db.prepare('DELETE FROM pin_failures WHERE extension = ?').run(number);
+      this.statement('UPDATE extensions SET locked_until = NULL WHERE number = ?').run(number);
+      this.statement('DELETE FROM pin_failures WHERE extension = ?').run(number);
     })();
   }
 
   async verifyAdmin(username: string, password: string): Promise<string | null> {
-    const row = this.db
-      .prepare('SELECT company_id, password_hash FROM admins WHERE username = ?')
-      .get(username) as { company_id: string; password_hash: string } | undefined;
+    const row = this.statement('SELECT company_id, password_hash FROM admins WHERE username = ?').get(
+      username,
+    ) as { company_id: string; password_hash: string } | undefined;
     const ok = await verifySecret(password, row?.password_hash ?? null);
     return ok && row ? row.company_id : null;
   }
 
   async verifyProvider(username: string, password: string): Promise<boolean> {
     const get = (key: string) =>
-      (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)
+      (this.statement('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)
         ?.value ?? null;
     const ok = await verifySecret(password, get('provider_password_hash'));
     return ok && username === get('provider_username');
@@ -332,7 +347,7 @@ export class PbxDatabase {
 
   listProducts(): { id: string; name: string; kind: 'main' | 'add-on'; pinProtection: boolean }[] {
     return (
-      this.db.prepare('SELECT id, name, kind, pin_protection FROM products ORDER BY id').all() as {
+      this.statement('SELECT id, name, kind, pin_protection FROM products ORDER BY id').all() as {
         id: string;
         name: string;
         kind: 'main' | 'add-on';
@@ -343,11 +358,11 @@ export class PbxDatabase {
 
   /** Provider grant/revoke. Revoking also switches IVR authentication off where nothing else carries it. */
   setProductPinProtection(productId: string, on: boolean): string[] | null {
-    const exists = this.db.prepare('SELECT 1 FROM products WHERE id = ?').get(productId);
+    const exists = this.statement('SELECT 1 FROM products WHERE id = ?').get(productId);
     if (!exists) return null;
-    this.db.prepare('UPDATE products SET pin_protection = ? WHERE id = ?').run(on ? 1 : 0, productId);
+    this.statement('UPDATE products SET pin_protection = ? WHERE id = ?').run(on ? 1 : 0, productId);
     const affected = (
-      this.db.prepare('SELECT extension FROM extension_products WHERE product_id = ?').all(productId) as {
+      this.statement('SELECT extension FROM extension_products WHERE product_id = ?').all(productId) as {
         extension: string;
       }[]
     ).map((row) => row.extension);
@@ -359,28 +374,26 @@ export class PbxDatabase {
   }
 
   insertCallRecord(record: CallRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO call_records (call_id, caller, destination, call_class, pin_outcome, pin_attempts, result,
+    this.statement(
+      `INSERT INTO call_records (call_id, caller, destination, call_class, pin_outcome, pin_attempts, result,
            started_at, answered_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        record.callId,
-        record.caller,
-        record.destination,
-        record.callClass,
-        record.pinOutcome,
-        record.pinAttempts,
-        record.result,
-        record.startedAt,
-        record.answeredAt,
-        record.endedAt,
-      );
+    ).run(
+      record.callId,
+      record.caller,
+      record.destination,
+      record.callClass,
+      record.pinOutcome,
+      record.pinAttempts,
+      record.result,
+      record.startedAt,
+      record.answeredAt,
+      record.endedAt,
+    );
   }
 
   listCallRecords(): CallRecord[] {
     return (
-      this.db.prepare('SELECT * FROM call_records ORDER BY id').all() as {
+      this.statement('SELECT * FROM call_records ORDER BY id').all() as {
         call_id: string;
         caller: string;
         destination: string;

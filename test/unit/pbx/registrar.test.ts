@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { contactAddress, MAX_EXPIRES_S, Registrar } from '../../../test/pbx/sip/registrar';
 
@@ -74,5 +75,62 @@ describe('contact addresses', () => {
     expect(registrar.findByContact('sip:abc@xyz.invalid;transport=ws;ob', 0)?.extension).toBe('201');
     expect(registrar.findByContact('sip:abd@xyz.invalid', 0)).toBeUndefined();
     expect(contactAddress('<sip:Abc@Host.invalid;ob>')).toBe('sip:Abc@host.invalid');
+  });
+});
+
+describe('registrar indexes', () => {
+  it('find a contact on the socket it registered last, and forget it when that socket closes', () => {
+    const registrar = new Registrar();
+    registrar.register('201', [{ contactUri: 'sip:a@x.invalid', expiresS: 600 }], request(1, 'ws-1'), 0);
+    expect(registrar.findByContact('sip:a@x.invalid;ob', 0)?.connectionId).toBe('ws-1');
+    registrar.register('201', [{ contactUri: 'sip:a@x.invalid', expiresS: 600 }], request(2, 'ws-2'), 0);
+    expect(registrar.findByContact('sip:a@x.invalid', 0)?.connectionId).toBe('ws-2');
+    registrar.dropConnection('ws-1'); // the old socket has no binding left: nothing changes
+    expect(registrar.findByContact('sip:a@x.invalid', 0)?.connectionId).toBe('ws-2');
+    registrar.dropConnection('ws-2');
+    expect(registrar.findByContact('sip:a@x.invalid', 0)).toBeUndefined();
+    expect(registrar.count()).toBe(0);
+  });
+
+  it('agree with the bindings whatever sequence of registrations, expiries and closed sockets', () => {
+    const contacts = ['sip:a@x.invalid', 'sip:a@x.invalid;ob', 'sip:b@y.invalid', 'sip:c@z.invalid'];
+    const operation = fc.oneof(
+      fc.record({
+        kind: fc.constant('register' as const),
+        extension: fc.constantFrom('201', '202'),
+        contact: fc.constantFrom(...contacts),
+        expiresS: fc.constantFrom(0, 60, 600),
+        connection: fc.constantFrom('ws-1', 'ws-2', 'ws-3'),
+      }),
+      fc.record({ kind: fc.constant('drop' as const), connection: fc.constantFrom('ws-1', 'ws-2', 'ws-3') }),
+      fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 120_000 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(operation, { maxLength: 40 }), (operations) => {
+        const registrar = new Registrar();
+        let now = 0;
+        let cseq = 0;
+        for (const step of operations) {
+          if (step.kind === 'register') {
+            registrar.register(
+              step.extension,
+              [{ contactUri: step.contact, expiresS: step.expiresS }],
+              request(++cseq, step.connection, `call-${step.connection}`),
+              now,
+            );
+          } else if (step.kind === 'drop') registrar.dropConnection(step.connection);
+          else now += step.ms;
+          // What the index finds must be a live binding of the bindings lists, with that address.
+          const live = ['201', '202'].flatMap((extension) => registrar.lookup(extension, now));
+          for (const contact of contacts) {
+            const found = registrar.findByContact(contact, now);
+            const matching = live.filter((b) => contactAddress(b.contactUri) === contactAddress(contact));
+            if (matching.length === 0) expect(found).toBeUndefined();
+            else expect(matching).toContain(found);
+          }
+          expect(registrar.count()).toBe(live.length);
+        }
+      }),
+    );
   });
 });
