@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { ha1, hash, parseDigestHeader } from '../test/pbx/sip/digest';
-import { summariseProfile, waitForProfile, type CpuProfile } from './lib/profile';
+import { profiling, summariseProfile, waitForProfile, type CpuProfile } from './lib/profile';
 import { barChart, writeChart, writeResult } from './lib/report';
 import { round } from './lib/stats';
 import { loadSeed } from '../test/pbx/store/seed';
@@ -291,9 +291,6 @@ async function measure(registrar: Registrar, port: number) {
     server.stop();
   }
 }
-
-/** Set TOLLGATE_BENCH_PROFILE=1 (npm run bench:profile) to profile the PBX under this load. */
-export const profiling = () => Boolean(process.env['TOLLGATE_BENCH_PROFILE']);
 
 /** Both registrars in the same run, one after the other, with the same load; the ratio compares them. */
 export async function benchRegistrar() {

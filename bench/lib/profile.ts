@@ -124,6 +124,9 @@ export function readProfile(path: string): CpuProfile {
   return JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
 }
 
+/** Set TOLLGATE_BENCH_PROFILE=1 (npm run bench:profile) to profile the PBX under load. */
+export const profiling = () => Boolean(process.env['TOLLGATE_BENCH_PROFILE']);
+
 /** Profiles `work` in this process (V8's sampling profiler through the inspector). */
 export async function profileInProcess<T>(
   work: () => Promise<T>,

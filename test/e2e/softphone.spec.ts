@@ -251,3 +251,60 @@ test('the admin switches IVR authentication in the Anrufeinstellungen tab and th
     unlockCodeSet: true,
   });
 });
+
+test('when the policy API fails or answers garbage, the app shows the last policy as stale and the PBX still asks for the PIN', async ({
+  openApp,
+  farEnd,
+}) => {
+  const page = await openApp({ locale: 'de-DE' });
+  await recordPeerConnections(page);
+  await page.reload();
+  await signIn(page, EXTENSIONS.protected);
+  const state = page.getByTestId('pin-protection-state');
+  await expect(state).toHaveText('PIN-Schutz: aktiv – kostenpflichtige Anrufe verlangen Ihre PIN');
+
+  // The app restarts while the policy stream answers 500: the cached policy is shown, marked stale.
+  await page.route('**/policy/events', (route) =>
+    route.fulfill({ status: 500, body: 'Internal Server Error' }),
+  );
+  await page.reload();
+  await expect(state).toContainText('PIN-Schutz: aktiv');
+  await expect(state).toContainText('liefert gerade keine gültigen Einstellungen');
+  await page.unroute('**/policy/events');
+
+  // And again while the sign-in answers garbage.
+  await page.route('**/token', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: '{"token": [' }),
+  );
+  await page.reload();
+  await expect(state).toContainText('PIN-Schutz: aktiv');
+  await expect(state).toContainText('liefert gerade keine gültigen Einstellungen');
+  await expect(page.getByTestId('registration-state')).toHaveText(
+    `Angemeldet als ${EXTENSIONS.protected.number}`,
+  );
+
+  // Calls are enforced by the PBX, not by the policy: the IVR answers and the far end waits for the PIN.
+  const reachedBefore = (await farEnd.calls(EXTENSIONS.protected.number))?.length;
+  await page.getByRole('tab', { name: 'Telefon' }).click();
+  await page.getByLabel('Rufnummer').fill(PAID_NUMBER);
+  await expect(page.getByTestId('pin-required')).toContainText('PIN erforderlich');
+  await page.getByRole('button', { name: 'Anrufen' }).click();
+  await expect(page.getByTestId('in-call-keypad')).toBeVisible();
+  await expect.poll(async () => (await audioPackets(page)).received, { timeout: 10_000 }).toBeGreaterThan(25);
+  if (reachedBefore !== undefined) {
+    expect((await farEnd.calls(EXTENSIONS.protected.number))?.length).toBe(reachedBefore);
+    await typeOnKeypad(page, `${EXTENSIONS.protected.pin}#`);
+    await expect
+      .poll(async () => (await farEnd.calls(EXTENSIONS.protected.number))?.length, { timeout: 15_000 })
+      .toBe(reachedBefore + 1);
+  } else {
+    test.info().annotations.push({
+      type: 'note',
+      description: 'This PBX offers no far-end view: only the prompt and the connection are checked.',
+    });
+    await typeOnKeypad(page, `${EXTENSIONS.protected.pin}#`);
+    await expect(page.getByTestId('call-phase')).toContainText('Verbunden', { timeout: 15_000 });
+  }
+  await page.getByRole('button', { name: 'Auflegen' }).click();
+  await expect(page.getByTestId('call-outcome')).toHaveText('Das Gespräch ist beendet.');
+});

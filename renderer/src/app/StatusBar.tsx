@@ -1,6 +1,15 @@
 import { useTranslation } from 'react-i18next';
 import { usePhone } from '../phone/phone-context';
+import type { PolicyProblem } from '../policy/policy-client';
 import { useHostState } from './host-context';
+
+/** Why the policy shown is an older one: each problem says what is wrong and what to do. */
+const STALE_TEXT = {
+  network: 'status.policyStale',
+  server: 'status.policyStaleServer',
+  'invalid-response': 'status.policyStaleServer',
+  credentials: 'status.policyStaleCredentials',
+} as const satisfies Record<PolicyProblem, string>;
 
 /** Registration and PIN-protection state in plain words, announced politely when they change. */
 export function StatusBar() {
@@ -58,7 +67,7 @@ export function StatusBar() {
       </span>
       <span className={`status__item status__item--pin-${entitlement}`} data-testid="pin-protection-state">
         {entitlementText}
-        {policy.kind === 'stale' ? ` ${t('status.policyStale', { time: time(policy.fetchedAt) })}` : ''}
+        {policy.kind === 'stale' ? ` ${t(STALE_TEXT[policy.problem], { time: time(policy.fetchedAt) })}` : ''}
       </span>
     </div>
   );

@@ -48,6 +48,10 @@ export const de = {
     pinActive: 'PIN-Schutz: aktiv – kostenpflichtige Anrufe verlangen Ihre PIN',
     pinLocked: 'Kostenpflichtige Anrufe gesperrt bis {{time}}',
     policyStale: '(Stand {{time}}, die Telefonanlage ist gerade nicht erreichbar)',
+    policyStaleServer:
+      '(Stand {{time}}: die Telefonanlage liefert gerade keine gültigen Einstellungen. Die PIN-Abfrage macht sie trotzdem; hält es an, informieren Sie die Administration.)',
+    policyStaleCredentials:
+      '(Stand {{time}}: die Telefonanlage gibt die Einstellungen mit diesen Anmeldedaten nicht heraus. Prüfen Sie sie im Bereich „Konto“.)',
     pinUnknown: 'PIN-Schutz: unbekannt – die Telefonanlage entscheidet',
   },
   phone: {

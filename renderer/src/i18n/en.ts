@@ -47,6 +47,10 @@ export const en: Translation = {
     pinActive: 'PIN protection: active – paid calls ask for your PIN',
     pinLocked: 'Paid calls locked until {{time}}',
     policyStale: '(as of {{time}}; the PBX cannot be reached right now)',
+    policyStaleServer:
+      '(as of {{time}}: the PBX is not sending valid settings right now. It still asks for the PIN; if this goes on, tell your administrator.)',
+    policyStaleCredentials:
+      '(as of {{time}}: the PBX does not release the settings for these credentials. Check them in the Account tab.)',
     pinUnknown: 'PIN protection: unknown – the PBX decides',
   },
   phone: {
