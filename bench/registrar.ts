@@ -235,23 +235,37 @@ async function measure(registrar: Registrar, port: number) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const baseline = treeRssMiB(pid);
 
-    // Throughput: 64 clients at a time, each a new connection and registration, for 5 seconds.
-    let done = 0;
+    // Throughput: 64 clients at a time, each a new connection and registration. After a 2 s warm-up,
+    // five 3 s windows; the median window is the result (the load generator shares the two cores).
+    const WARM_UP_MS = 2_000;
+    const WINDOW_MS = 3_000;
+    const WINDOWS = 5;
+    const completedAt: number[] = [];
     let failed = 0;
     let next = 0;
-    const until = Date.now() + 5_000;
+    const startedAt = Date.now();
+    const until = startedAt + WARM_UP_MS + WINDOWS * WINDOW_MS;
     await Promise.all(
       Array.from({ length: 64 }, async () => {
         while (Date.now() < until) {
           const sockets: WebSocket[] = [];
-          if (await register(port, 100_000 + next++, sockets)) done++;
+          if (await register(port, 100_000 + next++, sockets)) completedAt.push(Date.now());
           else failed++;
           sockets.forEach((socket) => socket.close());
         }
       }),
     );
-    const registrationsPerSecond = round(done / 5);
-    console.log(`  ${registrar.name}: ${registrationsPerSecond} registrations/s (${failed} failed)`);
+    const windows = Array.from({ length: WINDOWS }, (_, index) => {
+      const from = startedAt + WARM_UP_MS + index * WINDOW_MS;
+      return round(
+        completedAt.filter((at) => at >= from && at < from + WINDOW_MS).length / (WINDOW_MS / 1000),
+      );
+    });
+    const sorted = [...windows].sort((a, b) => a - b);
+    const registrationsPerSecond = sorted[Math.floor(WINDOWS / 2)] ?? 0;
+    console.log(
+      `  ${registrar.name}: ${registrationsPerSecond} registrations/s (windows ${windows.join(', ')}; ${failed} failed)`,
+    );
 
     // Concurrency: hold ever more registered sockets open.
     const held: WebSocket[] = [];
@@ -281,6 +295,7 @@ async function measure(registrar: Registrar, port: number) {
     return {
       name: registrar.name,
       registrationsPerSecond,
+      registrationsPerSecondWindows: windows,
       failedDuringThroughput: failed,
       concurrency: steps,
       mostClientsUnder1PercentErrors: good?.clients ?? 0,
@@ -309,12 +324,15 @@ export async function benchRegistrar() {
     console.log(
       '  kamailio is not installed (apt-get install kamailio kamailio-websocket-modules): no reference.',
     );
+  // kamailio with this config answers in bursts and stalls in between (see docs/benchmarks.md): its
+  // best window is the reference, Tollgate's median is compared with it.
+  const referenceBest = reference ? Math.max(...reference.registrationsPerSecondWindows) : 0;
   const result = {
     tollgate: ours,
     kamailio: reference,
     ratio: reference
       ? {
-          registrationsPerSecond: round(ours.registrationsPerSecond / reference.registrationsPerSecond, 2),
+          registrationsPerSecondAgainstBestWindow: round(ours.registrationsPerSecond / referenceBest, 2),
           memoryPerClient:
             ours.memoryPerClientKiB && reference.memoryPerClientKiB
               ? round(ours.memoryPerClientKiB / reference.memoryPerClientKiB, 2)
@@ -327,10 +345,10 @@ export async function benchRegistrar() {
     'registrar-throughput',
     barChart(
       'Registrations per second (digest auth, SIP over WebSocket)',
-      [ours, ...(reference ? [reference] : [])].map((entry) => ({
-        label: entry.name,
-        value: entry.registrationsPerSecond,
-      })),
+      [
+        { label: `${ours.name} (median)`, value: ours.registrationsPerSecond },
+        ...(reference ? [{ label: `${reference.name} (best window)`, value: referenceBest }] : []),
+      ],
       '/s',
     ),
   );

@@ -35,6 +35,8 @@ export interface PbxOptions {
   now?: () => number;
   /** Benchmarks only: called for every detected key with its RTP timestamp (never the key itself). */
   onDtmfDetected?(callId: string, rtpTimestamp: number): void;
+  /** Benchmarks only: drops an RTP packet from a phone when this returns true (simulated loss). */
+  dropInboundRtp?(): boolean;
 }
 
 export interface PbxAddresses {
@@ -114,6 +116,7 @@ export class PbxServer {
         lockoutRules: { ...DEFAULT_LOCKOUT_RULES, ...this.options.lockoutRules },
         policyChanged: (extensions) => api.policyChanged(extensions),
         ...(this.options.onDtmfDetected ? { onDtmfDetected: this.options.onDtmfDetected } : {}),
+        ...(this.options.dropInboundRtp ? { dropInboundRtp: this.options.dropInboundRtp } : {}),
       },
     );
     const sip = this.sip;

@@ -30,6 +30,8 @@ export interface CallContext {
   callEnded(call: ActiveCall): void;
   /** Benchmarks only: when a key was detected (its RTP timestamp, never the key). */
   onDtmfDetected?(callId: string, rtpTimestamp: number): void;
+  /** Benchmarks only: drops an RTP packet from the phone when this returns true (simulated loss). */
+  dropInboundRtp?(): boolean;
 }
 
 export interface CallSetup {

@@ -74,7 +74,7 @@ export class MediaCall implements ActiveCall {
     this.caller.attach(this.callerSide);
     this.caller.respond(100, 'Trying');
     try {
-      this.endpoint = await MediaEndpoint.answer(this.caller.invite.body);
+      this.endpoint = await MediaEndpoint.answer(this.caller.invite.body, this.context.dropInboundRtp);
     } catch (error) {
       this.context.log('media-failed', {
         callId: this.id,
