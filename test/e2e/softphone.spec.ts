@@ -284,7 +284,10 @@ test('when the policy API fails or answers garbage, the app shows the last polic
   );
 
   // Calls are enforced by the PBX, not by the policy: the IVR answers and the far end waits for the PIN.
+  const answered = async () =>
+    (await farEnd.calls(EXTENSIONS.protected.number))?.filter((call) => call.answeredAt !== null).length;
   const reachedBefore = (await farEnd.calls(EXTENSIONS.protected.number))?.length;
+  const answeredBefore = await answered();
   await page.getByRole('tab', { name: 'Telefon' }).click();
   await page.getByLabel('Rufnummer').fill(PAID_NUMBER);
   await expect(page.getByTestId('pin-required')).toContainText('PIN erforderlich');
@@ -294,9 +297,9 @@ test('when the policy API fails or answers garbage, the app shows the last polic
   if (reachedBefore !== undefined) {
     expect((await farEnd.calls(EXTENSIONS.protected.number))?.length).toBe(reachedBefore);
     await typeOnKeypad(page, `${EXTENSIONS.protected.pin}#`);
-    await expect
-      .poll(async () => (await farEnd.calls(EXTENSIONS.protected.number))?.length, { timeout: 15_000 })
-      .toBe(reachedBefore + 1);
+    // Answered, not only rung: with early media the app's call is established only then.
+    await expect.poll(answered, { timeout: 15_000 }).toBe((answeredBefore ?? 0) + 1);
+    await expect(page.getByTestId('call-phase')).toContainText('Verbunden');
   } else {
     test.info().annotations.push({
       type: 'note',
