@@ -57,12 +57,18 @@ describe('audio devices', () => {
     );
     const user = userEvent.setup();
     const host = await openAccount();
-    await user.selectOptions(await screen.findByLabelText('Mikrofon'), 'mic-1');
+    // The device lists fill in after enumerateDevices resolves; wait for the options, not just the selects.
+    await screen.findByRole('option', { name: 'Headset' });
+    await screen.findByRole('option', { name: 'Lautsprecher links' });
+    await user.selectOptions(screen.getByLabelText('Mikrofon'), 'mic-1');
     await user.selectOptions(screen.getByLabelText('Lautsprecher'), 'spk-2');
-    const view = await host.getSettings();
-    expect(view.ok && view.value.settings.audio).toMatchObject({
-      inputDeviceId: 'mic-1',
-      outputDeviceId: 'spk-2',
+    // Each choice is saved asynchronously after its change event; wait for both writes to land.
+    await vi.waitFor(async () => {
+      const view = await host.getSettings();
+      expect(view.ok && view.value.settings.audio).toMatchObject({
+        inputDeviceId: 'mic-1',
+        outputDeviceId: 'spk-2',
+      });
     });
   });
 });
