@@ -36,16 +36,22 @@ const deps = (fetcher: typeof fetch, storage = memoryStorage()) => ({
   backoffMs: () => 60_000,
 });
 
-/** Resolves with the first status the client emits that `accept` takes (the event stream has ended, say). */
-function until(client: PolicyClient, accept: (status: PolicyStatus) => boolean): Promise<PolicyStatus> {
-  return new Promise((resolve) => {
+/** Starts the client, waits for the first status that `accept` takes (the stream ended, say), then stops it. */
+function runUntil(client: PolicyClient, accept: (status: PolicyStatus) => boolean): Promise<PolicyStatus> {
+  const reached = new Promise<PolicyStatus>((resolve) => {
     const unsubscribe = client.subscribe((status) => {
       if (!accept(status)) return;
       unsubscribe();
       resolve(status);
     });
   });
+  client.start();
+  return reached.finally(() => client.stop());
 }
+
+const clientFor = (fetcher: typeof fetch, storage = memoryStorage(), password = 'pw') =>
+  new PolicyClient('http://pbx/api/v1', '201', password, deps(fetcher, storage));
+
 const streamEnded = (status: PolicyStatus) =>
   (status.kind === 'stale' || status.kind === 'unavailable') && status.problem === 'network';
 
@@ -65,25 +71,17 @@ describe('policy client', () => {
     const storage = memoryStorage();
     const first = samplePolicy();
     const second = samplePolicy({ ivrAuthentication: false }, 'v2');
-    const client = new PolicyClient(
-      'http://pbx/api/v1',
-      '201',
-      'pw',
-      deps(
-        fakeFetch({
-          events: [
-            `event: policy\ndata: ${JSON.stringify(first)}\n\n`,
-            `event: policy\ndata: ${JSON.stringify(second)}\n\n`,
-          ],
-        }),
-        storage,
-      ),
+    const client = clientFor(
+      fakeFetch({
+        events: [
+          `event: policy\ndata: ${JSON.stringify(first)}\n\n`,
+          `event: policy\ndata: ${JSON.stringify(second)}\n\n`,
+        ],
+      }),
+      storage,
     );
     const seen = collect(client);
-    const ended = until(client, streamEnded);
-    client.start();
-    await ended;
-    client.stop();
+    await runUntil(client, streamEnded);
     expect(
       seen
         .filter((status) => status.kind === 'fresh')
@@ -91,54 +89,33 @@ describe('policy client', () => {
     ).toEqual(['v1', 'v2']);
     // The stream ended: the last policy stays, marked stale.
     expect(client.current).toMatchObject({ kind: 'stale', policy: { version: 'v2' }, problem: 'network' });
-    const restarted = new PolicyClient(
-      'http://pbx/api/v1',
-      '201',
-      'pw',
-      deps(fakeFetch({ token: 503 }), storage),
-    );
+    const restarted = clientFor(fakeFetch({ token: 503 }), storage);
     expect(restarted.current).toMatchObject({ kind: 'stale', policy: { version: 'v2' } });
   });
 
   it('reports unavailable without a cache, and names wrong credentials', async () => {
-    const client = new PolicyClient('http://pbx/api/v1', '201', 'bad', deps(fakeFetch({ token: 401 })));
-    const failed = until(client, (status) => status.kind !== 'fresh');
-    client.start();
-    await failed;
-    client.stop();
+    const client = clientFor(fakeFetch({ token: 401 }), memoryStorage(), 'bad');
+    await runUntil(client, (status) => status.kind !== 'fresh');
     expect(client.current).toEqual({ kind: 'unavailable', problem: 'credentials' });
   });
 
   it('treats a garbage policy as invalid and keeps the last good one', async () => {
     const storage = memoryStorage();
-    const good = new PolicyClient(
-      'http://pbx/api/v1',
-      '201',
-      'pw',
-      deps(fakeFetch({ events: [`event: policy\ndata: ${JSON.stringify(samplePolicy())}\n\n`] }), storage),
+    const good = clientFor(
+      fakeFetch({ events: [`event: policy\ndata: ${JSON.stringify(samplePolicy())}\n\n`] }),
+      storage,
     );
-    const goodEnded = until(good, streamEnded);
-    good.start();
-    await goodEnded;
-    good.stop();
-    const garbage = new PolicyClient(
-      'http://pbx/api/v1',
-      '201',
-      'pw',
-      deps(
-        fakeFetch({
-          events: [
-            'event: policy\ndata: {"version": 1, "extension": null}\n\n',
-            'event: policy\ndata: not json\n\n',
-          ],
-        }),
-        storage,
-      ),
+    await runUntil(good, streamEnded);
+    const garbage = clientFor(
+      fakeFetch({
+        events: [
+          'event: policy\ndata: {"version": 1, "extension": null}\n\n',
+          'event: policy\ndata: not json\n\n',
+        ],
+      }),
+      storage,
     );
-    const garbageEnded = until(garbage, streamEnded);
-    garbage.start();
-    await garbageEnded;
-    garbage.stop();
+    await runUntil(garbage, streamEnded);
     expect(garbage.current).toMatchObject({ kind: 'stale', policy: { version: 'v1' } });
   });
 });

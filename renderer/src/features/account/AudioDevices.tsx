@@ -11,8 +11,6 @@ export function AudioDevices() {
   const { host, view, setView } = useHostState();
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [problem, setProblem] = useState<Problem>(null);
-  const micId = useId();
-  const speakerId = useId();
   const mediaDevices = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
 
   const refresh = useCallback(() => {
@@ -55,36 +53,18 @@ export function AudioDevices() {
   return (
     <section aria-labelledby="audio-heading" className="audio-devices">
       <h3 id="audio-heading">{t('account.audioHeading')}</h3>
-      <div className="field">
-        <label htmlFor={micId}>{t('account.microphone')}</label>
-        <select
-          id={micId}
-          value={view.settings.audio.inputDeviceId ?? ''}
-          onChange={(event) => void choose('inputDeviceId', event.target.value)}
-        >
-          <option value="">{t('account.defaultDevice')}</option>
-          {inputs.map((device, index) => (
-            <option key={device.deviceId || index} value={device.deviceId}>
-              {device.label || `${t('account.microphone')} ${index + 1}`}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor={speakerId}>{t('account.speaker')}</label>
-        <select
-          id={speakerId}
-          value={view.settings.audio.outputDeviceId ?? ''}
-          onChange={(event) => void choose('outputDeviceId', event.target.value)}
-        >
-          <option value="">{t('account.defaultDevice')}</option>
-          {outputs.map((device, index) => (
-            <option key={device.deviceId || index} value={device.deviceId}>
-              {device.label || `${t('account.speaker')} ${index + 1}`}
-            </option>
-          ))}
-        </select>
-      </div>
+      <DeviceSelect
+        label={t('account.microphone')}
+        devices={inputs}
+        value={view.settings.audio.inputDeviceId}
+        onChoose={(value) => void choose('inputDeviceId', value)}
+      />
+      <DeviceSelect
+        label={t('account.speaker')}
+        devices={outputs}
+        value={view.settings.audio.outputDeviceId}
+        onChoose={(value) => void choose('outputDeviceId', value)}
+      />
       {unlabelled ? (
         <button type="button" className="button" onClick={() => void allow()}>
           {t('account.allowMicrophone')}
@@ -101,5 +81,29 @@ export function AudioDevices() {
         </p>
       ) : null}
     </section>
+  );
+}
+
+/** One labelled device list; "" stands for the system default. Unlabelled devices get a numbered name. */
+function DeviceSelect(props: {
+  label: string;
+  devices: MediaDeviceInfo[];
+  value: string | null;
+  onChoose: (value: string) => void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <select id={id} value={props.value ?? ''} onChange={(event) => props.onChoose(event.target.value)}>
+        <option value="">{t('account.defaultDevice')}</option>
+        {props.devices.map((device, index) => (
+          <option key={device.deviceId || index} value={device.deviceId}>
+            {device.label || `${props.label} ${index + 1}`}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
