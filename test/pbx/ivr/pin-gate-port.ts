@@ -1,0 +1,54 @@
+/**
+ * The PIN gate as the PIN IVR sees it: a port (implemented over the store), so the call code never
+ * counts, locks or hashes by itself. Every decision that matters for guessing — is the gate open, was
+ * this code right, does this wrong code lock the extension — is taken by the gate, and each decided
+ * attempt is persisted in the same SQLite transaction that decides it, whatever happens to the call.
+ *
+ * Sources are the caller's transport address (WebSocket remote address); they feed the per-source
+ * budget, so one attacker cannot spread guesses over several extensions.
+ */
+
+/** Why the gate is closed. Emergency and other free calls never reach the gate. */
+export type GateClosed =
+  | { kind: 'locked'; until: number }
+  /** Repeated lockouts: closed until an admin unlocks (PortaOne: quarantine). */
+  | { kind: 'quarantined'; since: number }
+  /** Too many wrong codes from this source across extensions. */
+  | { kind: 'source-blocked'; until: number }
+  /** Another PIN-IVR session of this extension is running (limit is configurable). Not a guess. */
+  | { kind: 'busy' };
+
+export interface PinSession {
+  readonly extension: string;
+  readonly source: string;
+  readonly callId: string;
+  /**
+   * Verifies one submitted code (digits, `*` and `A`–`D` kept as typed; anything but the exact code
+   * is wrong). Checks the gate again before hashing and once more in the transaction that records the
+   * outcome, so a lock set meanwhile wins over a right code. Resolves even if the call has ended.
+   */
+  verify(code: string): Promise<PinVerdict>;
+  /** The caller let the prompt time out without a digit: recorded, never counted as a wrong code. */
+  recordTimeout(): void;
+  /**
+   * The call left the IVR (bridged, hung up, cancelled, media lost). Frees the session slot. Codes
+   * already submitted are still decided and counted; `pendingCode` (digits typed without `#`) is
+   * verified and counted like any submitted code.
+   */
+  close(pendingCode?: string): void;
+}
+
+export type PinVerdict =
+  | { kind: 'accepted' }
+  | { kind: 'wrong'; wrongCodesLeftBeforeLock: number }
+  | GateClosed;
+
+export interface PinGatePort {
+  /** Opens a PIN session for a call, or says why not (the caller hears the matching prompt). */
+  open(extension: string, source: string, callId: string): PinSession | GateClosed;
+  /**
+   * Told when an extension's gate closes (lock, quarantine) so IVR calls of that extension still in the
+   * prompt end with the lock prompt. Returns an unsubscribe function.
+   */
+  onClosed(listener: (extension: string, why: GateClosed) => void): () => void;
+}
