@@ -1,6 +1,7 @@
 import type { Classification } from '../../../shared/dial-plan/dial-plan';
 import type { LockoutRules } from '../ivr/lockout';
 import type { PinEntryRules } from '../ivr/pin-entry';
+import type { PinGatePort } from '../ivr/pin-gate-port';
 import type { PbxLog } from '../log';
 import type { PromptLibrary } from '../media/prompts';
 import type { PstnFarEnd } from '../pstn/far-end';
@@ -22,6 +23,8 @@ export interface CallContext {
   promptStyle: PromptStyle;
   pinRules: PinEntryRules;
   lockoutRules: LockoutRules;
+  /** Decides, counts and locks PIN attempts; the IVR only asks it (issue #10). */
+  pinGate: PinGatePort;
   connection(id: string): SipConnection | undefined;
   domain: string;
   now(): number;
