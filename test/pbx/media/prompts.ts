@@ -7,6 +7,10 @@ export type PromptName =
   | 'pin-accepted'
   | 'pin-failed-goodbye'
   | 'locked'
+  /** Paid calls blocked until an admin unlocks them (repeated lockouts). */
+  | 'quarantined'
+  /** Another PIN entry of this extension is running. */
+  | 'pin-busy'
   | 'voicemail-empty'
   | 'echo-test';
 export type PromptLanguage = 'de' | 'en';
@@ -17,6 +21,8 @@ const PROMPT_NAMES: readonly PromptName[] = [
   'pin-accepted',
   'pin-failed-goodbye',
   'locked',
+  'quarantined',
+  'pin-busy',
   'voicemail-empty',
   'echo-test',
 ];
