@@ -35,6 +35,8 @@ export interface CallContext {
   onDtmfDetected?(callId: string, rtpTimestamp: number): void;
   /** Benchmarks only: drops an RTP packet from the phone when this returns true (simulated loss). */
   dropInboundRtp?(): boolean;
+  /** A caller without RTP this long (not on hold) is hung up; default 5 s (media-call.ts). */
+  mediaTimeoutMs?: number;
 }
 
 export interface CallSetup {
@@ -52,5 +54,9 @@ export interface ActiveCall {
 export const REASONS = {
   pinFailed: 'Reason: SIP;cause=403;text="PIN authentication failed"',
   locked: 'Reason: SIP;cause=403;text="Paid calls locked"',
+  /** Starts like `locked`, so phones that know only that one still show "locked". */
+  quarantined: 'Reason: SIP;cause=403;text="Paid calls locked until an administrator unlocks them"',
+  pinBusy: 'Reason: SIP;cause=486;text="Another PIN entry for this extension is in progress"',
+  mediaTimeout: 'Reason: SIP;cause=408;text="No media from the caller"',
   done: 'Reason: SIP;cause=200;text="Call completed"',
 } as const;

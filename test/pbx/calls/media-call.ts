@@ -1,10 +1,6 @@
-import { isLocked, lockAfterFailure } from '../ivr/lockout';
-import {
-  pinEntryTransition,
-  type PinEntryAction,
-  type PinEntryEvent,
-  type PinEntryState,
-} from '../ivr/pin-entry';
+import { requiresPin } from '../../../shared/policy/requires-pin';
+import { closedPrompt, type EndPrompt, type GateClosedKind } from '../ivr/pin-entry';
+import type { PinSession } from '../ivr/pin-gate-port';
 import { MediaEndpoint } from '../media/media-endpoint';
 import { FramePlayer, type PromptName } from '../media/prompts';
 import { answerDirection, directionOf, reviseAnswer } from '../media/sdp';
@@ -13,6 +9,17 @@ import type { SipRequest } from '../sip/message';
 import type { PinOutcome } from '../store/database';
 import { REASONS, type ActiveCall, type CallContext, type CallSetup } from './call-context';
 import type { Leg, ServerLeg } from './legs';
+import { DEFAULT_MEDIA_TIMEOUT_MS, MediaWatch } from './media-watch';
+import { PinIvr } from './pin-ivr';
+
+/** The SIP answer for each way the IVR ends without a bridge. */
+const ENDINGS: Record<'failed' | GateClosedKind, { reason: string; status: number; text: string }> = {
+  failed: { reason: REASONS.pinFailed, status: 403, text: 'PIN Authentication Failed' },
+  locked: { reason: REASONS.locked, status: 403, text: 'Paid Calls Locked' },
+  'source-blocked': { reason: REASONS.locked, status: 403, text: 'Paid Calls Locked' },
+  quarantined: { reason: REASONS.quarantined, status: 403, text: 'Paid Calls Locked' },
+  busy: { reason: REASONS.pinBusy, status: 486, text: 'PIN Entry In Progress' },
+};
 
 type Phase = 'setup' | 'ivr-app' | 'pin' | 'ringing' | 'bridged' | 'ending' | 'ended';
 
@@ -28,9 +35,10 @@ export class MediaCall implements ActiveCall {
   private player: FramePlayer | null = null;
   private farEnd: FarEndCall | null = null;
   private phase: Phase = 'setup';
-  private pin: PinEntryState = { phase: 'idle' };
-  private pinTimer: NodeJS.Timeout | null = null;
+  private ivr: PinIvr | null = null;
   private pinOutcome: PinOutcome = 'not-required';
+  /** Ends the call when the caller's RTP stops (not on hold): no far-end leg outlives the caller. */
+  private readonly mediaWatch: MediaWatch;
   private readonly startedAt: number;
   private answeredAt: number | null = null;
   private result = 'failed';
@@ -42,6 +50,14 @@ export class MediaCall implements ActiveCall {
   ) {
     this.id = caller.callId;
     this.startedAt = context.now();
+    this.mediaWatch = new MediaWatch(
+      context.mediaTimeoutMs ?? DEFAULT_MEDIA_TIMEOUT_MS,
+      directionOf(caller.invite.body),
+      () => {
+        this.context.log('media-timeout', { callId: this.id });
+        this.hangUp('media-timeout', REASONS.mediaTimeout);
+      },
+    );
   }
 
   private get language() {
@@ -63,10 +79,12 @@ export class MediaCall implements ActiveCall {
   }
 
   private get pinRequired(): boolean {
-    return (
-      this.setup.classification.callClass === 'external' &&
-      this.setup.caller.ivrAuthentication &&
-      this.context.db.pinProtectionProduct(this.setup.caller.number) !== null
+    return requiresPin(
+      {
+        available: this.context.db.pinProtectionProduct(this.setup.caller.number) !== null,
+        ivrAuthentication: this.setup.caller.ivrAuthentication,
+      },
+      this.setup.classification.callClass,
     );
   }
 
@@ -89,6 +107,7 @@ export class MediaCall implements ActiveCall {
     endpoint.on({
       onDtmf: (key, timestamp) => this.onDtmf(key, timestamp),
       onRtp: (packet, kind) => {
+        this.mediaWatch.packet();
         if (this.phase === 'bridged') this.farEnd?.receive(packet, kind);
         else if (
           this.phase === 'ivr-app' &&
@@ -107,9 +126,13 @@ export class MediaCall implements ActiveCall {
     const classification = this.setup.classification;
     if (classification.callClass === 'ivr-app') return this.runIvrApp(classification.app);
     if (this.pinRequired) {
-      const lockedUntil = this.context.db.findExtension(this.setup.caller.number)?.lockedUntil ?? null;
-      if (isLocked(lockedUntil, this.context.now())) return this.refuseLocked();
-      return this.runPinIvr();
+      const gate = this.context.pinGate.open(
+        this.setup.caller.number,
+        this.caller.connection.remoteAddress,
+        this.id,
+      );
+      if ('kind' in gate) return this.refuse(gate.kind);
+      return this.runPinIvr(gate);
     }
     return this.ringFarEnd(true);
   }
@@ -128,91 +151,61 @@ export class MediaCall implements ActiveCall {
     if (app === 'voicemail' && completed && this.phase === 'ivr-app') this.hangUp('completed', REASONS.done);
   }
 
-  // — PIN IVR —
+  // — PIN IVR (pin-ivr.ts runs it; the gate decides and counts) —
 
-  private async runPinIvr(): Promise<void> {
+  private async runPinIvr(session: PinSession): Promise<void> {
     this.phase = 'pin';
-    this.pinOutcome = 'abandoned';
+    this.ivr = new PinIvr(
+      session,
+      this.context.pinGate,
+      this.context.pinRules,
+      this.ivrSide,
+      this.context.log,
+    );
     if (this.context.promptStyle === 'answer-first') this.answer();
     else this.earlyMedia();
     if (!(await this.mediaReady())) return;
-    this.dispatch({ type: 'start' });
+    this.ivr.start();
   }
 
+  private readonly ivrSide = {
+    play: (prompt: PromptName) => void this.play(prompt),
+    stopPrompt: () => this.player?.stop(),
+    bridge: () =>
+      void this.play('pin-accepted').then(() => {
+        if (this.phase === 'pin') void this.ringFarEnd(false);
+      }),
+    end: (prompt: EndPrompt, why: 'failed' | GateClosedKind) => void this.endIvr(prompt, why),
+  };
+
   private onDtmf(key: string, timestamp: number): void {
+    this.mediaWatch.packet();
     this.context.onDtmfDetected?.(this.id, timestamp);
     if (this.phase === 'bridged') return; // After the bridge, keys belong to the far end.
     // Every key before the bridge is kept from the far end, including its repeated end packets.
     this.endpoint?.swallowEvent(timestamp);
-    if (this.phase === 'pin') this.dispatch({ type: 'digit', digit: key });
+    if (this.phase === 'pin') this.ivr?.key(key);
   }
 
-  private dispatch(event: PinEntryEvent): void {
-    const { state, actions } = pinEntryTransition(this.pin, event, this.context.pinRules);
-    this.pin = state;
-    for (const action of actions) this.perform(action);
-  }
-
-  private perform(action: PinEntryAction): void {
-    switch (action.type) {
-      case 'play':
-        if (action.prompt !== 'pin-failed-goodbye' && action.prompt !== 'pin-accepted')
-          void this.play(action.prompt);
-        return;
-      case 'stop-prompt':
-        this.player?.stop();
-        return;
-      case 'start-timer':
-        if (this.pinTimer) clearTimeout(this.pinTimer);
-        this.pinTimer = setTimeout(() => this.dispatch({ type: 'timeout' }), action.ms);
-        return;
-      case 'cancel-timer':
-        if (this.pinTimer) clearTimeout(this.pinTimer);
-        this.pinTimer = null;
-        return;
-      case 'verify':
-        void this.context.db
-          .verifyUnlockCode(this.setup.caller.number, action.code)
-          .then((ok) => this.phase === 'pin' && this.dispatch({ type: 'verified', ok }));
-        return;
-      case 'bridge':
-        this.pinOutcome = 'ok';
-        void this.play('pin-accepted').then(() => {
-          if (this.phase === 'pin') void this.ringFarEnd(false);
-        });
-        return;
-      case 'hang-up':
-        void this.failPin();
-        return;
-    }
-  }
-
-  private async failPin(): Promise<void> {
-    this.pinOutcome = 'failed';
+  /** The PIN IVR is over without a bridge: the prompt to the end, then the matching SIP answer. */
+  private async endIvr(prompt: EndPrompt, why: 'failed' | GateClosedKind): Promise<void> {
+    if (this.phase !== 'pin') return;
     this.phase = 'ending';
-    const now = this.context.now();
-    const failures = this.context.db.recordPinFailure(this.setup.caller.number, now);
-    const lockUntil = lockAfterFailure(failures, now, this.context.lockoutRules);
-    if (lockUntil !== null) {
-      this.context.db.lock(this.setup.caller.number, lockUntil);
-      this.context.log('extension-locked', {
-        extension: this.setup.caller.number,
-        until: new Date(lockUntil).toISOString(),
-      });
-      this.context.policyChanged([this.setup.caller.number]);
-    }
-    await this.play('pin-failed-goodbye', true);
-    this.hangUp('pin-failed', REASONS.pinFailed, 403, 'PIN Authentication Failed');
+    await this.play(prompt, true);
+    const ending = ENDINGS[why];
+    this.hangUp(why === 'failed' ? 'pin-failed' : why, ending.reason, ending.status, ending.text);
   }
 
-  private async refuseLocked(): Promise<void> {
+  /** The gate is closed before the PIN is asked: the matching prompt, and no PIN entry at all. */
+  private async refuse(why: GateClosedKind): Promise<void> {
     this.pinOutcome = 'locked';
     this.phase = 'ending';
     if (this.context.promptStyle === 'answer-first') this.answer();
     else this.earlyMedia();
     if (!(await this.mediaReady())) return;
-    await this.play('locked', true);
-    this.hangUp('locked', REASONS.locked, 403, 'Paid Calls Locked');
+    await this.play(closedPrompt(why), true);
+    const ending = ENDINGS[why];
+    this.hangUp(why === 'busy' ? 'pin-busy' : why, ending.reason, ending.status, ending.text);
   }
 
   // — PSTN side —
@@ -256,6 +249,8 @@ export class MediaCall implements ActiveCall {
   private async mediaReady(): Promise<boolean> {
     try {
       await this.endpoint?.connected();
+      // ICE/DTLS failure ends the call at once (onConnectionState); silence ends it after the timeout.
+      if (this.phase !== 'ended') this.mediaWatch.start();
       return this.phase !== 'ended';
     } catch {
       this.hangUp('media-failed');
@@ -309,7 +304,9 @@ export class MediaCall implements ActiveCall {
           // Hold/resume: same media, new direction. A re-INVITE never changes where the call goes.
           const sdp = this.endpoint?.localSdp;
           if (!sdp) return this.caller.respondTo(request, 488, 'Not Acceptable Here');
-          const revised = reviseAnswer(sdp, answerDirection(directionOf(request.body)));
+          const direction = directionOf(request.body);
+          this.mediaWatch.directionChanged(direction);
+          const revised = reviseAnswer(sdp, answerDirection(direction));
           this.caller.respondTo(request, 200, 'OK', { body: revised, contentType: 'application/sdp' });
           return;
         }
@@ -330,30 +327,47 @@ export class MediaCall implements ActiveCall {
     if (this.phase === 'ended') return;
     this.phase = 'ended';
     this.result = result;
-    if (this.pinTimer) clearTimeout(this.pinTimer);
+    this.mediaWatch.stop();
     this.player?.stop();
     this.farEnd?.hangUp();
     void this.endpoint?.close();
     this.caller.detach();
-    this.context.db.insertCallRecord({
-      callId: this.id,
-      caller: this.setup.caller.number,
-      destination: this.destination,
-      callClass: this.setup.classification.callClass,
-      pinOutcome: this.pinOutcome,
-      pinAttempts: this.pin.phase === 'idle' ? 0 : this.pin.attempts,
-      result: this.result,
-      startedAt: this.startedAt,
-      answeredAt: this.answeredAt,
-      endedAt: this.context.now(),
-    });
+    this.context.callEnded(this);
+    const endedAt = this.context.now();
+    // A code still being checked is decided and counted by the gate; the record waits for its verdict.
+    const ivr = this.ivr;
+    if (!ivr) return this.record(endedAt, this.pinOutcome, 0);
+    void ivr.leave().then(() => this.record(endedAt, ivr.pinOutcome, ivr.pinAttempts));
+  }
+
+  private record(endedAt: number, pinOutcome: PinOutcome, pinAttempts: number): void {
+    try {
+      this.context.db.insertCallRecord({
+        callId: this.id,
+        caller: this.setup.caller.number,
+        destination: this.destination,
+        callClass: this.setup.classification.callClass,
+        pinOutcome,
+        pinAttempts,
+        result: this.result,
+        startedAt: this.startedAt,
+        answeredAt: this.answeredAt,
+        endedAt,
+      });
+    } catch (error) {
+      // Only after shutdown closed the database while a verdict was in flight.
+      this.context.log('call-record-failed', {
+        callId: this.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
     this.context.log('call-ended', {
       callId: this.id,
       callClass: this.setup.classification.callClass,
       caller: this.setup.caller.number,
-      pinOutcome: this.pinOutcome,
-      result,
+      pinOutcome,
+      ...(this.ivr ? { pinAttempts, pinTimeouts: this.ivr.timeouts } : {}),
+      result: this.result,
     });
-    this.context.callEnded(this);
   }
 }

@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { isLocked, lockAfterFailure, DEFAULT_LOCKOUT_RULES } from '../../../test/pbx/ivr/lockout';
 import {
+  awaitingVerdict,
+  closedPrompt,
   DEFAULT_PIN_RULES,
+  pinAttemptsOf,
   pinEntryTransition,
+  pinOutcomeOf,
   type PinEntryAction,
   type PinEntryEvent,
   type PinEntryState,
 } from '../../../test/pbx/ivr/pin-entry';
 
-function run(events: PinEntryEvent[], rules = DEFAULT_PIN_RULES) {
-  let state: PinEntryState = { phase: 'idle' };
+function run(events: PinEntryEvent[], rules = DEFAULT_PIN_RULES, from: PinEntryState = { phase: 'idle' }) {
+  let state = from;
   const actions: PinEntryAction[] = [];
-  for (const event of [{ type: 'start' } as const, ...events]) {
+  for (const event of from.phase === 'idle' ? [{ type: 'start' } as const, ...events] : events) {
     const next = pinEntryTransition(state, event, rules);
     state = next.state;
     actions.push(...next.actions);
@@ -23,51 +26,76 @@ const verifies = (actions: PinEntryAction[]) =>
   actions
     .filter((action): action is Extract<PinEntryAction, { type: 'verify' }> => action.type === 'verify')
     .map((a) => a.code);
+const types = (actions: PinEntryAction[]) => actions.map((action) => action.type);
+const wrong: PinEntryEvent = { type: 'verdict', verdict: 'wrong' };
+const accepted: PinEntryEvent = { type: 'verdict', verdict: 'accepted' };
+const NONE = { wrongCodes: 0, timeouts: 0, accepted: 0 };
 
 describe('PIN entry', () => {
-  it('prompts, collects until # and verifies the code', () => {
+  it('prompts, collects until # and asks the gate about the code', () => {
     const { state, actions } = run(digits('1234#'));
     expect(actions[0]).toEqual({ type: 'play', prompt: 'enter-pin' });
     expect(actions).toContainEqual({ type: 'stop-prompt' });
     expect(verifies(actions)).toEqual(['1234']);
-    expect(state).toEqual({ phase: 'verifying', attempts: 0 });
+    expect(state).toEqual({ phase: 'verifying', ...NONE });
   });
 
-  it('bridges after a correct code', () => {
-    const { state, actions } = run([...digits('1234#'), { type: 'verified', ok: true }]);
-    expect(state.phase).toBe('accepted');
-    expect(actions.slice(-2)).toEqual([{ type: 'play', prompt: 'pin-accepted' }, { type: 'bridge' }]);
+  it('leaves the IVR and bridges after the gate accepts the code', () => {
+    const { state, actions } = run([...digits('1234#'), accepted]);
+    expect(state).toEqual({ phase: 'accepted', ...NONE, accepted: 1 });
+    expect(actions.slice(-2)).toEqual([{ type: 'close-session' }, { type: 'bridge' }]);
+    expect(pinOutcomeOf(state)).toBe('ok');
+    expect(pinAttemptsOf(state)).toBe(1);
   });
 
-  it('asks again after a wrong code and hangs up after the third', () => {
-    const wrong = [...digits('9999#'), { type: 'verified', ok: false } as const];
-    const afterOne = run(wrong);
-    expect(afterOne.state).toEqual({ phase: 'prompting', attempts: 1 });
+  it('asks again after a wrong code and ends the call after the third', () => {
+    const one = [...digits('9999#'), wrong];
+    const afterOne = run(one);
+    expect(afterOne.state).toEqual({ phase: 'prompting', ...NONE, wrongCodes: 1 });
     expect(afterOne.actions).toContainEqual({ type: 'play', prompt: 'wrong-pin' });
-    const afterThree = run([...wrong, ...wrong, ...wrong]);
-    expect(afterThree.state).toEqual({ phase: 'failed', attempts: 3 });
+    const afterThree = run([...one, ...one, ...one]);
+    expect(afterThree.state).toMatchObject({ phase: 'done', end: 'failed', wrongCodes: 3 });
     expect(afterThree.actions.slice(-2)).toEqual([
-      { type: 'play', prompt: 'pin-failed-goodbye' },
-      { type: 'hang-up', outcome: 'failed' },
+      { type: 'close-session' },
+      { type: 'end', prompt: 'pin-failed-goodbye', why: 'failed' },
     ]);
     expect(verifies(afterThree.actions)).toHaveLength(3);
+    expect(pinOutcomeOf(afterThree.state)).toBe('failed');
+    expect(pinAttemptsOf(afterThree.state)).toBe(3);
   });
 
-  it('ignores everything after the call failed', () => {
-    const wrong = [...digits('1#'), { type: 'verified', ok: false } as const];
-    const { state, actions } = run([...wrong, ...wrong, ...wrong, ...digits('1234#')]);
-    expect(state.phase).toBe('failed');
+  it('ignores every key after the call failed', () => {
+    const one = [...digits('1#'), wrong];
+    const { state, actions } = run([...one, ...one, ...one, ...digits('1234#')]);
+    expect(state.phase).toBe('done');
     expect(verifies(actions)).toHaveLength(3);
   });
 
-  it('counts silence at the prompt as a wrong attempt', () => {
+  it('records silence at the prompt as a timeout, never as a wrong code', () => {
     const { state, actions } = run([{ type: 'timeout' }]);
-    expect(state).toEqual({ phase: 'prompting', attempts: 1 });
+    expect(state).toEqual({ phase: 'prompting', ...NONE, timeouts: 1 });
+    expect(types(actions)).toContain('record-timeout');
+    expect(actions).toContainEqual({ type: 'play', prompt: 'enter-pin' });
     expect(verifies(actions)).toEqual([]);
+    expect(pinAttemptsOf(state)).toBe(0);
+  });
+
+  it('ends a silent call after its attempts, as abandoned, with no wrong code', () => {
+    const { state, actions } = run([{ type: 'timeout' }, { type: 'timeout' }, { type: 'timeout' }]);
+    expect(state).toMatchObject({ phase: 'done', end: 'failed', wrongCodes: 0, timeouts: 3 });
+    expect(types(actions).filter((type) => type === 'record-timeout')).toHaveLength(3);
+    expect(pinOutcomeOf(state)).toBe('abandoned');
+  });
+
+  it('lets timeouts and wrong codes share the per-call attempts', () => {
+    const { state } = run([{ type: 'timeout' }, ...digits('1#'), wrong, { type: 'timeout' }]);
+    expect(state).toMatchObject({ phase: 'done', end: 'failed', wrongCodes: 1, timeouts: 2 });
   });
 
   it('submits what was typed when the caller stops typing', () => {
-    expect(verifies(run([...digits('4711'), { type: 'timeout' }]).actions)).toEqual(['4711']);
+    const { actions } = run([...digits('4711'), { type: 'timeout' }]);
+    expect(verifies(actions)).toEqual(['4711']);
+    expect(types(actions)).not.toContain('record-timeout');
   });
 
   it('submits at the maximum length without waiting for #', () => {
@@ -77,28 +105,107 @@ describe('PIN entry', () => {
     expect(state.phase).toBe('verifying');
   });
 
-  it('ignores * and a # before any digit', () => {
-    expect(verifies(run(digits('#*12*3#')).actions)).toEqual(['123']);
+  it('keeps * and A–D as part of the code and ignores a # before any key', () => {
+    expect(verifies(run(digits('#*12*3#')).actions)).toEqual(['*12*3']);
+    expect(verifies(run(digits('1A2B3C4D#')).actions)).toEqual(['1A2B3C4D']);
+    expect(verifies(run(digits('12x3#')).actions)).toEqual(['123']);
   });
 
   it('keeps the typed code out of every state', () => {
-    const { state } = run(digits('8642#'));
-    expect(JSON.stringify(state)).not.toContain('8642');
+    for (const events of [
+      digits('8642#'),
+      [...digits('8642#'), wrong],
+      [...digits('8642'), { type: 'left' } as const],
+    ]) {
+      expect(JSON.stringify(run(events).state)).not.toContain('8642');
+    }
   });
 });
 
-describe('lockout across calls', () => {
-  const rules = DEFAULT_LOCKOUT_RULES;
-  it('locks after three failed calls within 15 minutes', () => {
-    const now = 100 * 60_000;
-    expect(lockAfterFailure([now - 10 * 60_000, now - 5 * 60_000], now, rules)).toBeNull();
-    expect(lockAfterFailure([now - 10 * 60_000, now - 5 * 60_000, now], now, rules)).toBe(now + rules.lockMs);
-    expect(lockAfterFailure([now - 16 * 60_000, now - 5 * 60_000, now], now, rules)).toBeNull();
+describe('PIN entry and the gate', () => {
+  it('ends the call with the lock prompt when the gate refuses a code', () => {
+    const { state, actions } = run([...digits('1234#'), { type: 'verdict', verdict: 'locked' }]);
+    expect(state).toMatchObject({ phase: 'done', end: 'locked', checking: false });
+    expect(actions.slice(-2)).toEqual([
+      { type: 'close-session' },
+      { type: 'end', prompt: 'locked', why: 'locked' },
+    ]);
+    expect(pinOutcomeOf(state)).toBe('locked');
   });
 
-  it('is locked until the lock ends', () => {
-    expect(isLocked(null, 5)).toBe(false);
-    expect(isLocked(10, 5)).toBe(true);
-    expect(isLocked(10, 10)).toBe(false);
+  it.each([
+    ['locked', 'locked'],
+    ['source-blocked', 'locked'],
+    ['quarantined', 'quarantined'],
+    ['busy', 'pin-busy'],
+  ] as const)('a gate closed as %s plays %s', (why, prompt) => {
+    expect(closedPrompt(why)).toBe(prompt);
+  });
+
+  it('ends the call at the prompt when the gate closes elsewhere', () => {
+    const { state, actions } = run([{ type: 'gate-closed', why: 'quarantined' }]);
+    expect(state).toMatchObject({ phase: 'done', end: 'quarantined' });
+    expect(types(actions).slice(-4)).toEqual(['stop-prompt', 'cancel-timer', 'close-session', 'end']);
+  });
+
+  it('counts the verdict of a code in flight when the gate closes meanwhile', () => {
+    const closing = run([...digits('1#'), { type: 'gate-closed', why: 'locked' }]);
+    expect(closing.state).toMatchObject({ phase: 'done', end: 'locked', checking: true });
+    expect(awaitingVerdict(closing.state)).toBe(true);
+    const { state, actions } = run([wrong], DEFAULT_PIN_RULES, closing.state);
+    expect(state).toMatchObject({ wrongCodes: 1, checking: false });
+    expect(actions).toEqual([]);
+    expect(pinOutcomeOf(state)).toBe('failed');
+  });
+
+  it('passes keys typed before the gate closed on to the gate, before closing the session', () => {
+    const { actions } = run([...digits('55'), { type: 'gate-closed', why: 'locked' }]);
+    expect(verifies(actions)).toEqual(['55']);
+    expect(types(actions).indexOf('verify')).toBeLessThan(types(actions).indexOf('close-session'));
+  });
+});
+
+describe('PIN entry when the caller leaves', () => {
+  it('closes the session when the caller leaves at the prompt, abandoned', () => {
+    const { state, actions } = run([{ type: 'left' }]);
+    expect(types(actions)).toEqual(expect.arrayContaining(['close-session']));
+    expect(verifies(actions)).toEqual([]);
+    expect(pinOutcomeOf(state)).toBe('abandoned');
+    expect(awaitingVerdict(state)).toBe(false);
+  });
+
+  it('closes the session when the call ends before the prompt', () => {
+    const left = pinEntryTransition({ phase: 'idle' }, { type: 'left' });
+    expect(left.actions).toEqual([{ type: 'close-session' }]);
+  });
+
+  it('sends keys typed without # to the gate, then closes the session, and counts the verdict', () => {
+    const leaving = run([...digits('1234'), { type: 'left' }]);
+    expect(verifies(leaving.actions)).toEqual(['1234']);
+    expect(types(leaving.actions).slice(-2)).toEqual(['verify', 'close-session']);
+    expect(awaitingVerdict(leaving.state)).toBe(true);
+    const { state } = run([wrong], DEFAULT_PIN_RULES, leaving.state);
+    expect(state).toMatchObject({ phase: 'done', end: 'left', wrongCodes: 1, checking: false });
+    expect(pinOutcomeOf(state)).toBe('failed');
+  });
+
+  it('counts a code still being checked when the caller hangs up, and plays nothing after', () => {
+    const leaving = run([...digits('1#'), wrong, ...digits('2#'), { type: 'left' }]);
+    expect(leaving.state).toMatchObject({ phase: 'done', end: 'left', wrongCodes: 1, checking: true });
+    const { state, actions } = run(
+      [wrong, { type: 'timeout' }, ...digits('3#')],
+      DEFAULT_PIN_RULES,
+      leaving.state,
+    );
+    expect(actions).toEqual([]);
+    expect(state).toMatchObject({ wrongCodes: 2, checking: false });
+    expect(pinAttemptsOf(state)).toBe(2);
+    expect(pinOutcomeOf(state)).toBe('failed');
+  });
+
+  it('says failed for a call left after one wrong code', () => {
+    const { state } = run([...digits('1#'), wrong, { type: 'left' }]);
+    expect(pinOutcomeOf(state)).toBe('failed');
+    expect(pinAttemptsOf(state)).toBe(1);
   });
 });
