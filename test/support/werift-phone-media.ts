@@ -15,6 +15,8 @@ export interface PhoneMediaOptions {
   lossRate?: number;
   /** Called when a key's first packet is sent, with its RTP timestamp. */
   onKeySent?(rtpTimestamp: number, at: number): void;
+  /** Called with every audio payload received from the far side (attack suite: hears the prompts). */
+  onAudio?(payload: Buffer, media: WeriftPhoneMedia): void;
 }
 
 export class WeriftPhoneMedia implements SessionDescriptionHandler {
@@ -38,8 +40,9 @@ export class WeriftPhoneMedia implements SessionDescriptionHandler {
         this.transceiver = this.pc.addTransceiver('audio', { direction: 'sendrecv' });
       }
       this.transceiver?.onTrack.subscribe((track) =>
-        track.onReceiveRtp.subscribe(() => {
+        track.onReceiveRtp.subscribe((rtp) => {
           this.receivedAudioPackets++;
+          this.options.onAudio?.(rtp.payload, this);
         }),
       );
     }

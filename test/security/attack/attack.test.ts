@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import type { PbxOptions } from '../../pbx/server';
+import { DEMO, startTestPbx } from '../../support/pbx-fixture';
+import type { GateRules } from './budget';
+import { SimClock } from './sim-clock';
+import { type AttackLimits, type AttackResult, runAttack, STRATEGIES, type Strategy } from './strategies';
+
+/**
+ * The attack suite: an autodialer (its own sip.js/werift phone, not the app) tries every strategy
+ * against a fresh PBX whose clock it controls, and fails the test when the PBX took more guesses than
+ * the lockout rules allow in the simulated time. Budgets are small so each attack ends in seconds; the
+ * long campaigns with the default rules are `npm run attack`.
+ *
+ * What breaks these tests: counting a failure only when a call reaches its last try (the hang-up
+ * strategies get unlimited guesses — this is what the PBX did before issue #10; see the report of the
+ * run before the fix), checking the lock only at call start (parallel calls overshoot), counting per
+ * registration or connection instead of per extension, broken DTMF detection (the PBX records
+ * timeouts, not the wrong codes typed: `recorded.wrongCodes` differs from the guesses).
+ */
+const RULES: GateRules = {
+  wrongCodesToLock: 3,
+  windowMs: 60 * 60_000,
+  lockMs: 60 * 60_000,
+  lockoutsToQuarantine: 3,
+  quarantineWindowMs: 24 * 60 * 60_000,
+  maxPinSessionsPerExtension: 1,
+  wrongCodesPerSourceToBlock: 4,
+  sourceBlockMs: 60 * 60_000,
+};
+
+const LIMITS: AttackLimits = { maxGuesses: 6, maxCalls: 10, maxWaits: 4, maxRounds: 2 };
+const TARGETS = [DEMO.protectedExtension, DEMO.addOnExtension] as const;
+
+async function attack(
+  id: string,
+  overrides: { rules?: Partial<GateRules>; limits?: Partial<AttackLimits> } = {},
+) {
+  const strategy = STRATEGIES.find((candidate) => candidate.id === id) as Strategy;
+  const rules = { ...RULES, ...overrides.rules };
+  const clock = new SimClock();
+  const { pbx, addresses } = await startTestPbx({
+    now: clock.now,
+    // The gate's rules as the contract names them (issue #10).
+    lockoutRules: rules as unknown as PbxOptions['lockoutRules'],
+    ...(strategy.earlyMedia ? { promptStyle: 'early-media' as const } : {}),
+  });
+  try {
+    const result = await runAttack(strategy, {
+      pbx,
+      addresses,
+      clock,
+      rules,
+      targets: strategy.spreadOverExtensions ? TARGETS : [DEMO.protectedExtension],
+      destination: '0301234567',
+      limits: { ...LIMITS, ...overrides.limits },
+    });
+    console.info(summary(result));
+    return result;
+  } finally {
+    await pbx.stop();
+  }
+}
+
+function summary(result: AttackResult): string {
+  return (
+    `${result.strategy}: ${result.guesses} guesses (${result.answered} answered, recorded ` +
+    `${result.recorded ? result.recorded.wrongCodes : 'n/a'}) in ${(result.simulatedMs / 60_000).toFixed(1)} ` +
+    `simulated min = ${result.guessesPerHour.toFixed(1)}/h; allowed ${result.allowed}; ` +
+    `refusals ${JSON.stringify(result.refusals)}`
+  );
+}
+
+/** The gate held: no more guesses than allowed, the attacker was turned away, the PBX counted them all. */
+function expectHeld(result: AttackResult, options: { everyGuessRecorded?: boolean } = {}) {
+  expect(result.guesses, 'guesses taken beyond the policy').toBeLessThanOrEqual(result.allowed);
+  expect(result.accepted).toBe(0);
+  expect(Object.keys(result.refusals).length, 'the gate never refused the attacker').toBeGreaterThan(0);
+  expect(result.undecided, 'typed codes the PBX never decided').toBe(0);
+  expect(result.recorded, 'the PBX keeps no wrong-code count (db.pinSecurity)').not.toBeNull();
+  const recorded = result.recorded ?? { wrongCodes: NaN, timeouts: NaN };
+  expect(recorded.wrongCodes).toBeLessThanOrEqual(result.allowed);
+  expect(recorded.wrongCodes, 'wrong codes answered but not recorded').toBeGreaterThanOrEqual(
+    result.answered,
+  );
+  // Typed codes are wrong codes, not timeouts (fails when the PBX does not hear the digits).
+  expect(recorded.timeouts).toBe(0);
+  if (options.everyGuessRecorded ?? true) expect(recorded.wrongCodes).toBe(result.guesses);
+}
+
+describe('PIN gate under attack (autodialer against a running PBX)', { timeout: 180_000 }, () => {
+  it('1 wrong code then hang up: every code counts, the extension locks at the budget', async () => {
+    expectHeld(await attack('one-then-hang-up'));
+  });
+
+  it('2 wrong codes then hang up', async () => {
+    expectHeld(await attack('two-then-hang-up'));
+  });
+
+  it('3 wrong codes (the full call)', async () => {
+    expectHeld(await attack('full-call'));
+  });
+
+  it('hang up while the code is being checked: the code is still checked and counted', async () => {
+    expectHeld(await attack('hang-up-while-checking'));
+  });
+
+  it('CANCEL during the prompt after typing (early media)', async () => {
+    expectHeld(await attack('cancel-after-typing'));
+  });
+
+  it('10 parallel calls: one PIN session per extension, the rest refused and not counted', async () => {
+    const result = await attack('parallel-10', { limits: { maxRounds: 1 } });
+    expectHeld(result, { everyGuessRecorded: false });
+    expect(result.refusals['busy'] ?? Object.values(result.refusals).reduce((a, b) => a + b, 0)).toBe(9);
+  });
+
+  it('10 parallel calls with 10 sessions allowed: counting is race-free, the lock comes at exactly the budget', async () => {
+    const result = await attack('parallel-10', {
+      rules: { maxPinSessionsPerExtension: 10, wrongCodesPerSourceToBlock: 100 },
+      limits: { maxRounds: 1 },
+    });
+    expectHeld(result, { everyGuessRecorded: false });
+    expect(result.recorded?.wrongCodes).toBe(RULES.wrongCodesToLock);
+  });
+
+  it('new registration and WebSocket for every call, connection dropped while checking', async () => {
+    expectHeld(await attack('new-websocket'));
+  });
+
+  it('two registered devices of one extension, alternating', async () => {
+    expectHeld(await attack('two-devices'));
+  });
+
+  it('calls spread over two extensions of one company: the per-source budget holds', async () => {
+    expectHeld(await attack('two-extensions'));
+  });
+
+  it('waiting out each lock: lockouts escalate to quarantine', async () => {
+    const result = await attack('wait-out-locks', { limits: { maxGuesses: 12, maxCalls: 24 } });
+    expectHeld(result);
+    expect(result.lockWaits).toBeGreaterThan(0);
+  });
+});

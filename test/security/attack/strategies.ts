@@ -1,0 +1,345 @@
+import type { EventEmitter } from 'node:events';
+import type { PbxAddresses, PbxServer } from '../../pbx/server';
+import { AttackPhone, type AttackCall, type Credentials, type GateAnswer, within } from './autodialer';
+import { allowedWrongCodes, type GateRules, perHour } from './budget';
+import type { SimClock } from './sim-clock';
+
+/**
+ * Autodialer strategies against the PIN gate. Each is a way toll fraudsters actually guess: give up
+ * before the PBX's per-call limit, hang up while the code is checked, run calls in parallel, change
+ * devices, spread over extensions, wait out locks. The runner counts, from the attacker's side, the
+ * codes the PBX took as guesses, and reads what the PBX recorded.
+ */
+export type Ending =
+  /** Hear the verdict of the last code, then BYE (CANCEL in early media). */
+  | 'hang-up-after-verdict'
+  /** BYE (CANCEL) right after the `#`, while the code is being checked. */
+  | 'hang-up-while-checking'
+  /** Drop the WebSocket right after the `#` (no BYE at all). */
+  | 'drop-while-checking'
+  /** Keep typing until the PBX ends the call. */
+  | 'full-call';
+
+export interface Strategy {
+  id: string;
+  title: string;
+  codesPerCall: number;
+  ending: Ending;
+  /** FreePBX style: the prompt plays in early media, so hanging up is a CANCEL. */
+  earlyMedia?: boolean;
+  /** Calls dialled at once per round; their codes are typed at the same moment. */
+  parallelCalls?: number;
+  /** 'new-websocket': a fresh registration on a new connection for every call; 'two-devices': alternate. */
+  devices?: 'one' | 'new-websocket' | 'two-devices';
+  /** Rotate over all the targets (extensions of one company). */
+  spreadOverExtensions?: boolean;
+  /** When every target refuses, move the clock on by the lock time and dial again. */
+  waitOutLocks?: boolean;
+}
+
+export const STRATEGIES: readonly Strategy[] = [
+  {
+    id: 'one-then-hang-up',
+    title: '1 wrong code, hear the verdict, hang up',
+    codesPerCall: 1,
+    ending: 'hang-up-after-verdict',
+  },
+  {
+    id: 'two-then-hang-up',
+    title: '2 wrong codes, hang up',
+    codesPerCall: 2,
+    ending: 'hang-up-after-verdict',
+  },
+  { id: 'full-call', title: '3 wrong codes (full call)', codesPerCall: 99, ending: 'full-call' },
+  {
+    id: 'hang-up-while-checking',
+    title: 'hang up while the code is being checked',
+    codesPerCall: 1,
+    ending: 'hang-up-while-checking',
+  },
+  {
+    id: 'cancel-after-typing',
+    title: 'CANCEL during the prompt after typing (early media)',
+    codesPerCall: 1,
+    ending: 'hang-up-after-verdict',
+    earlyMedia: true,
+  },
+  {
+    id: 'parallel-10',
+    title: '10 parallel calls typing at once',
+    codesPerCall: 1,
+    ending: 'hang-up-after-verdict',
+    parallelCalls: 10,
+  },
+  {
+    id: 'new-websocket',
+    title: 'new registration on a new WebSocket for every call, connection dropped while checking',
+    codesPerCall: 1,
+    ending: 'drop-while-checking',
+    devices: 'new-websocket',
+  },
+  {
+    id: 'two-devices',
+    title: 'two registered devices of one extension, alternating',
+    codesPerCall: 1,
+    ending: 'hang-up-after-verdict',
+    devices: 'two-devices',
+  },
+  {
+    id: 'two-extensions',
+    title: 'calls spread over two extensions of one company',
+    codesPerCall: 1,
+    ending: 'hang-up-after-verdict',
+    spreadOverExtensions: true,
+  },
+  {
+    id: 'wait-out-locks',
+    title: 'waiting out each lock (1 code per call)',
+    codesPerCall: 1,
+    ending: 'hang-up-after-verdict',
+    waitOutLocks: true,
+  },
+];
+
+export interface AttackLimits {
+  /** Stop once this many guesses were taken (the test has failed by then). */
+  maxGuesses: number;
+  maxCalls: number;
+  /** Lock waits before giving up (waitOutLocks). */
+  maxWaits: number;
+  /** Parallel rounds (parallelCalls). */
+  maxRounds: number;
+}
+
+export interface AttackResult {
+  strategy: string;
+  title: string;
+  calls: number;
+  /** Calls the PBX refused before asking for a code, by what the attacker heard. */
+  refusals: Record<string, number>;
+  /** Codes typed after the PBX asked for one. */
+  codesTyped: number;
+  /** Codes the PBX took as guesses from the attacker's view: not refused (answered or unheard). */
+  guesses: number;
+  /** Wrong codes the PBX answered: a wrong-PIN prompt or the goodbye after a submitted code. */
+  answered: number;
+  /** Codes typed that were refused (gate closed meanwhile), not checked. */
+  refusedCodes: number;
+  accepted: number;
+  /** What the PBX recorded (`db.pinSecurity`), summed over the targets; null when it cannot say. */
+  recorded: { wrongCodes: number; timeouts: number } | null;
+  /** Typed codes the PBX had not decided (no pin-wrong-code/-accepted/-refused event) in time. */
+  undecided: number | null;
+  lockWaits: number;
+  simulatedMs: number;
+  guessesPerHour: number;
+  answeredPerHour: number;
+  /** What the policy allows in the simulated time (allowedWrongCodes). */
+  allowed: number;
+}
+
+export interface AttackEnvironment {
+  pbx: PbxServer;
+  addresses: PbxAddresses;
+  clock: SimClock;
+  rules: GateRules;
+  targets: readonly Credentials[];
+  /** A paid number. */
+  destination: string;
+  limits: AttackLimits;
+}
+
+/** The parts of the gate's contract the runner reads, looked up softly so it runs on older PBXes. */
+interface GateView {
+  events?: EventEmitter;
+  db: { pinSecurity?(extension: string, now: number): { wrongCodes: number; timeouts: number } };
+}
+
+const DECISIONS = ['pin-wrong-code', 'pin-accepted', 'pin-refused'] as const;
+
+export async function runAttack(strategy: Strategy, env: AttackEnvironment): Promise<AttackResult> {
+  const gate = env.pbx as unknown as GateView;
+  const decided = new Map<string, number>();
+  const decisions = { wake: () => {} };
+  const onDecision = (fields: { callId?: string }) => {
+    if (fields.callId) decided.set(fields.callId, (decided.get(fields.callId) ?? 0) + 1);
+    decisions.wake();
+  };
+  for (const name of DECISIONS) gate.events?.on(name, onDecision);
+  const typedByCall = new Map<string, number>();
+
+  const tally = {
+    calls: 0,
+    refusals: {} as Record<string, number>,
+    codesTyped: 0,
+    guesses: 0,
+    answered: 0,
+    refusedCodes: 0,
+    accepted: 0,
+  };
+  let nextCode = 0;
+  const code = () => String(nextCode++ % 10_000).padStart(4, '0'); // the demo PINs have 6 digits: all wrong
+
+  const phones: AttackPhone[] = [];
+  const newPhone = async (target: Credentials) => {
+    const phone = await AttackPhone.register(env.addresses, target);
+    phones.push(phone);
+    return phone;
+  };
+  const standing = new Map<string, AttackPhone[]>();
+  for (const target of env.targets) {
+    const count = strategy.devices === 'two-devices' ? 2 : strategy.devices === 'new-websocket' ? 0 : 1;
+    const list: AttackPhone[] = [];
+    for (let i = 0; i < count; i++) list.push(await newPhone(target));
+    standing.set(target.number, list);
+  }
+
+  const noteRefusal = (answer: Extract<GateAnswer, { kind: 'refused' }>) => {
+    const key = answer.heard ?? `sip ${answer.status ?? ''} ${answer.reason ?? ''}`.trim();
+    tally.refusals[key] = (tally.refusals[key] ?? 0) + 1;
+  };
+
+  /** One call: reach the prompt, type codes as the strategy says, end the call its way. */
+  const attackCall = async (call: AttackCall, phone: AttackPhone, answer: GateAnswer) => {
+    if (answer.kind === 'refused') {
+      noteRefusal(answer);
+      await call.hangUp();
+      await call.ended();
+      return;
+    }
+    for (let typed = 0; typed < strategy.codesPerCall; typed++) {
+      await call.submit(code());
+      tally.codesTyped++;
+      typedByCall.set(call.callId, (typedByCall.get(call.callId) ?? 0) + 1);
+      const last = typed === strategy.codesPerCall - 1;
+      if (last && strategy.ending === 'hang-up-while-checking') {
+        await call.hangUp();
+        tally.guesses++; // unheard: counted as a guess, the attacker cannot tell
+        break;
+      }
+      if (last && strategy.ending === 'drop-while-checking') {
+        await phone.dropConnection();
+        tally.guesses++;
+        break;
+      }
+      const verdict = await call.verdict();
+      if (verdict.kind === 'refused') {
+        tally.refusedCodes++;
+        break;
+      }
+      tally.guesses++;
+      if (verdict.kind === 'accepted') {
+        tally.accepted++;
+        break;
+      }
+      if (verdict.kind === 'wrong') tally.answered++;
+      if (verdict.kind !== 'wrong' || !verdict.callGoesOn) break;
+    }
+    if (strategy.ending !== 'drop-while-checking') {
+      await call.hangUp();
+      await call.ended();
+    }
+  };
+
+  const phoneFor = async (target: Credentials, index: number) => {
+    if (strategy.devices === 'new-websocket') return newPhone(target);
+    const list = standing.get(target.number) ?? [];
+    const phone = list[index % list.length];
+    if (!phone) throw new Error(`No phone for ${target.number}`);
+    return phone;
+  };
+
+  let waits = 0;
+  try {
+    if (strategy.parallelCalls) {
+      const [target] = env.targets;
+      if (!target) throw new Error('No target');
+      for (let round = 0; round < env.limits.maxRounds && tally.guesses <= env.limits.maxGuesses; round++) {
+        const phone = await phoneFor(target, 0);
+        const calls = Array.from({ length: strategy.parallelCalls }, () =>
+          phone.dial(env.destination, strategy.earlyMedia ?? false),
+        );
+        tally.calls += calls.length;
+        // Every call reaches the prompt first, then all type at the same moment.
+        const answers = await Promise.all(calls.map((call) => call.gate()));
+        await Promise.all(calls.map((call, i) => attackCall(call, phone, answers[i] ?? { kind: 'open' })));
+        if (answers.every((answer) => answer.kind === 'refused')) break;
+      }
+    } else {
+      let refusedInARow = 0;
+      while (tally.calls < env.limits.maxCalls && tally.guesses <= env.limits.maxGuesses) {
+        const target = env.targets[strategy.spreadOverExtensions ? tally.calls % env.targets.length : 0];
+        if (!target) throw new Error('No target');
+        const phone = await phoneFor(target, tally.calls);
+        const call = phone.dial(env.destination, strategy.earlyMedia ?? false);
+        tally.calls++;
+        const answer = await call.gate();
+        await attackCall(call, phone, answer);
+        if (strategy.devices === 'new-websocket') await phone.stop();
+        if (answer.kind === 'open') {
+          refusedInARow = 0;
+          continue;
+        }
+        refusedInARow++;
+        const everyTargetRefused = refusedInARow >= (strategy.spreadOverExtensions ? env.targets.length : 1);
+        if (!everyTargetRefused) continue;
+        if (!strategy.waitOutLocks || waits >= env.limits.maxWaits) break;
+        env.clock.advance(env.rules.lockMs);
+        waits++;
+        refusedInARow = 0;
+      }
+    }
+    const undecided = gate.events ? await waitForDecisions(typedByCall, decided, decisions) : null;
+    const simulatedMs = env.clock.elapsed();
+    const recorded = gate.db.pinSecurity
+      ? env.targets.reduce(
+          (sum, target) => {
+            const view = gate.db.pinSecurity?.(target.number, env.clock.now());
+            return {
+              wrongCodes: sum.wrongCodes + (view?.wrongCodes ?? 0),
+              timeouts: sum.timeouts + (view?.timeouts ?? 0),
+            };
+          },
+          { wrongCodes: 0, timeouts: 0 },
+        )
+      : null;
+    return {
+      strategy: strategy.id,
+      title: strategy.title,
+      ...tally,
+      recorded,
+      undecided,
+      lockWaits: waits,
+      simulatedMs,
+      guessesPerHour: perHour(tally.guesses, simulatedMs),
+      answeredPerHour: perHour(tally.answered, simulatedMs),
+      allowed: allowedWrongCodes(
+        env.rules,
+        simulatedMs,
+        strategy.spreadOverExtensions ? env.targets.length : 1,
+      ),
+    };
+  } finally {
+    for (const name of DECISIONS) gate.events?.off(name, onDecision);
+    await Promise.all(phones.map((phone) => phone.stop()));
+  }
+}
+
+/**
+ * Waits until the PBX decided every typed code (one decision event per code), bounded: codes still
+ * undecided then are returned, and the tests require none.
+ */
+async function waitForDecisions(
+  typed: Map<string, number>,
+  decided: Map<string, number>,
+  decisions: { wake: () => void },
+) {
+  const undecided = () =>
+    [...typed].reduce((sum, [callId, count]) => sum + Math.max(0, count - (decided.get(callId) ?? 0)), 0);
+  const deadline = Date.now() + 20_000;
+  while (undecided() > 0) {
+    const another = new Promise<boolean>((resolve) => (decisions.wake = () => resolve(true)));
+    if (!(await within(another, deadline - Date.now(), false))) break;
+  }
+  return undecided();
+}
