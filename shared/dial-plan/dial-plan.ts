@@ -1,4 +1,6 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+// The full ("max") metadata: only it knows each country's exact number patterns, so an incomplete
+// number (0800 1, 0800 123) is told apart from a complete toll-free one; "min" checks lengths only.
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 
 /**
@@ -67,8 +69,12 @@ export function classifyDestination(dialled: string, plan: DialPlan): Classifica
   const parsed = parsePhoneNumberFromString(compact, { defaultCountry: plan.country as CountryCode });
   if (!parsed || !parsed.isPossible()) return { callClass: 'invalid', reason: 'not-a-number' };
   const e164 = parsed.number;
-  if (plan.tollFreePrefixes.some((prefix) => e164.startsWith(prefix)))
+  if (plan.tollFreePrefixes.some((prefix) => e164.startsWith(prefix))) {
+    // Free only when it is a complete, valid number: `08001` must not slip past the PIN as "free"
+    // and reach the PSTN as whatever the digits that follow make of it. Incomplete: 484.
+    if (!parsed.isValid()) return { callClass: 'invalid', reason: 'not-a-number' };
     return { callClass: 'toll-free', e164 };
+  }
   return { callClass: 'external', e164 };
 }
 

@@ -25,6 +25,8 @@ describe('dial plan', () => {
     ['0800 1234567', { callClass: 'toll-free', e164: '+498001234567' }],
     ['+49 800 1234567', { callClass: 'toll-free', e164: '+498001234567' }],
     ['00800 12345678', { callClass: 'toll-free', e164: '+80012345678' }],
+    ['0800 330 1000', { callClass: 'toll-free', e164: '+498003301000' }],
+    ['+49 800 330 1000', { callClass: 'toll-free', e164: '+498003301000' }],
     ['030 1234567', { callClass: 'external', e164: '+49301234567' }],
     ['+49 (30) 123-4567', { callClass: 'external', e164: '+49301234567' }],
     ['0049301234567', { callClass: 'external', e164: '+49301234567' }],
@@ -41,6 +43,12 @@ describe('dial plan', () => {
     ['abc', 'characters'],
     ['0', 'not-a-number'],
     ['300', 'not-a-number'],
+    // Incomplete toll-free numbers are not free (issue #10): the PBX answers 484 Address Incomplete.
+    // Dropping the isValid() check in classifyDestination makes the first three fail.
+    ['08001', 'not-a-number'],
+    ['0800 123', 'not-a-number'],
+    ['+49 800 12', 'not-a-number'],
+    ['00800 1234', 'not-a-number'],
   ] as const)('%j is invalid (%s)', (dialled, reason) => {
     expect(classifyDestination(dialled, plan)).toEqual({ callClass: 'invalid', reason });
   });
@@ -79,7 +87,11 @@ describe('dial plan', () => {
             case 'internal':
               return /^2[0-9]{2}$/.test(compact);
             case 'toll-free':
-              return plan.tollFreePrefixes.some((prefix) => result.e164.startsWith(prefix));
+              // Listed prefix, and a complete number (never a prefix of a longer one).
+              return (
+                plan.tollFreePrefixes.some((prefix) => result.e164.startsWith(prefix)) &&
+                result.e164.length >= 12
+              );
             default:
               return true;
           }
