@@ -19,6 +19,6 @@ if (electron) {
   });
 } else {
   console.log(
-    `${ELECTRON_MISSING_MESSAGE}\nThe renderer runs with the browser host at ${url} (hot reload on).`,
+    `${ELECTRON_MISSING_MESSAGE}\nThe renderer runs with the browser host at ${url}browser.html (hot reload on).`,
   );
 }

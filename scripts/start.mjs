@@ -1,7 +1,9 @@
 // `npm start` (after `npm run build`): the embedded demo PBX and Tollgate signed in as its protected
-// extension — in Electron where its binary exists, otherwise in the system Chromium with the browser
-// host. `--two` (npm run demo:two) opens a second phone as extension 202; `--no-demo` starts no PBX and
-// provisions nothing (use your own account). A `tel:`/`sip:` argument fills the number in.
+// extension — in Electron (unpackaged, dist/renderer) where its binary exists, otherwise in the system
+// Chromium with the browser host (dist/browser, which `vite preview` serves at `/`). `--two`
+// (npm run demo:two) opens a second phone as extension 202; `--no-demo` starts no PBX and provisions
+// nothing (use your own account). A `tel:`/`sip:` argument fills the number in. The demo banner (with
+// the demo PIN) is the browser host's; Electron gets the account only, and the PIN is printed here.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -96,7 +98,11 @@ function startElectron(binary, phones) {
   console.log('Starting Tollgate in Electron.');
   for (const phone of phones) {
     const env = { ...process.env };
-    if (phone.provisioning) env.TOLLGATE_PROVISION = JSON.stringify(phone.provisioning);
+    // The demo part stays out of Electron: its IPC contract has no demo data.
+    if (phone.provisioning) {
+      const { demo: _demo, ...account } = phone.provisioning;
+      env.TOLLGATE_PROVISION = JSON.stringify(account);
+    }
     if (phone.name !== 'tollgate') env.TOLLGATE_USER_DATA = resolve('.tollgate', `electron-${phone.name}`);
     const child = spawn(binary, ['.', ...(link ? [link] : [])], { stdio: 'inherit', env });
     children.push(child);

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, ipcMain, safeStorage, session } from 'electron';
 import ElectronStore from 'electron-store';
-import { applyProvisioning, parseProvisioning, type DemoInfo } from '../../shared/host/provisioning';
+import { appContentSecurityPolicy } from '../../shared/host/content-security-policy';
+import { applyProvisioning, parseProvisioning } from '../../shared/host/provisioning';
 import { HOST_EVENT_CHANNELS } from '../../shared/ipc/channels';
 import type { HostHandlers } from '../../shared/ipc/contract';
 import { accountOrigins } from '../../shared/settings/schema';
@@ -10,24 +11,21 @@ import { APP_ENTRY_URL, trustedRendererOrigins } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { DIAL_LINK_SCHEMES, DialLinkInbox } from './dial-links';
 import { registerHostIpc } from './host-ipc';
+import { readLaunchOptions } from './launch-options';
 import { createMainWindow } from './main-window';
 import { createMainHost } from './main-host';
 import { installNavigationGuards, installPermissionHandlers } from './security-handlers';
-import { buildContentSecurityPolicy } from './security-policy';
 import type { KeyValueStore } from './settings-store';
 
 /** Composition root of the main process: wires the services; behaviour lives in the modules. */
 const here = fileURLToPath(new URL('.', import.meta.url));
 const log = (message: string): void => console.log(`[tollgate] ${message}`);
 
-const devServerUrl = app.isPackaged ? undefined : process.env['TOLLGATE_DEV_SERVER_URL'];
-if (process.env['TOLLGATE_USER_DATA']) app.setPath('userData', process.env['TOLLGATE_USER_DATA']);
-if (process.env['TOLLGATE_E2E'] === '1') {
-  // Test switch for Playwright: fake microphone, auto-accepted media prompts, autoplay.
-  app.commandLine.appendSwitch('use-fake-ui-for-media-stream');
-  app.commandLine.appendSwitch('use-fake-device-for-media-stream');
-  app.commandLine.appendSwitch('autoplay-policy', 'no-user-gesture-required');
-}
+// Test and development switches: all of them are ignored in a packaged build (launch-options.ts).
+const launch = readLaunchOptions(process.env, app.isPackaged);
+const devServerUrl = launch.devServerUrl ?? undefined;
+if (launch.userDataDirectory) app.setPath('userData', launch.userDataDirectory);
+for (const [name, value] of launch.chromiumSwitches) app.commandLine.appendSwitch(name, value);
 
 registerAppScheme();
 const inbox = new DialLinkInbox();
@@ -50,7 +48,6 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
-  let demo: DemoInfo | null = null;
   const mainHost = createMainHost({
     userDataDirectory: app.getPath('userData'),
     // electron-store is conf with Electron's paths; the options are the shared ones. Its generic
@@ -63,11 +60,11 @@ async function start(): Promise<void> {
     describeApp: () => ({
       version: app.getVersion(),
       systemLocales: app.getPreferredSystemLanguages(),
-      demo,
     }),
   });
-  // TOLLGATE_PROVISION (npm start's demo, or an admin's roll-out): used only when no account is set up.
-  demo = await applyProvisioning(mainHost.handlers, parseProvisioning(process.env['TOLLGATE_PROVISION']));
+  // TOLLGATE_PROVISION (npm start's demo; unpackaged builds only): used only when no account is set up.
+  // Its demo part (the banner with the demo PIN) is the browser host's alone; it never crosses IPC.
+  await applyProvisioning(mainHost.handlers, parseProvisioning(launch.provisioning));
   const settings = mainHost.settings;
   const baseHandlers = mainHost.handlers;
   for (const notice of mainHost.notices)
@@ -78,7 +75,7 @@ async function start(): Promise<void> {
   let loadedOrigins = accountOrigins(settings.read().account);
   const contentSecurityPolicy = () => {
     loadedOrigins = accountOrigins(settings.read().account);
-    return buildContentSecurityPolicy(loadedOrigins, devOrigin);
+    return appContentSecurityPolicy(loadedOrigins, devOrigin);
   };
   serveRenderer(join(here, '../renderer'), contentSecurityPolicy);
   if (devOrigin) {

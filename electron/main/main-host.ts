@@ -18,7 +18,7 @@ export function createMainHost(options: {
   safeStorage: SafeStorageLike;
   platform: NodeJS.Platform;
   inbox: DialLinkInbox;
-  describeApp: () => Pick<AppInfo, 'version' | 'systemLocales' | 'demo'>;
+  describeApp: () => Pick<AppInfo, 'version' | 'systemLocales'>;
 }): MainHost {
   const opened = openSettingsStore(options.userDataDirectory, options.createStore);
   const handlers = createHostHandlers(

@@ -1,13 +1,8 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
-import { resolveHost } from './host/host';
-import './styles.css';
+import { electronBridge } from './host/host';
+import { MissingBridge } from './host/MissingBridge';
+import { mount } from './mount';
 
-const container = document.getElementById('root');
-if (!container) throw new Error('The page has no #root element');
-createRoot(container).render(
-  <StrictMode>
-    <App host={resolveHost()} />
-  </StrictMode>,
-);
+/** The Electron entry (index.html): the preload's bridge, and no browser-host fallback. */
+const host = electronBridge(window);
+mount(host ? <App host={host} /> : <MissingBridge />);

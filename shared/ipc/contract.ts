@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { DemoInfoSchema } from '../host/provisioning';
 import { DialTargetSchema, type DialTarget } from '../links/dial-link';
 import type { Result } from '../result';
 import { AccountSchema, PreferencesPatchSchema, SettingsSchema } from '../settings/schema';
@@ -30,8 +29,6 @@ export const AppInfoSchema = z.object({
   systemLocales: z.array(z.string()),
   secretStorage: SecretStorageLevelSchema,
   notices: z.array(StartupNoticeSchema),
-  /** Set when the app runs against the embedded demo PBX (`npm start`): what to show in the banner. */
-  demo: DemoInfoSchema.nullable(),
 });
 export type AppInfo = z.output<typeof AppInfoSchema>;
 

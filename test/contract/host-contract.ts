@@ -33,6 +33,10 @@ export function describeHostContract(name: string, makeHost: HostFactory): void 
       expect(['electron', 'browser']).toContain(info.value.host);
       expect(['os', 'weak', 'unavailable']).toContain(info.value.secretStorage);
       expect(info.value.notices).toEqual([]);
+      // The demo banner's data (with the demo PIN) is not part of the contract.
+      expect(Object.keys(info.value).sort()).toEqual(
+        ['host', 'notices', 'platform', 'productName', 'secretStorage', 'systemLocales', 'version'].sort(),
+      );
     });
 
     it('starts with defaults and no account', async () => {
@@ -59,7 +63,7 @@ export function describeHostContract(name: string, makeHost: HostFactory): void 
     it('refuses invalid fields with translatable messages', async () => {
       const { host } = await makeHost({});
       const result = await host.saveAccount({
-        account: { ...account, sipWebSocketUrl: 'https://pbx.example.test', extension: '2a' },
+        account: { ...account, sipWebSocketUrl: 'https://pbx.example.test', extension: '20 1' },
         password: PASSWORD,
       });
       expect(result).toMatchObject({

@@ -1,6 +1,6 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { webcrypto } from 'node:crypto';
-import { createBrowserHost } from '../../renderer/src/host/browser-host';
+import { createBrowserHost, type BrowserHostEnvironment } from '../../renderer/src/host/browser-host';
 
 /** A Storage held in memory, as localStorage would be. */
 export function memoryStorage(): Storage {
@@ -21,11 +21,20 @@ export function storageKeys(storage: Storage): string[] {
   return [...Array(storage.length).keys()].map((index) => storage.key(index) ?? '');
 }
 
+type BrowserHostTestOptions = {
+  storage?: Storage;
+  indexedDb?: IDBFactory;
+  search?: string;
+  languages?: string[];
+};
+
 /** The real browser host over in-memory storage, Node's WebCrypto and an in-memory IndexedDB. */
-export function browserHostForTest(
-  options: { storage?: Storage; indexedDb?: IDBFactory; search?: string; languages?: string[] } = {},
-) {
-  return createBrowserHost({
+export function browserHostForTest(options: BrowserHostTestOptions = {}) {
+  return createBrowserHost(browserHostEnvironmentForTest(options));
+}
+
+export function browserHostEnvironmentForTest(options: BrowserHostTestOptions): BrowserHostEnvironment {
+  return {
     storage: options.storage ?? memoryStorage(),
     indexedDb: options.indexedDb ?? new IDBFactory(),
     // Node's WebCrypto implements the same interface the DOM types describe.
@@ -34,5 +43,5 @@ export function browserHostForTest(
     languages: options.languages ?? ['de-DE'],
     version: '0.1.0',
     console: { error: () => {} },
-  });
+  };
 }

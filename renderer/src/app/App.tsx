@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { I18nextProvider } from 'react-i18next';
+import type { DemoInfo } from '../../../shared/host/provisioning';
 import type { AppInfo, HostApi, SettingsView } from '../../../shared/ipc/contract';
 import type { DialTarget } from '../../../shared/links/dial-link';
 import { createI18n, resolveLanguage } from '../i18n';
@@ -10,15 +11,30 @@ import { HostContext, type HostState } from './host-context';
 type Boot =
   | { phase: 'loading' }
   | { phase: 'failed'; message: string }
-  | { phase: 'ready'; appInfo: AppInfo; view: SettingsView; initialLink: DialTarget | null };
+  | {
+      phase: 'ready';
+      appInfo: AppInfo;
+      view: SettingsView;
+      initialLink: DialTarget | null;
+      demo: DemoInfo | null;
+    };
 
-export function App({ host, phoneServices }: { host: HostApi; phoneServices?: () => PhoneServices }) {
+export function App({
+  host,
+  phoneServices,
+  demo,
+}: {
+  host: HostApi;
+  phoneServices?: () => PhoneServices;
+  /** The demo banner's data: only the browser host's entry passes it (never part of the host contract). */
+  demo?: Promise<DemoInfo | null>;
+}) {
   const [boot, setBoot] = useState<Boot>({ phase: 'loading' });
 
   useEffect(() => {
     let cancelled = false;
-    void Promise.all([host.getAppInfo(), host.getSettings(), host.takePendingDialLink()]).then(
-      ([appInfo, view, link]) => {
+    void Promise.all([host.getAppInfo(), host.getSettings(), host.takePendingDialLink(), demo ?? null]).then(
+      ([appInfo, view, link, demoInfo]) => {
         if (cancelled) return;
         if (!appInfo.ok || !view.ok) {
           const error = !appInfo.ok ? appInfo.error : !view.ok ? view.error : null;
@@ -30,13 +46,14 @@ export function App({ host, phoneServices }: { host: HostApi; phoneServices?: ()
           appInfo: appInfo.value,
           view: view.value,
           initialLink: link.ok ? link.value : null,
+          demo: demoInfo,
         });
       },
     );
     return () => {
       cancelled = true;
     };
-  }, [host]);
+  }, [host, demo]);
 
   if (boot.phase === 'loading') return <p className="boot">Tollgate …</p>;
   if (boot.phase === 'failed') {
@@ -55,6 +72,7 @@ export function App({ host, phoneServices }: { host: HostApi; phoneServices?: ()
       appInfo={boot.appInfo}
       initialView={boot.view}
       initialLink={boot.initialLink}
+      demo={boot.demo}
       phoneServices={phoneServices ?? createPhoneServices}
     />
   );
@@ -65,6 +83,7 @@ function ReadyApp(props: {
   appInfo: AppInfo;
   initialView: SettingsView;
   initialLink: DialTarget | null;
+  demo: DemoInfo | null;
   phoneServices: () => PhoneServices;
 }) {
   const [view, setView] = useState(props.initialView);
@@ -78,8 +97,8 @@ function ReadyApp(props: {
   }, [i18n, language]);
 
   const state = useMemo<HostState>(
-    () => ({ host: props.host, appInfo: props.appInfo, view, setView }),
-    [props.host, props.appInfo, view],
+    () => ({ host: props.host, appInfo: props.appInfo, demo: props.demo, view, setView }),
+    [props.host, props.appInfo, props.demo, view],
   );
   return (
     <I18nextProvider i18n={i18n}>

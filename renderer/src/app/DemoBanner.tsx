@@ -3,14 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { useHostState } from './host-context';
 
 /**
- * Only with the embedded demo PBX (`npm start`): who you are, the demo PIN and numbers to try. The
- * demo PIN is a published test value; a real PIN is never shown anywhere.
+ * Only with the embedded demo PBX (`npm start` in the browser host): who you are, the demo PIN and
+ * numbers to try. The demo PIN is a published test value; a real PIN is never shown anywhere. The
+ * Electron app never shows it: the demo data is not part of the IPC contract.
  */
 export function DemoBanner() {
   const { t } = useTranslation();
-  const { appInfo } = useHostState();
+  const { demo } = useHostState();
   const [hidden, setHidden] = useState(false);
-  const demo = appInfo.demo;
   if (!demo || hidden) return null;
   return (
     <aside className="demo-banner" aria-label={t('demo.label')} data-testid="demo-banner">

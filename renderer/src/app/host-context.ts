@@ -1,9 +1,12 @@
 import { createContext, useContext } from 'react';
+import type { DemoInfo } from '../../../shared/host/provisioning';
 import type { AppInfo, HostApi, SettingsView } from '../../../shared/ipc/contract';
 
 export interface HostState {
   host: HostApi;
   appInfo: AppInfo;
+  /** npm start's demo in the browser host: what the demo banner shows (null everywhere else). */
+  demo: DemoInfo | null;
   view: SettingsView;
   /** Replace the settings view after a successful host call that returned a new one. */
   setView(view: SettingsView): void;

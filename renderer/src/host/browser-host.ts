@@ -18,18 +18,32 @@ export interface BrowserHostEnvironment {
   console: Pick<Console, 'error'>;
 }
 
-/**
- * The host for running the renderer in a plain browser (development, Playwright on machines without
- * the Electron binary). It implements the same contract as the preload, over the same handlers and
- * the same validation; only the storage edges differ.
- */
+export interface BrowserHost {
+  host: HostApi;
+  /**
+   * The demo banner's data (the demo extension, its published demo PIN, numbers to try) when the page
+   * was opened with `?provision=` by npm start's demo. Outside the host contract on purpose: the
+   * Electron app never carries it over IPC.
+   */
+  demo: Promise<DemoInfo | null>;
+}
+
+/** The browser host without the demo part (tests and callers that need only the contract). */
 export function createBrowserHost(environment: BrowserHostEnvironment): HostApi {
+  return openBrowserHost(environment).host;
+}
+
+/**
+ * The host for running the renderer in a plain browser (`browser.html`: development, npm start and
+ * Playwright on machines without the Electron binary). It implements the same contract as the
+ * preload, over the same handlers and the same validation; only the storage edges differ.
+ */
+export function openBrowserHost(environment: BrowserHostEnvironment): BrowserHost {
   const { repository, notices } = openLocalStorageSettings(environment.storage);
   let pendingLink: DialTarget | null = null;
   const link = new URLSearchParams(environment.search).get('link');
   if (link) pendingLink = parseDialLink(link);
 
-  let demo: DemoInfo | null = null;
   const handlers = createHostHandlers(
     repository,
     createWebCryptoSealer(environment.indexedDb, environment.crypto),
@@ -42,7 +56,6 @@ export function createBrowserHost(environment: BrowserHostEnvironment): HostApi 
         systemLocales: [...environment.languages],
         secretStorage,
         notices,
-        demo,
       }),
       takePendingDialLink: () => {
         const target = pendingLink;
@@ -53,32 +66,32 @@ export function createBrowserHost(environment: BrowserHostEnvironment): HostApi 
   );
 
   // `?provision=` (npm start's demo): applied before the first call is answered, never over an account.
-  const ready = applyProvisioning(
+  const demo = applyProvisioning(
     handlers,
     decodeProvisioning(new URLSearchParams(environment.search).get('provision')),
-  )
-    .then((info) => {
-      demo = info;
-    })
-    .catch((error: unknown) => environment.console.error('Provisioning failed', error));
+  ).catch((error: unknown) => {
+    environment.console.error('Provisioning failed', error);
+    return null;
+  });
 
   const methods = Object.fromEntries(
     (Object.keys(HOST_METHOD_CHANNELS) as HostMethodName[]).map((name) => [
       name,
       // structuredClone: the same copy semantics as IPC, so no caller can share objects with the host.
       async (input?: unknown) => {
-        await ready;
+        await demo;
         return dispatchHostCall(handlers, name, structuredClone(input), (method, error) =>
           environment.console.error(`Host method ${method} failed`, error),
         );
       },
     ]),
   );
-  return {
+  const host: HostApi = {
     // Each generated function dispatches to the handler of the same name through the contract's
     // validation, so this cast only restores the per-method types.
     ...(methods as unknown as Omit<HostApi, 'onDialLinkOpened'>),
     // A browser tab receives links only when it is opened (through ?link=).
     onDialLinkOpened: () => () => {},
   };
+  return { host, demo };
 }

@@ -1,18 +1,11 @@
 import { BRIDGE_GLOBAL } from '../../../shared/ipc/channels';
 import type { HostApi } from '../../../shared/ipc/contract';
-import { createBrowserHost } from './browser-host';
 
-/** The preload's bridge inside Electron; the browser host everywhere else. */
-export function resolveHost(): HostApi {
-  const bridge = (window as unknown as Record<string, HostApi | undefined>)[BRIDGE_GLOBAL];
-  if (bridge) return bridge;
-  return createBrowserHost({
-    storage: window.localStorage,
-    indexedDb: window.indexedDB,
-    crypto: window.crypto,
-    search: window.location.search,
-    languages: navigator.languages,
-    version: import.meta.env.VITE_APP_VERSION ?? '0.0.0',
-    console,
-  });
+/**
+ * The preload's bridge, or null when the page runs without it. The Electron entry has no fallback:
+ * without the bridge it shows an error screen (the browser host is the separate `browser.html` entry).
+ */
+export function electronBridge(scope: object): HostApi | null {
+  const bridge: unknown = Reflect.get(scope, BRIDGE_GLOBAL);
+  return typeof bridge === 'object' && bridge !== null ? (bridge as HostApi) : null;
 }

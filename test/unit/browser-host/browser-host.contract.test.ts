@@ -1,8 +1,15 @@
 import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
+import { encodeProvisioning, ProvisioningSchema } from '../../../shared/host/provisioning';
+import { openBrowserHost } from '../../../renderer/src/host/browser-host';
 import { SETTINGS_STORAGE_KEY } from '../../../renderer/src/host/local-storage-repository';
 import { describeHostContract } from '../../contract/host-contract';
-import { browserHostForTest, memoryStorage, storageKeys } from '../../support/browser-host-fixture';
+import {
+  browserHostEnvironmentForTest,
+  browserHostForTest,
+  memoryStorage,
+  storageKeys,
+} from '../../support/browser-host-fixture';
 
 describeHostContract('browser host (localStorage + WebCrypto)', async ({ dialLinkAtStart }) => {
   const storage = memoryStorage();
@@ -35,5 +42,35 @@ describe('browser host settings', () => {
     storage.setItem(SETTINGS_STORAGE_KEY, JSON.stringify({ schemaVersion: 99 }));
     const info = await browserHostForTest({ storage }).getAppInfo();
     expect(info).toMatchObject({ ok: true, value: { notices: [{ kind: 'settings-from-newer-version' }] } });
+  });
+});
+
+describe('browser host demo data (npm start)', () => {
+  const provisioning = {
+    account: { sipWebSocketUrl: 'ws://127.0.0.1:5070/ws', extension: '201', displayName: 'Empfang' },
+    password: 'demo-pass-201',
+    demo: {
+      extension: '201',
+      pin: '471108',
+      tryNumbers: [{ number: '030 1234567', kind: 'paid' as const }],
+    },
+  };
+
+  // Breaks when the demo data goes back into getAppInfo (the Electron app would carry it over IPC).
+  it('hands the demo banner its data beside the contract, never through it', async () => {
+    const storage = memoryStorage();
+    const { host, demo } = openBrowserHost({
+      ...browserHostEnvironmentForTest({ storage }),
+      search: `?provision=${encodeProvisioning(ProvisioningSchema.parse(provisioning))}`,
+    });
+    expect(await demo).toEqual(provisioning.demo);
+    const answers = await Promise.all([host.getAppInfo(), host.getSettings(), host.takePendingDialLink()]);
+    expect(answers.every((answer) => answer.ok)).toBe(true);
+    expect(JSON.stringify(answers)).not.toContain('471108');
+    expect(JSON.stringify(storageKeys(storage).map((key) => storage.getItem(key)))).not.toContain('471108');
+  });
+
+  it('has no demo data without provisioning', async () => {
+    expect(await openBrowserHost(browserHostEnvironmentForTest({})).demo).toBeNull();
   });
 });

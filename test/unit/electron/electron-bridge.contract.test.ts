@@ -41,7 +41,7 @@ function startMain(directory: string, safeStorage: ReturnType<typeof fakeSafeSto
     safeStorage,
     platform: 'linux',
     inbox,
-    describeApp: () => ({ version: '0.1.0', systemLocales: ['de-DE', 'en-US'], demo: null }),
+    describeApp: () => ({ version: '0.1.0', systemLocales: ['de-DE', 'en-US'] }),
   });
   registerHostIpc(fakeIpc.ipcMain, mainHost.handlers, [APP_ORIGIN], () => {});
   return inbox;
