@@ -23,28 +23,61 @@ export function registerAppScheme(): void {
   ]);
 }
 
+/** Where a request for app://… leads: a file inside the root, or the status to answer with. */
+export type AppRequestTarget = { kind: 'file'; path: string } | { kind: 'refused'; status: 400 | 403 | 404 };
+
 /**
- * Serves the built renderer from `rootDirectory` on app://tollgate/, with the CSP header on every
- * document. Paths outside the root (`..`) are refused.
+ * Maps a request URL to a file below `root` without ever throwing: a URL that does not parse, a
+ * percent-escape that does not decode (`%E0%A4%A`), a NUL byte, or a path that leaves the root
+ * (`..`, encoded or not) is refused.
  */
-export function serveRenderer(rootDirectory: string, contentSecurityPolicy: () => string): void {
-  const root = normalize(rootDirectory);
-  protocol.handle(APP_SCHEME, async (request) => {
-    const url = new URL(request.url);
-    if (url.host !== APP_HOST) return new Response('Not found', { status: 404 });
-    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
-    const filePath = normalize(join(root, relative));
-    if (!filePath.startsWith(root + sep)) return new Response('Forbidden', { status: 403 });
+export function resolveAppRequest(root: string, requestUrl: string): AppRequestTarget {
+  const base = normalize(root);
+  if (!URL.canParse(requestUrl)) return { kind: 'refused', status: 400 };
+  const url = new URL(requestUrl);
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return { kind: 'refused', status: 404 };
+  let relative: string;
+  try {
+    relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  } catch {
+    return { kind: 'refused', status: 400 };
+  }
+  if (relative.includes('\0')) return { kind: 'refused', status: 400 };
+  const path = normalize(join(base, relative));
+  if (!path.startsWith(base + sep)) return { kind: 'refused', status: 403 };
+  return { kind: 'file', path };
+}
+
+/**
+ * The app:// handler as a plain function of the request (tested with malformed URLs): the built
+ * renderer from `rootDirectory`, with the CSP header on every document. It never throws; whatever
+ * goes wrong becomes an error response.
+ */
+export function createAppRequestHandler(
+  rootDirectory: string,
+  contentSecurityPolicy: () => string,
+  read: (path: string) => Promise<Uint8Array<ArrayBuffer>> = readFile,
+): (request: { url: string }) => Promise<Response> {
+  const answer = async (request: { url: string }): Promise<Response> => {
+    const target = resolveAppRequest(rootDirectory, request.url);
+    if (target.kind === 'refused') return new Response(null, { status: target.status });
+    let body: Uint8Array<ArrayBuffer>;
     try {
-      const body = await readFile(filePath);
-      const headers = new Headers({
-        'Content-Type': MIME_TYPES[extname(filePath)] ?? 'application/octet-stream',
-        'X-Content-Type-Options': 'nosniff',
-      });
-      if (filePath.endsWith('.html')) headers.set('Content-Security-Policy', contentSecurityPolicy());
-      return new Response(body, { headers });
+      body = await read(target.path);
     } catch {
-      return new Response('Not found', { status: 404 });
+      return new Response(null, { status: 404 });
     }
-  });
+    const headers = new Headers({
+      'Content-Type': MIME_TYPES[extname(target.path)] ?? 'application/octet-stream',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    if (target.path.endsWith('.html')) headers.set('Content-Security-Policy', contentSecurityPolicy());
+    return new Response(body, { headers });
+  };
+  return (request) => answer(request).catch(() => new Response(null, { status: 500 }));
+}
+
+/** Serves the built renderer on app://tollgate/ (checklist item 18: never file://). */
+export function serveRenderer(rootDirectory: string, contentSecurityPolicy: () => string): void {
+  protocol.handle(APP_SCHEME, createAppRequestHandler(rootDirectory, contentSecurityPolicy));
 }

@@ -1,14 +1,28 @@
 import type { Session, WebContents } from 'electron';
-import { isNavigationAllowed, isPermissionCheckGranted, isPermissionGranted } from './security-policy';
+import { isNavigationAllowed, isPermissionAllowed } from './security-policy';
 
 /** Applies the pure decisions of security-policy.ts to Electron objects. */
 export function installPermissionHandlers(session: Session, trustedOrigins: readonly string[]): void {
+  // Both handlers translate Electron's details into the same question for the same function.
   session.setPermissionRequestHandler((_webContents, permission, callback, details) => {
-    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
-    callback(isPermissionGranted(permission, details.requestingUrl, trustedOrigins, mediaTypes));
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+    callback(
+      isPermissionAllowed(
+        { permission, requestingUrl: details.requestingUrl, isMainFrame: details.isMainFrame, mediaTypes },
+        trustedOrigins,
+      ),
+    );
   });
   session.setPermissionCheckHandler((_webContents, permission, requestingOrigin, details) =>
-    isPermissionCheckGranted(permission, requestingOrigin, trustedOrigins, details.mediaType),
+    isPermissionAllowed(
+      {
+        permission,
+        requestingUrl: requestingOrigin,
+        isMainFrame: details.isMainFrame,
+        mediaTypes: details.mediaType === undefined ? [] : [details.mediaType],
+      },
+      trustedOrigins,
+    ),
   );
   // No device chooser (HID, serial, USB, Bluetooth) is ever granted.
   session.setDevicePermissionHandler(() => false);

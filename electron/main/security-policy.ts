@@ -5,68 +5,37 @@ import { originOf } from './app-origin';
  * electron/main/security-handlers.ts applies them to the session and web contents.
  */
 
-/** The Content-Security-Policy of the app document. connect-src names only the configured PBX origins. */
-export function buildContentSecurityPolicy(pbxOrigins: readonly string[], devServerOrigin?: string): string {
-  const connect = ["'self'", ...new Set(pbxOrigins)];
-  const script = ["'self'"];
-  if (devServerOrigin) {
-    // Vite's dev server needs its HMR WebSocket and React refresh preamble.
-    const ws = devServerOrigin.replace(/^http/, 'ws');
-    connect.push(devServerOrigin, ws);
-    script.push("'unsafe-inline'");
-  }
-  return [
-    "default-src 'none'",
-    `script-src ${script.join(' ')}`,
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "media-src 'self' blob: mediastream:",
-    `connect-src ${connect.join(' ')}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-    "worker-src 'none'",
-  ].join('; ');
+/** One permission question, as Electron's request and check handlers both ask it. */
+export interface PermissionAsk {
+  permission: string;
+  /** The requesting document's URL or origin. */
+  requestingUrl: string;
+  isMainFrame: boolean;
+  /**
+   * The media kinds the question is about ('audio', 'video', Electron's 'unknown'); empty when the
+   * asker names none.
+   */
+  mediaTypes: readonly string[];
 }
 
-/** Permissions a softphone needs: the microphone (never the camera or the screen) and notifications. */
-export function isPermissionGranted(
-  permission: string,
-  requestingUrl: string,
-  trustedOrigins: readonly string[],
-  mediaTypes: readonly string[] | undefined,
-): boolean {
-  const origin = originOf(requestingUrl);
-  if (origin === null || !trustedOrigins.includes(origin)) return false;
-  switch (permission) {
+/**
+ * The one permission decision, used by the request handler and the check handler alike, so the two
+ * cannot disagree: the app's own top-level document may use the microphone (a media question must name
+ * its kinds and they must all be audio: never the camera or the screen), notifications and speaker
+ * selection. Everything else, and everything asked by another origin or a subframe, is denied.
+ */
+export function isPermissionAllowed(ask: PermissionAsk, trustedOrigins: readonly string[]): boolean {
+  const origin = originOf(ask.requestingUrl);
+  if (origin === null || !trustedOrigins.includes(origin) || !ask.isMainFrame) return false;
+  switch (ask.permission) {
     case 'media':
-      // A request must name its media types, and they must all be audio.
-      return (
-        mediaTypes !== undefined && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'audio')
-      );
+      return ask.mediaTypes.length > 0 && ask.mediaTypes.every((type) => type === 'audio');
     case 'notifications':
     case 'speaker-selection':
       return true;
     default:
       return false;
   }
-}
-
-/** Synchronous permission checks (e.g. enumerateDevices labels, Notification.permission). */
-export function isPermissionCheckGranted(
-  permission: string,
-  requestingOrigin: string,
-  trustedOrigins: readonly string[],
-  mediaType: string | undefined,
-): boolean {
-  const origin = originOf(requestingOrigin);
-  if (origin === null || !trustedOrigins.includes(origin)) return false;
-  if (permission === 'media')
-    return mediaType === 'audio' || mediaType === 'unknown' || mediaType === undefined;
-  return permission === 'notifications' || permission === 'speaker-selection';
 }
 
 /** IPC sender validation (checklist item 17): only the app's own top-level document may call the host. */

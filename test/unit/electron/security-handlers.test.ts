@@ -44,7 +44,9 @@ describe('Electron security handlers as installed', () => {
     const { session, installed } = fakeSession();
     installPermissionHandlers(session, [APP_ORIGIN]);
     const ask = (permission: string, details: object) =>
-      new Promise<boolean>((resolve) => installed.request?.({}, permission, resolve, details));
+      new Promise<boolean>((resolve) =>
+        installed.request?.({}, permission, resolve, { isMainFrame: true, ...details }),
+      );
     expect(await ask('media', { requestingUrl: 'app://tollgate/index.html', mediaTypes: ['audio'] })).toBe(
       true,
     );
@@ -54,9 +56,47 @@ describe('Electron security handlers as installed', () => {
     expect(await ask('notifications', { requestingUrl: 'app://tollgate/index.html' })).toBe(true);
     expect(await ask('geolocation', { requestingUrl: 'app://tollgate/index.html' })).toBe(false);
     expect(await ask('media', { requestingUrl: 'https://evil.example/', mediaTypes: ['audio'] })).toBe(false);
-    expect(installed.check?.({}, 'media', 'app://tollgate', { mediaType: 'audio' })).toBe(true);
-    expect(installed.check?.({}, 'clipboard-read', 'app://tollgate', {})).toBe(false);
+    expect(installed.check?.({}, 'media', 'app://tollgate', { mediaType: 'audio', isMainFrame: true })).toBe(
+      true,
+    );
+    expect(installed.check?.({}, 'clipboard-read', 'app://tollgate', { isMainFrame: true })).toBe(false);
     expect(installed.device?.()).toBe(false);
+  });
+
+  // Breaks when either handler decides on its own (e.g. the check granting 'unknown' media or a subframe).
+  it('answer a check exactly as the request for the same thing', async () => {
+    const { session, installed } = fakeSession();
+    installPermissionHandlers(session, [APP_ORIGIN]);
+    const permissions = ['media', 'notifications', 'speaker-selection', 'geolocation', 'display-capture'];
+    const origins = ['app://tollgate', 'https://evil.example', 'http://127.0.0.1:5173'];
+    const kinds = [undefined, 'audio', 'video', 'unknown'] as const;
+    let granted = 0;
+    for (const permission of permissions)
+      for (const origin of origins)
+        for (const kind of kinds)
+          for (const isMainFrame of [true, false]) {
+            const request = await new Promise<boolean>((resolve) =>
+              installed.request?.({}, permission, resolve, {
+                requestingUrl: `${origin}/index.html`,
+                isMainFrame,
+                ...(kind === undefined ? {} : { mediaTypes: [kind] }),
+              }),
+            );
+            const check = installed.check?.({}, permission, origin, {
+              isMainFrame,
+              ...(kind === undefined ? {} : { mediaType: kind }),
+            });
+            expect({ permission, origin, kind, isMainFrame, check }).toEqual({
+              permission,
+              origin,
+              kind,
+              isMainFrame,
+              check: request,
+            });
+            if (request) granted++;
+          }
+    // media+audio, and notifications and speaker selection with any kind: from the app's top frame only.
+    expect(granted).toBe(1 + 4 + 4);
   });
 
   it('cancel navigation and redirects away from the app, deny new windows and webviews', () => {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import {
+  appContentSecurityPolicy,
+  BASELINE_CONTENT_SECURITY_POLICY,
+} from '../../../shared/host/content-security-policy';
 import { APP_ORIGIN, originOf, trustedRendererOrigins } from '../../../electron/main/app-origin';
 import {
-  buildContentSecurityPolicy,
   isNavigationAllowed,
-  isPermissionCheckGranted,
-  isPermissionGranted,
+  isPermissionAllowed,
   isTrustedSender,
 } from '../../../electron/main/security-policy';
 import { mainWindowWebPreferences } from '../../../electron/main/web-preferences';
@@ -31,24 +33,36 @@ describe('IPC sender validation', () => {
   });
 });
 
-describe('permissions', () => {
+const ask = (
+  permission: string,
+  mediaTypes: readonly string[] = [],
+  requestingUrl = 'app://tollgate/index.html',
+  isMainFrame = true,
+) => isPermissionAllowed({ permission, requestingUrl, isMainFrame, mediaTypes }, trusted);
+
+describe('permissions (one decision for requests and checks)', () => {
   it('grants the microphone, never the camera or the screen', () => {
-    expect(isPermissionGranted('media', 'app://tollgate/index.html', trusted, ['audio'])).toBe(true);
-    expect(isPermissionGranted('media', 'app://tollgate/index.html', trusted, ['audio', 'video'])).toBe(
-      false,
-    );
-    expect(isPermissionGranted('media', 'app://tollgate/index.html', trusted, ['video'])).toBe(false);
-    expect(isPermissionGranted('media', 'app://tollgate/index.html', trusted, [])).toBe(false);
-    expect(isPermissionGranted('media', 'app://tollgate/index.html', trusted, undefined)).toBe(false);
-    expect(isPermissionGranted('display-capture', 'app://tollgate/index.html', trusted, ['video'])).toBe(
-      false,
-    );
+    expect(ask('media', ['audio'])).toBe(true);
+    expect(ask('media', ['audio', 'video'])).toBe(false);
+    expect(ask('media', ['video'])).toBe(false);
+    // A media question must name its kinds; Electron's 'unknown' is not audio.
+    expect(ask('media', [])).toBe(false);
+    expect(ask('media', ['unknown'])).toBe(false);
+    expect(ask('display-capture', ['video'])).toBe(false);
   });
 
   it('grants notifications and speaker selection to the app only', () => {
-    expect(isPermissionGranted('notifications', 'app://tollgate/index.html', trusted, undefined)).toBe(true);
-    expect(isPermissionGranted('speaker-selection', 'app://tollgate/', trusted, undefined)).toBe(true);
-    expect(isPermissionGranted('notifications', 'https://pbx.example.test/', trusted, undefined)).toBe(false);
+    expect(ask('notifications')).toBe(true);
+    expect(ask('speaker-selection', [], 'app://tollgate/')).toBe(true);
+    expect(ask('speaker-selection', [], 'app://tollgate')).toBe(true);
+    expect(ask('notifications', [], 'https://pbx.example.test/')).toBe(false);
+    expect(ask('media', ['audio'], 'https://evil.example')).toBe(false);
+    expect(ask('media', ['audio'], 'not a url')).toBe(false);
+  });
+
+  it('grants nothing to a subframe, even of the app', () => {
+    expect(ask('media', ['audio'], 'app://tollgate/index.html', false)).toBe(false);
+    expect(ask('notifications', [], 'app://tollgate/index.html', false)).toBe(false);
   });
 
   it.each([
@@ -62,20 +76,14 @@ describe('permissions', () => {
     'fullscreen',
     'unknown',
   ])('denies %s', (permission) => {
-    expect(isPermissionGranted(permission, 'app://tollgate/index.html', trusted, undefined)).toBe(false);
-    expect(isPermissionCheckGranted(permission, 'app://tollgate', trusted, undefined)).toBe(false);
-  });
-
-  it('answers synchronous checks the same way', () => {
-    expect(isPermissionCheckGranted('media', 'app://tollgate', trusted, 'audio')).toBe(true);
-    expect(isPermissionCheckGranted('media', 'app://tollgate', trusted, 'video')).toBe(false);
-    expect(isPermissionCheckGranted('media', 'https://evil.example', trusted, 'audio')).toBe(false);
+    expect(ask(permission)).toBe(false);
+    expect(ask(permission, ['audio'])).toBe(false);
   });
 });
 
-describe('content security policy', () => {
+describe('content security policy (shared/host/content-security-policy.ts)', () => {
   it('lets the page connect only to itself and the configured PBX', () => {
-    const csp = buildContentSecurityPolicy(['wss://pbx.example.test:8089', 'https://pbx.example.test']);
+    const csp = appContentSecurityPolicy(['wss://pbx.example.test:8089', 'https://pbx.example.test']);
     const connect = csp.split('; ').find((directive) => directive.startsWith('connect-src'));
     expect(connect).toBe("connect-src 'self' wss://pbx.example.test:8089 https://pbx.example.test");
     expect(csp).toContain("default-src 'none'");
@@ -83,10 +91,27 @@ describe('content security policy', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
     expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
   });
 
   it('without an account, connects nowhere but itself', () => {
-    expect(buildContentSecurityPolicy([])).toContain("connect-src 'self';");
+    expect(appContentSecurityPolicy([])).toContain("connect-src 'self';");
+  });
+
+  it('allows the dev server only when one is named', () => {
+    const csp = appContentSecurityPolicy([], 'http://127.0.0.1:5173');
+    expect(csp).toContain("connect-src 'self' http://127.0.0.1:5173 ws://127.0.0.1:5173");
+    expect(csp).toContain("script-src 'self' 'unsafe-inline'");
+  });
+
+  it('gives the built page the same policy, except any PBX origin and no frame-ancestors in a meta tag', () => {
+    const header = appContentSecurityPolicy([]).split('; ');
+    const meta = BASELINE_CONTENT_SECURITY_POLICY.split('; ');
+    expect(meta).toContain("connect-src 'self' ws: wss: http: https:");
+    expect(meta).not.toContain("frame-ancestors 'none'");
+    const sameExceptConnect = (directives: string[]) =>
+      directives.filter((d) => !d.startsWith('connect-src') && !d.startsWith('frame-ancestors'));
+    expect(sameExceptConnect(meta)).toEqual(sameExceptConnect(header));
   });
 });
 
