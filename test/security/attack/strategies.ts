@@ -132,6 +132,10 @@ export interface AttackResult {
   undecided: number | null;
   lockWaits: number;
   simulatedMs: number;
+  /** When the gate first turned the attacker away, and how many guesses he had by then. */
+  firstRefusal: { atMs: number; guesses: number } | null;
+  /** Guesses per hour while the gate was still open (before the first refusal). */
+  burstGuessesPerHour: number;
   guessesPerHour: number;
   answeredPerHour: number;
   /** What the policy allows in the simulated time (allowedWrongCodes). */
@@ -194,8 +198,11 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
     standing.set(target.number, list);
   }
 
+  const seen: { firstRefusal: { atMs: number; guesses: number } | null } = { firstRefusal: null };
   const noteRefusal = (answer: Extract<GateAnswer, { kind: 'refused' }>) => {
     const key = answer.heard ?? `sip ${answer.status ?? ''} ${answer.reason ?? ''}`.trim();
+    // "Busy" (another PIN session runs) does not close the gate; everything else does.
+    if (!/busy/i.test(key)) seen.firstRefusal ??= { atMs: env.clock.elapsed(), guesses: tally.guesses };
     tally.refusals[key] = (tally.refusals[key] ?? 0) + 1;
   };
 
@@ -263,7 +270,10 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
         // Every call reaches the prompt first, then all type at the same moment.
         const answers = await Promise.all(calls.map((call) => call.gate()));
         await Promise.all(calls.map((call, i) => attackCall(call, phone, answers[i] ?? { kind: 'open' })));
-        if (answers.every((answer) => answer.kind === 'refused')) break;
+        if (!answers.every((answer) => answer.kind === 'refused')) continue;
+        if (!strategy.waitOutLocks || waits >= env.limits.maxWaits) break;
+        env.clock.advance(env.rules.lockMs);
+        waits++;
       }
     } else {
       let refusedInARow = 0;
@@ -311,6 +321,10 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
       undecided,
       lockWaits: waits,
       simulatedMs,
+      firstRefusal: seen.firstRefusal,
+      burstGuessesPerHour: seen.firstRefusal
+        ? perHour(seen.firstRefusal.guesses, seen.firstRefusal.atMs)
+        : perHour(tally.guesses, simulatedMs),
       guessesPerHour: perHour(tally.guesses, simulatedMs),
       answeredPerHour: perHour(tally.answered, simulatedMs),
       allowed: allowedWrongCodes(

@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+/**
+ * Writes the measured PIN-guessing figures of docs/security.md (between `<!-- attack:begin -->` and
+ * `<!-- attack:end -->`) and the mutation score (between `<!-- mutation:begin -->` and
+ * `<!-- mutation:end -->`) from result files, so no figure there is typed by hand:
+ *
+ * - bench/results/attack.json            `npm run attack` with the default rules (after the fix)
+ * - bench/results/attack-before-fix.json the same campaign against the PBX before issue #10, if kept
+ * - bench/results/mutation.json          summary of Stryker's JSON report; refreshed from
+ *                                        reports/mutation/mutation.json when that exists
+ *
+ *   node scripts/gen-security-figures.mjs [--check]   (--check: fail if the doc is out of date)
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
+
+const DOC = 'docs/security.md';
+const ATTACK = 'bench/results/attack.json';
+const BEFORE = 'bench/results/attack-before-fix.json';
+const STRYKER_REPORT = 'reports/mutation/mutation.json';
+const MUTATION = 'bench/results/mutation.json';
+
+const number = (value, digits = 0) =>
+  new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(
+    value,
+  );
+const HOUR = 3_600_000;
+const duration = (ms) => {
+  if (ms >= 48 * HOUR) return `${number(ms / (24 * HOUR), 1)} days`;
+  if (ms >= 2 * HOUR) return `${number(ms / HOUR, 1)} h`;
+  return `${number(ms / 60_000, 1)} min`;
+};
+const expectedGuesses = (digits) => (10 ** digits + 1) / 2;
+/** Expected time to hit a random code of `digits` digits at `perHour` guesses an hour, in words. */
+const expectedTime = (digits, perHour) => {
+  if (perHour <= 0) return 'never (no guesses)';
+  const hours = expectedGuesses(digits) / perHour;
+  if (hours >= 2 * 24 * 365) return `${number(hours / 24 / 365, 1)} years`;
+  if (hours >= 48) return `${number(hours / 24, 1)} days`;
+  return `${number(hours, 1)} hours`;
+};
+const ruleText = (rules) => {
+  const parts = [
+    `lock after ${rules.wrongCodesToLock} wrong codes within ${duration(rules.windowMs)} for ${duration(rules.lockMs)}`,
+  ];
+  if (rules.lockoutsToQuarantine)
+    parts.push(
+      `the ${rules.lockoutsToQuarantine}th lockout within ${duration(rules.quarantineWindowMs)} quarantines the extension until an admin unlocks it`,
+    );
+  if (rules.maxPinSessionsPerExtension)
+    parts.push(`${rules.maxPinSessionsPerExtension} PIN session(s) per extension at a time`);
+  if (rules.wrongCodesPerSourceToBlock)
+    parts.push(
+      `a source with ${rules.wrongCodesPerSourceToBlock} wrong codes is blocked for ${duration(rules.sourceBlockMs)}`,
+    );
+  return parts.join('; ');
+};
+const best = (strategies, key) => strategies.reduce((a, b) => (b[key] > a[key] ? b : a));
+
+function attackSection() {
+  if (!existsSync(ATTACK)) return `_No attack results yet: run \`npm run attack\`._`;
+  const run = JSON.parse(readFileSync(ATTACK, 'utf8'));
+  const rows = run.strategies.map(
+    (s) =>
+      `| ${s.title} | ${s.calls} | ${s.guesses} | ${s.recorded ? s.recorded.wrongCodes : 'n/a'} | ${s.allowed} | ` +
+      `${duration(s.simulatedMs)} | ${number(s.guessesPerHour, 2)} | ${number(s.burstGuessesPerHour, 0)} |`,
+  );
+  const top = best(run.strategies, 'guessesPerHour');
+  const lines = [
+    `Measured by \`npm run attack\` (${run.generatedAt.slice(0, 10)}, \`${ATTACK}\`): an autodialer of its own`,
+    '(`test/security/attack/`, sip.js + werift, it hears the prompts by their audio) runs each strategy against a',
+    `fresh PBX with the default rules — ${ruleText(run.rules)} — and waits out every lock`,
+    `on a simulated clock, for up to ${duration(run.horizonMs)} of simulated time or ${run.maxCalls} calls. _Guesses_ are codes the`,
+    'PBX took (answered with a wrong-PIN prompt or goodbye, or not refused), _recorded_ what the PBX counted',
+    '(`db.pinSecurity`), _allowed_ what the rules allow in that time (`allowedWrongCodes`).',
+    '',
+    '| Strategy | Calls | Guesses | Recorded | Allowed | Simulated time | Guesses/h (whole run) | Guesses/h (until first refused) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    `${run.held ? 'Every strategy stayed within the budget.' : '**Some strategy got more guesses than the rules allow.**'}`,
+    `The best strategy, _${top.title}_, got **${number(top.guessesPerHour, 2)} guesses per hour** over the run. At that rate`,
+    `a random 4-digit PIN (${number(expectedGuesses(4), 1)} guesses on average) takes **${expectedTime(4, top.guessesPerHour)}**, a`,
+    `6-digit PIN **${expectedTime(6, top.guessesPerHour)}** — and keeping that rate needs an admin to lift every quarantine, since a`,
+    'quarantined extension takes no more guesses at all.',
+  ];
+  if (existsSync(BEFORE)) {
+    const before = JSON.parse(readFileSync(BEFORE, 'utf8'));
+    const worst = best(before.strategies, 'guessesPerHour');
+    lines.push(
+      '',
+      `Before issue #10 (same campaign against the old PBX, \`${BEFORE}\`), _${worst.title}_ got`,
+      `${number(worst.guessesPerHour, 0)} guesses per hour and was never refused: a 4-digit PIN in`,
+      `${expectedTime(4, worst.guessesPerHour)}, a 6-digit PIN in ${expectedTime(6, worst.guessesPerHour)}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function summariseStryker() {
+  const report = JSON.parse(readFileSync(STRYKER_REPORT, 'utf8'));
+  const files = Object.entries(report.files).map(([path, file]) => {
+    const count = (status) => file.mutants.filter((mutant) => mutant.status === status).length;
+    const killed = count('Killed') + count('Timeout');
+    const survived = count('Survived');
+    const noCoverage = count('NoCoverage');
+    return { path, killed, survived, noCoverage, total: killed + survived + noCoverage };
+  });
+  const sum = (key) => files.reduce((total, file) => total + file[key], 0);
+  return {
+    generatedAt: new Date().toISOString(),
+    files,
+    killed: sum('killed'),
+    survived: sum('survived'),
+    noCoverage: sum('noCoverage'),
+    total: sum('total'),
+  };
+}
+
+function mutationSection() {
+  if (existsSync(STRYKER_REPORT)) writeFileSync(MUTATION, `${JSON.stringify(summariseStryker(), null, 2)}\n`);
+  if (!existsSync(MUTATION)) return '_No mutation run yet: run `npm run test:mutation`._';
+  const run = JSON.parse(readFileSync(MUTATION, 'utf8'));
+  const score = (file) => (file.total ? (100 * file.killed) / file.total : 0);
+  return [
+    `Stryker (\`npm run test:mutation\`, ${run.generatedAt.slice(0, 10)}, \`${MUTATION}\`): **${number(score(run), 1)} %**`,
+    `of ${run.total} mutants killed (${run.survived} survived, ${run.noCoverage} not covered).`,
+    '',
+    '| Module | Mutants | Killed | Survived | No coverage | Score |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...run.files.map(
+      (file) =>
+        `| \`${file.path}\` | ${file.total} | ${file.killed} | ${file.survived} | ${file.noCoverage} | ${number(score(file), 1)} % |`,
+    ),
+  ].join('\n');
+}
+
+function replaceBetween(text, name, body) {
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const from = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${DOC} has no ${begin} … ${end} section`);
+  return `${text.slice(0, from + begin.length)}\n<!-- generated by scripts/gen-security-figures.mjs; do not edit -->\n\n${body}\n\n${text.slice(to)}`;
+}
+
+const current = readFileSync(DOC, 'utf8');
+const next = await format(
+  replaceBetween(replaceBetween(current, 'attack', attackSection()), 'mutation', mutationSection()),
+  { ...(await resolveConfig(DOC)), filepath: DOC },
+);
+if (process.argv.includes('--check')) {
+  if (next !== current) {
+    console.error(`${DOC} is out of date: run node scripts/gen-security-figures.mjs`);
+    process.exit(1);
+  }
+} else {
+  writeFileSync(DOC, next);
+  console.log(`wrote ${DOC}`);
+}

@@ -1,0 +1,104 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_LOCKOUT_RULES } from '../../pbx/ivr/lockout';
+import type { PbxOptions } from '../../pbx/server';
+import { DEMO, startTestPbx } from '../../support/pbx-fixture';
+import { type GateRules, HOUR_MS } from './budget';
+import { SimClock } from './sim-clock';
+import { type AttackResult, runAttack, STRATEGIES } from './strategies';
+
+/**
+ * `npm run attack`: every strategy against a fresh PBX with the default lockout rules, each waiting
+ * out every lock for a simulated day (the quarantine window), and the results in
+ * `bench/results/attack.json`, from which `scripts/gen-security-figures.mjs` writes the guessing
+ * figures of `docs/security.md`.
+ *
+ *   npm run attack -- [--only <strategy id>] [--hours 24] [--max-calls 120] [--out path]
+ */
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    hours: { type: 'string', default: '24' },
+    'max-calls': { type: 'string', default: '120' },
+    out: { type: 'string', default: 'bench/results/attack.json' },
+  },
+});
+
+// Rules as the gate's contract names them; before issue #10 the PBX had other fields, and the
+// fallbacks only describe what a run against such a PBX was held to.
+const rules = {
+  wrongCodesToLock: 3,
+  windowMs: 15 * 60_000,
+  lockMs: HOUR_MS,
+  lockoutsToQuarantine: 0,
+  quarantineWindowMs: 24 * HOUR_MS,
+  maxPinSessionsPerExtension: Infinity,
+  wrongCodesPerSourceToBlock: Infinity,
+  sourceBlockMs: HOUR_MS,
+  ...(DEFAULT_LOCKOUT_RULES as Partial<GateRules>),
+} satisfies GateRules;
+const horizonMs = Number(values.hours) * HOUR_MS;
+const maxCalls = Number(values['max-calls']);
+
+const results: AttackResult[] = [];
+for (const strategy of STRATEGIES.filter((candidate) => !values.only || candidate.id === values.only)) {
+  const clock = new SimClock();
+  const { pbx, addresses } = await startTestPbx({
+    now: clock.now,
+    ...(strategy.earlyMedia ? { promptStyle: 'early-media' as const } : {}),
+  } satisfies Partial<PbxOptions>);
+  try {
+    const result = await runAttack(
+      { ...strategy, waitOutLocks: true },
+      {
+        pbx,
+        addresses,
+        clock,
+        rules,
+        targets: strategy.spreadOverExtensions
+          ? [DEMO.protectedExtension, DEMO.addOnExtension]
+          : [DEMO.protectedExtension],
+        destination: '0301234567',
+        limits: {
+          maxGuesses: 10_000,
+          maxCalls,
+          maxWaits: Math.ceil(horizonMs / rules.lockMs),
+          maxRounds: Math.ceil(maxCalls / (strategy.parallelCalls ?? 1)),
+        },
+      },
+    );
+    results.push(result);
+    console.log(
+      `${result.strategy}: ${result.guesses} guesses (recorded ${result.recorded?.wrongCodes ?? 'n/a'}, ` +
+        `allowed ${result.allowed}) in ${(result.simulatedMs / HOUR_MS).toFixed(2)} simulated h = ` +
+        `${result.guessesPerHour.toFixed(2)}/h; while open ${result.burstGuessesPerHour.toFixed(0)}/h; ` +
+        `${result.calls} calls, refusals ${JSON.stringify(result.refusals)}`,
+    );
+  } finally {
+    await pbx.stop();
+  }
+}
+
+const held = results.every((result) => result.guesses <= result.allowed);
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(
+  values.out,
+  `${JSON.stringify(
+    {
+      generatedAt: new Date().toISOString(),
+      node: process.version,
+      horizonMs,
+      maxCalls,
+      rules: Object.fromEntries(
+        Object.entries(rules).map(([key, value]) => [key, Number.isFinite(value) ? value : null]),
+      ),
+      held,
+      strategies: results,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`${held ? 'held' : 'NOT HELD'}; wrote ${values.out}`);
+process.exit(held ? 0 : 1);
