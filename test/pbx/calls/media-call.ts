@@ -123,6 +123,12 @@ export class MediaCall implements ActiveCall {
       },
     });
 
+    // ICE/DTLS failure ends the call at once (onConnectionState); silence ends it after the timeout.
+    endpoint.connected().then(
+      () => this.phase !== 'ended' && this.mediaWatch.start(),
+      () => {},
+    );
+
     const classification = this.setup.classification;
     if (classification.callClass === 'ivr-app') return this.runIvrApp(classification.app);
     if (this.pinRequired) {
@@ -249,8 +255,6 @@ export class MediaCall implements ActiveCall {
   private async mediaReady(): Promise<boolean> {
     try {
       await this.endpoint?.connected();
-      // ICE/DTLS failure ends the call at once (onConnectionState); silence ends it after the timeout.
-      if (this.phase !== 'ended') this.mediaWatch.start();
       return this.phase !== 'ended';
     } catch {
       this.hangUp('media-failed');
