@@ -21,6 +21,28 @@ export const SETTINGS_MIGRATIONS: readonly SettingsMigration[] = [
       'keep what it says and fill every missing setting with its default.',
     migrate: (document) => ({ ...document, schemaVersion: 1 }),
   },
+  {
+    from: 1,
+    to: 2,
+    description:
+      'The account user may be any SIP user part (alice, a 9-digit number), not only 2 to 8 digits, and ' +
+      'the auth user name any digest user name. Version 2 marks files that may hold such a user, so an ' +
+      'older Tollgate keeps them aside as "newer" instead of calling them damaged. An auth user name ' +
+      'equal to the account user says nothing and is cleared: empty means "the account user".',
+    migrate: (document) => {
+      const account = document['account'];
+      if (typeof account !== 'object' || account === null || Array.isArray(account))
+        return { ...document, schemaVersion: 2 };
+      const fields = account as Record<string, unknown>;
+      const user = typeof fields['extension'] === 'string' ? fields['extension'].trim() : null;
+      const auth = typeof fields['authUsername'] === 'string' ? fields['authUsername'].trim() : null;
+      return {
+        ...document,
+        schemaVersion: 2,
+        account: user !== null && auth === user ? { ...fields, authUsername: '' } : fields,
+      };
+    },
+  },
 ];
 
 export type MigrationOutcome =

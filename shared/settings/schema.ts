@@ -6,7 +6,20 @@ import { z } from 'zod';
  *
  * Error messages are i18n keys (`errors.*`), translated by the renderer.
  */
-export const SETTINGS_SCHEMA_VERSION = 1;
+export const SETTINGS_SCHEMA_VERSION = 2;
+
+/**
+ * RFC 3261 §25.1 `user`: 1*( unreserved / escaped / user-unreserved ) — `alice`, `201`,
+ * `493012345`, `+4930123`. No `@` or `:` (they end the user part), no spaces.
+ */
+export const SIP_USER_PART = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
+
+/**
+ * A digest user name (RFC 3261 §22.4 / RFC 7616 `username` quoted-string): printable characters
+ * without space, quote or backslash, so it never needs escaping — e.g. `alice`, `201`,
+ * `alice@example.com`.
+ */
+export const AUTH_USER_NAME = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 const wsUrl = z
   .string()
@@ -30,16 +43,24 @@ export const AccountSchema = z.object({
     .default(''),
   /** Base URL of the PBX's policy/admin API; empty when the PBX has none. */
   policyApiUrl: httpUrlOrEmpty.default(''),
-  /** The extension (Durchwahl). */
+  /**
+   * The account's SIP user (the extension, Durchwahl): any SIP user part, e.g. `201` or `alice`.
+   * It is the user of the address the phone registers (sip:<extension>@<domain>).
+   */
   extension: z
     .string()
     .trim()
-    .regex(/^[0-9]{2,8}$/, 'errors.extension'),
-  /** Digest user name; empty means the extension. */
+    .min(1, 'errors.required')
+    .max(64, 'errors.extension')
+    .regex(SIP_USER_PART, 'errors.extension'),
+  /** Digest user name for authentication (when the PBX's differs from the SIP user); empty means the SIP user. */
   authUsername: z
     .string()
     .trim()
-    .refine((value) => value === '' || /^[A-Za-z0-9._@+-]{1,64}$/.test(value), 'errors.authUsername')
+    .refine(
+      (value) => value === '' || (value.length <= 128 && AUTH_USER_NAME.test(value)),
+      'errors.authUsername',
+    )
     .default(''),
   displayName: z.string().trim().max(64, 'errors.displayName').default(''),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SIP_USER_PART } from '../../../shared/settings/schema';
 
 /**
  * Local call history. What a call was — never what was typed during it: DTMF digits (a PIN above all)
@@ -6,7 +7,11 @@ import { z } from 'zod';
  */
 export const HistoryEntrySchema = z.object({
   id: z.string(),
-  number: z.string().regex(/^\+?[0-9*#]{1,32}$/),
+  /** A dialled number (with * and #) or the caller's SIP user, which may be a name such as `alice`. */
+  number: z
+    .string()
+    .max(64)
+    .refine((value) => /^\+?[0-9*#]{1,32}$/.test(value) || SIP_USER_PART.test(value)),
   name: z.string().max(64).nullable(),
   direction: z.enum(['outgoing', 'incoming']),
   startedAt: z.number(),

@@ -84,6 +84,7 @@ export const de = {
     phaseIncoming: 'Eingehender Anruf',
     phaseActive: 'Verbunden',
     phaseOnHold: 'Gehalten',
+    phaseHeldByRemote: 'Vom Gesprächspartner gehalten',
     hangUp: 'Auflegen',
     accept: 'Annehmen',
     decline: 'Ablehnen',
@@ -105,6 +106,7 @@ export const de = {
       cancelled: 'Der Anruf wurde abgebrochen.',
       declined: 'Der Anruf wurde abgelehnt.',
       missed: 'Verpasster Anruf.',
+      'answered-elsewhere': 'An anderem Gerät angenommen.',
       busy: 'Besetzt. Versuchen Sie es später erneut.',
       unavailable: 'Der Teilnehmer ist nicht erreichbar. Versuchen Sie es später erneut.',
       'not-found': 'Diese Nummer gibt es nicht. Prüfen Sie die Eingabe.',
@@ -120,7 +122,8 @@ export const de = {
       'microphone-denied':
         'Tollgate darf das Mikrofon nicht verwenden. Erlauben Sie den Zugriff in den System- oder Browsereinstellungen.',
       'pbx-error': 'Die Telefonanlage hat einen Fehler gemeldet. Versuchen Sie es erneut.',
-      network: 'Die Verbindung zur Telefonanlage ist abgebrochen.',
+      network:
+        'Verbindung verloren: Die Sprachverbindung ist abgebrochen, deshalb hat Tollgate das Gespräch beendet.',
     },
   },
   history: {
@@ -135,6 +138,7 @@ export const de = {
       cancelled: 'abgebrochen',
       declined: 'abgelehnt',
       missed: 'verpasst',
+      'answered-elsewhere': 'an anderem Gerät angenommen',
       busy: 'besetzt',
       unavailable: 'nicht erreichbar',
       'not-found': 'Nummer unbekannt',
@@ -212,6 +216,7 @@ export const de = {
     sipWebSocketUrl: 'SIP-WebSocket-Adresse',
     sipWebSocketUrlHint: 'Zum Beispiel wss://pbx.example.com:8089/ws',
     extension: 'Durchwahl',
+    extensionHint: 'Ihre Durchwahl oder Ihr SIP-Benutzername, z. B. 201 oder alice.',
     password: 'Passwort',
     passwordKeepHint: 'Leer lassen, um das gespeicherte Passwort zu behalten.',
     displayName: 'Anzeigename',
@@ -219,7 +224,8 @@ export const de = {
     sipDomain: 'SIP-Domain (optional)',
     sipDomainHint: 'Leer: der Rechnername der WebSocket-Adresse.',
     authUsername: 'Anmeldename (optional)',
-    authUsernameHint: 'Leer: die Durchwahl.',
+    authUsernameHint:
+      'Nur wenn sich Ihre Telefonanlage mit einem anderen Namen anmeldet als mit der Durchwahl. Leer: die Durchwahl.',
     policyApiUrl: 'Adresse der Richtlinien-API (optional)',
     policyApiUrlHint: 'Leer, wenn Ihre Telefonanlage keine hat. Anrufe funktionieren trotzdem.',
     save: 'Speichern',
@@ -248,6 +254,12 @@ export const de = {
     iceSave: 'Server speichern',
     iceSaved: 'Server gespeichert. Sie gelten ab dem nächsten Anruf.',
     passwordSessionOnly: 'Das Passwort gilt nur bis zum Beenden von Tollgate.',
+    policyApiUnreachable: 'Policy-API nicht erreichbar.',
+    policyApiUnreachableHint:
+      'Unter der eingetragenen Adresse antwortet keine Richtlinien-API. Tollgate versucht es seltener weiter; Anrufe funktionieren trotzdem, die Telefonanlage entscheidet über die PIN.',
+    policyApiCredentials:
+      'Die Richtlinien-API nimmt Durchwahl und Passwort nicht an. Prüfen Sie die Angaben; Anrufe funktionieren trotzdem.',
+    policyApiRetry: 'Erneut versuchen',
   },
   notices: {
     dismiss: 'Hinweis schließen',
@@ -266,9 +278,10 @@ export const de = {
     httpUrl:
       'Geben Sie eine Adresse ein, die mit https:// (oder http://) beginnt, oder lassen Sie das Feld leer.',
     sipDomain: 'Geben Sie einen Rechnernamen wie pbx.example.com ein oder lassen Sie das Feld leer.',
-    extension: 'Die Durchwahl besteht aus 2 bis 8 Ziffern.',
+    extension:
+      'Geben Sie die Durchwahl oder den SIP-Benutzernamen ohne Leerzeichen, @ und : ein (höchstens 64 Zeichen), z. B. 201 oder alice.',
     authUsername:
-      'Der Anmeldename darf nur Buchstaben, Ziffern und . _ @ + - enthalten (höchstens 64 Zeichen).',
+      'Der Anmeldename darf keine Leerzeichen, Anführungszeichen oder \\ enthalten (höchstens 128 Zeichen).',
     displayName: 'Der Anzeigename darf höchstens 64 Zeichen lang sein.',
     passwordRequired: 'Geben Sie das Passwort Ihrer Durchwahl ein.',
     passwordTooLong: 'Das Passwort darf höchstens 128 Zeichen lang sein.',

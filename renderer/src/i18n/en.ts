@@ -80,6 +80,7 @@ export const en: Translation = {
     phaseIncoming: 'Incoming call',
     phaseActive: 'Connected',
     phaseOnHold: 'On hold',
+    phaseHeldByRemote: 'Held by the other party',
     hangUp: 'Hang up',
     accept: 'Accept',
     decline: 'Decline',
@@ -101,6 +102,7 @@ export const en: Translation = {
       cancelled: 'The call was cancelled.',
       declined: 'The call was declined.',
       missed: 'Missed call.',
+      'answered-elsewhere': 'Answered on another device.',
       busy: 'Busy. Try again later.',
       unavailable: 'The other party cannot be reached. Try again later.',
       'not-found': 'That number does not exist. Check what you typed.',
@@ -115,7 +117,7 @@ export const en: Translation = {
       'microphone-denied':
         'Tollgate may not use the microphone. Allow access in your system or browser settings.',
       'pbx-error': 'The PBX reported an error. Try again.',
-      network: 'The connection to the PBX was lost.',
+      network: 'Connection lost: the voice connection broke off, so Tollgate ended the call.',
     },
   },
   history: {
@@ -130,6 +132,7 @@ export const en: Translation = {
       cancelled: 'cancelled',
       declined: 'declined',
       missed: 'missed',
+      'answered-elsewhere': 'answered elsewhere',
       busy: 'busy',
       unavailable: 'unreachable',
       'not-found': 'unknown number',
@@ -202,6 +205,7 @@ export const en: Translation = {
     sipWebSocketUrl: 'SIP WebSocket address',
     sipWebSocketUrlHint: 'For example wss://pbx.example.com:8089/ws',
     extension: 'Extension',
+    extensionHint: 'Your extension or SIP user name, e.g. 201 or alice.',
     password: 'Password',
     passwordKeepHint: 'Leave empty to keep the saved password.',
     displayName: 'Display name',
@@ -209,7 +213,8 @@ export const en: Translation = {
     sipDomain: 'SIP domain (optional)',
     sipDomainHint: 'Empty: the host name of the WebSocket address.',
     authUsername: 'Authentication user name (optional)',
-    authUsernameHint: 'Empty: the extension.',
+    authUsernameHint:
+      'Only if your PBX signs you in under another name than the extension. Empty: the extension.',
     policyApiUrl: 'Policy API address (optional)',
     policyApiUrlHint: 'Leave empty if your PBX has none. Calls work all the same.',
     save: 'Save',
@@ -238,6 +243,12 @@ export const en: Translation = {
     iceSave: 'Save servers',
     iceSaved: 'Servers saved. They apply from the next call.',
     passwordSessionOnly: 'The password is kept only until Tollgate quits.',
+    policyApiUnreachable: 'Policy API unreachable.',
+    policyApiUnreachableHint:
+      'No policy API answers at the address entered. Tollgate keeps trying, less often; calls work all the same and the PBX decides about the PIN.',
+    policyApiCredentials:
+      'The policy API does not accept the extension and password. Check them; calls work all the same.',
+    policyApiRetry: 'Retry',
   },
   notices: {
     dismiss: 'Dismiss notice',
@@ -254,8 +265,9 @@ export const en: Translation = {
     wsUrl: 'Enter an address starting with wss:// (or ws://), e.g. wss://pbx.example.com:8089/ws.',
     httpUrl: 'Enter an address starting with https:// (or http://), or leave the field empty.',
     sipDomain: 'Enter a host name such as pbx.example.com, or leave the field empty.',
-    extension: 'The extension has 2 to 8 digits.',
-    authUsername: 'The user name may contain only letters, digits and . _ @ + - (64 characters at most).',
+    extension:
+      'Enter the extension or SIP user name without spaces, @ or : (64 characters at most), e.g. 201 or alice.',
+    authUsername: 'The user name may not contain spaces, quotes or \\ (128 characters at most).',
     displayName: 'The display name may be 64 characters long at most.',
     passwordRequired: 'Enter the password of your extension.',
     passwordTooLong: 'The password may be 128 characters long at most.',

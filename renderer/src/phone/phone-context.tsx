@@ -3,6 +3,7 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useRef,
   useState,
   useSyncExternalStore,
   type ReactNode,
@@ -17,8 +18,9 @@ import { entitlementState, type EntitlementState, type Policy } from '../../../s
 import type { Account } from '../../../shared/settings/schema';
 import { useHostState } from '../app/host-context';
 import { CallHistory, type HistoryEntry } from '../history/call-history';
-import { defaultBackoff, PolicyClient, type PolicyStatus } from '../policy/policy-client';
+import { defaultBackoff, PolicyClient, policyBackoff, type PolicyStatus } from '../policy/policy-client';
 import { Softphone, type CallView, type SoftphoneSnapshot } from '../sip/softphone';
+import { unregisterOnLeave, type OnPrepareQuit } from './leave-guard';
 
 /** Everything the phone needs from outside React, made once per app (tests inject their own). */
 export interface PhoneServices {
@@ -37,6 +39,7 @@ export function createPhoneServices(): PhoneServices {
       window.addEventListener('online', listener);
       return () => window.removeEventListener('online', listener);
     },
+    appVersion: import.meta.env.VITE_APP_VERSION ?? '0.0.0',
   });
   return {
     softphone,
@@ -46,7 +49,7 @@ export function createPhoneServices(): PhoneServices {
         fetch: (...args) => window.fetch(...args),
         storage: window.localStorage,
         now: Date.now,
-        backoffMs: defaultBackoff,
+        backoffMs: (attempt) => policyBackoff(attempt, Math.random()),
       }),
   };
 }
@@ -83,6 +86,8 @@ interface PhoneState {
   classify(number: string): { classification: Classification | null; protectedPaid: boolean };
   /** Dials after classifying; false if not registered or busy. */
   dial(number: string): boolean;
+  /** Asks the policy API again now (the Konto tab's "Retry" after it was found unreachable). */
+  retryPolicy(): void;
   passwordProblem: boolean;
 }
 
@@ -109,7 +114,21 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
   const accountJson = JSON.stringify(account);
   const iceServersJson = JSON.stringify(view.settings.ice.servers);
   const inputDeviceId = view.settings.audio.inputDeviceId;
+  // The microphone is read when the phone starts but does not restart it: a change during a call
+  // swaps the track on the running call (below) instead of hanging up.
+  const inputDeviceRef = useRef(inputDeviceId);
   const hasPassword = view.passwordState !== 'none';
+
+  useEffect(() => {
+    inputDeviceRef.current = inputDeviceId;
+    void softphone.setInputDevice(inputDeviceId);
+  }, [softphone, inputDeviceId]);
+
+  useEffect(() => {
+    // The host's quit hook exists only where a host quits (Electron); the browser has pagehide only.
+    const hooks = host as { onPrepareQuit?: OnPrepareQuit };
+    return unregisterOnLeave(window, softphone, hooks.onPrepareQuit?.bind(host));
+  }, [host, softphone]);
 
   useEffect(() => {
     const account = JSON.parse(accountJson) as Account | null;
@@ -124,7 +143,12 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
         return;
       }
       setPasswordProblem(false);
-      void softphone.start({ account, password: result.value, iceServers, inputDeviceId });
+      void softphone.start({
+        account,
+        password: result.value,
+        iceServers,
+        inputDeviceId: inputDeviceRef.current,
+      });
       if (account.policyApiUrl) {
         client = services.createPolicyClient(
           account.policyApiUrl.replace(/\/$/, ''),
@@ -141,7 +165,7 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
       setPolicyClient(null);
       void softphone.stop();
     };
-  }, [host, softphone, services, accountJson, hasPassword, iceServersJson, inputDeviceId]);
+  }, [host, softphone, services, accountJson, hasPassword, iceServersJson]);
 
   const policy = useSyncExternalStore(
     (listener) => policyClient?.subscribe(listener) ?? (() => {}),
@@ -172,9 +196,10 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
           classification && classification.callClass !== 'invalid' ? classification.callClass : null;
         return softphone.dial(number.replace(/[\s\-.()]/g, ''), { callClass, protectedPaid });
       },
+      retryPolicy: () => policyClient?.refresh(),
       passwordProblem,
     };
-  }, [softphone, snapshot, policy, history, passwordProblem]);
+  }, [softphone, snapshot, policy, history, passwordProblem, policyClient]);
 
   return <PhoneContext.Provider value={state}>{children}</PhoneContext.Provider>;
 }

@@ -9,8 +9,8 @@ export type PolicyStatus =
   | { kind: 'no-api' }
   | { kind: 'loading' }
   | { kind: 'fresh'; policy: Policy; fetchedAt: number }
-  | { kind: 'stale'; policy: Policy; fetchedAt: number; problem: PolicyProblem }
-  | { kind: 'unavailable'; problem: PolicyProblem };
+  | { kind: 'stale'; policy: Policy; fetchedAt: number; problem: PolicyProblem; failures: number }
+  | { kind: 'unavailable'; problem: PolicyProblem; failures: number };
 
 export type PolicyProblem = 'network' | 'credentials' | 'invalid-response' | 'server';
 
@@ -30,6 +30,28 @@ interface CachedPolicy {
 export const defaultBackoff = (attempt: number): number =>
   Math.min(30_000, 1_000 * 2 ** Math.min(attempt, 5));
 
+/** After this many failed attempts in a row the Konto tab says "policy API unreachable". */
+export const POLICY_UNREACHABLE_AFTER = 3;
+/** The longest wait between two attempts. */
+export const POLICY_BACKOFF_CAP_MS = 10 * 60_000;
+
+/**
+ * Exponential backoff with "equal jitter": half of the capped delay fixed, half random, so many
+ * phones behind one PBX do not retry in step, and a wrong address is asked about every few
+ * minutes rather than every 30 s forever. `random` is in [0, 1).
+ */
+export function policyBackoff(attempt: number, random: number): number {
+  const capped = Math.min(POLICY_BACKOFF_CAP_MS, 2_000 * 2 ** Math.min(attempt, 20));
+  return Math.round(capped / 2 + (capped / 2) * random);
+}
+
+/** Whether the API has failed often enough in a row to tell the user (and offer a retry). */
+export function policyUnreachable(status: PolicyStatus): boolean {
+  return (
+    (status.kind === 'stale' || status.kind === 'unavailable') && status.failures >= POLICY_UNREACHABLE_AFTER
+  );
+}
+
 export class PolicyClient {
   private status: PolicyStatus = { kind: 'loading' };
   private readonly listeners = new Set<(status: PolicyStatus) => void>();
@@ -37,6 +59,8 @@ export class PolicyClient {
   private abort: AbortController | null = null;
   private stopped = false;
   private attempt = 0;
+  /** Failed attempts in a row, reset by the first good policy. */
+  private failures = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -47,7 +71,13 @@ export class PolicyClient {
   ) {
     const cached = this.readCache();
     if (cached)
-      this.status = { kind: 'stale', policy: cached.policy, fetchedAt: cached.fetchedAt, problem: 'network' };
+      this.status = {
+        kind: 'stale',
+        policy: cached.policy,
+        fetchedAt: cached.fetchedAt,
+        problem: 'network',
+        failures: 0,
+      };
   }
 
   get current(): PolicyStatus {
@@ -70,9 +100,10 @@ export class PolicyClient {
     if (this.retryTimer) clearTimeout(this.retryTimer);
   }
 
-  /** Fetch again now (after the network came back, say). */
+  /** Fetch again now (after the network came back, or the user pressed "Retry"); backoff restarts. */
   refresh(): void {
     if (this.stopped) return;
+    this.attempt = 0;
     this.abort?.abort();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     void this.connect();
@@ -107,7 +138,9 @@ export class PolicyClient {
       const problem = error instanceof PolicyFailure ? error.problem : 'network';
       this.fail(problem);
       // Wrong credentials will not fix themselves quickly: retry, but slowly.
-      const delay = this.deps.backoffMs(problem === 'credentials' ? 5 : this.attempt++);
+      const delay = this.deps.backoffMs(
+        problem === 'credentials' ? Math.max(5, this.attempt++) : this.attempt++,
+      );
       this.retryTimer = setTimeout(() => void this.connect(), delay);
     }
   }
@@ -135,6 +168,7 @@ export class PolicyClient {
     }
     if (!parsed.success) return this.fail('invalid-response');
     this.attempt = 0;
+    this.failures = 0;
     const fetchedAt = this.deps.now();
     this.writeCache({ policy: parsed.data, fetchedAt });
     this.set({ kind: 'fresh', policy: parsed.data, fetchedAt });
@@ -143,10 +177,11 @@ export class PolicyClient {
   private fail(problem: PolicyProblem): void {
     const last = this.status.kind === 'fresh' || this.status.kind === 'stale' ? this.status : null;
     const cached = last ?? this.readCache();
+    const failures = ++this.failures;
     this.set(
       cached
-        ? { kind: 'stale', policy: cached.policy, fetchedAt: cached.fetchedAt, problem }
-        : { kind: 'unavailable', problem },
+        ? { kind: 'stale', policy: cached.policy, fetchedAt: cached.fetchedAt, problem, failures }
+        : { kind: 'unavailable', problem, failures },
     );
   }
 

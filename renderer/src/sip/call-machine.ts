@@ -4,7 +4,11 @@
  *
  *   outgoing: connecting ─180─► ringing ─183─► early-media ─200─► active ◄─► on-hold
  *   incoming: incoming ─accept─► active                                  │
- *   any ─hang-up / rejected / bye─► ended (with an outcome the UI can explain)
+ *             incoming ─CANCEL─► ended (missed, or answered elsewhere: Reason SIP;cause=200)
+ *   any ─hang-up / rejected / bye / media lost─► ended (with an outcome the UI can explain)
+ *
+ * Hold by the far end (its re-INVITE says sendonly or inactive) is a flag beside the phase, since
+ * both sides can hold at once.
  */
 export type CallDirection = 'outgoing' | 'incoming';
 
@@ -24,7 +28,8 @@ export type CallOutcome =
   | 'microphone-denied'
   | 'pbx-error'
   | 'network'
-  | 'missed';
+  | 'missed'
+  | 'answered-elsewhere';
 
 export type CallPhase =
   'connecting' | 'ringing' | 'early-media' | 'incoming' | 'active' | 'on-hold' | 'ended';
@@ -40,6 +45,8 @@ export interface CallState {
   muted: boolean;
   /** The PBX asked for the PIN (inferred: a protected paid call with media). */
   pinRequested: boolean;
+  /** The far end put the call on hold (its last offer was sendonly or inactive). */
+  heldByRemote: boolean;
 }
 
 export type CallEvent =
@@ -47,8 +54,12 @@ export type CallEvent =
   | { type: 'answered'; at: number }
   | { type: 'rejected'; status: number; reason: string | undefined; at: number }
   | { type: 'remote-hangup'; reason: string | undefined; at: number }
+  /** The caller cancelled an incoming call that was still ringing here; Reason tells why (RFC 3326). */
+  | { type: 'cancelled'; reason: string | undefined; at: number }
   | { type: 'local-hangup'; at: number }
+  /** The media died (ICE/DTLS failed or no RTP any more): the phone ends the call. */
   | { type: 'transport-lost'; at: number }
+  | { type: 'remote-hold-changed'; held: boolean }
   | { type: 'hold-changed'; onHold: boolean }
   | { type: 'mute-changed'; muted: boolean };
 
@@ -62,6 +73,7 @@ export function initialCall(direction: CallDirection): CallState {
     outcome: null,
     muted: false,
     pinRequested: false,
+    heldByRemote: false,
   };
 }
 
@@ -96,6 +108,8 @@ export function callTransition(state: CallState, event: CallEvent, protectedPaid
         outcomeOfReason(event.reason) ?? (state.phase === 'incoming' ? 'missed' : 'completed'),
         event.at,
       );
+    case 'cancelled':
+      return end(state, answeredElsewhere(event.reason) ? 'answered-elsewhere' : 'missed', event.at);
     case 'local-hangup':
       return end(
         state,
@@ -107,6 +121,9 @@ export function callTransition(state: CallState, event: CallEvent, protectedPaid
     case 'hold-changed':
       if (state.phase !== 'active' && state.phase !== 'on-hold') return state;
       return { ...state, phase: event.onHold ? 'on-hold' : 'active' };
+    case 'remote-hold-changed':
+      if (state.phase !== 'active' && state.phase !== 'on-hold') return state;
+      return state.heldByRemote === event.held ? state : { ...state, heldByRemote: event.held };
     case 'mute-changed':
       return { ...state, muted: event.muted };
   }
@@ -122,6 +139,17 @@ export function outcomeOfReason(reason: string | undefined): CallOutcome | null 
   if (/PIN authentication failed/i.test(reason)) return 'pin-failed';
   if (/Paid calls locked/i.test(reason)) return 'locked';
   return null;
+}
+
+/**
+ * A CANCEL whose Reason says the call was answered with a 200 OK elsewhere (RFC 3326, e.g.
+ * `SIP;cause=200;text="Call completed elsewhere"`): another device of the same user took it.
+ */
+export function answeredElsewhere(reason: string | undefined): boolean {
+  if (!reason) return false;
+  return reason
+    .split(',')
+    .some((value) => /^\s*SIP\s*;/i.test(value) && /;\s*cause\s*=\s*200(?![0-9])/i.test(value));
 }
 
 export function outcomeOfRejection(

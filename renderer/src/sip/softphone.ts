@@ -5,6 +5,7 @@ import {
   RegistererState,
   SessionState,
   UserAgent,
+  version as sipJsVersion,
   type Session,
   type Web,
 } from 'sip.js';
@@ -18,6 +19,8 @@ import {
   type CallState,
 } from './call-machine';
 import { PendingKeys, sendKey, type ToneSender } from './keypad-sender';
+import { DEFAULT_MEDIA_WATCH, MediaWatch, type MediaWatchOptions } from './media-watch';
+import { offerHoldsUs } from './sdp-direction';
 
 /**
  * The only module that touches sip.js: registration with reconnect, outgoing and incoming calls,
@@ -64,10 +67,21 @@ export interface SoftphoneDeps {
   onCallEnded(call: CallView): void;
   /** Window online/offline events, so a returning network reconnects at once. */
   onNetworkOnline(listener: () => void): () => void;
+  /** Tollgate's version for the User-Agent header (package.json's, through Vite's define). */
+  appVersion?: string;
+  /** When a call counts as dead although SIP says it is up. */
+  mediaWatch?: MediaWatchOptions;
 }
 
 const REGISTER_EXPIRES_S = 300;
 const ICE_GATHERING_TIMEOUT_MS = 500;
+/** stop() waits at most this long for the PBX to confirm the un-REGISTER, so quitting never hangs. */
+export const UNREGISTER_TIMEOUT_MS = 1_500;
+
+/** `Tollgate/<version> SIP.js/<version>`: the PBX sees both the product and the SIP stack. */
+export function userAgentString(appVersion: string): string {
+  return `Tollgate/${appVersion} SIP.js/${sipJsVersion}`;
+}
 
 export class Softphone {
   private snapshot: SoftphoneSnapshot = { registration: { kind: 'idle' }, call: null, lastEnded: null };
@@ -83,6 +97,7 @@ export class Softphone {
   private unsubscribeOnline: (() => void) | null = null;
   private readonly pendingKeys = new PendingKeys(3_000);
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  private mediaWatch: MediaWatch | null = null;
 
   constructor(private readonly deps: SoftphoneDeps) {}
 
@@ -99,9 +114,34 @@ export class Softphone {
     if (element && this.session) this.playRemote(this.session);
   }
 
+  /** Switches the speaker at once, during a call too ('' is the system default). */
   async setOutputDevice(deviceId: string | null): Promise<void> {
     const element = this.remoteAudio as (HTMLAudioElement & { setSinkId?(id: string): Promise<void> }) | null;
     if (element?.setSinkId) await element.setSinkId(deviceId ?? '');
+  }
+
+  /**
+   * Switches the microphone. During a call the new track replaces the old one on the same RTP
+   * sender (replaceTrack: no re-INVITE, the call goes on); mute is kept. Later calls use it too.
+   * Returns false if the new microphone could not be opened (the call keeps the old one).
+   */
+  async setInputDevice(deviceId: string | null): Promise<boolean> {
+    if (this.config) this.config = { ...this.config, inputDeviceId: deviceId };
+    const handler = this.handler();
+    const call = this.snapshot.call;
+    if (!handler || !call) return true;
+    // getLocalMediaStream is protected in sip.js's types but is the SDH's own way to swap the
+    // local stream: new constraints → getUserMedia → replaceTrack on the sender → stop the old track.
+    const swappable = handler as unknown as {
+      getLocalMediaStream(options: Web.SessionDescriptionHandlerOptions): Promise<void>;
+    };
+    try {
+      await swappable.getLocalMediaStream({ constraints: this.constraints() });
+    } catch {
+      return false;
+    }
+    handler.enableSenderTracks(!(this.snapshot.call?.state.muted ?? call.state.muted));
+    return true;
   }
 
   async start(config: SoftphoneConfig): Promise<void> {
@@ -117,6 +157,7 @@ export class Softphone {
       displayName: account.displayName || account.extension,
       authorizationUsername: account.authUsername || account.extension,
       authorizationPassword: config.password,
+      userAgentString: userAgentString(this.deps.appVersion ?? '0.0.0'),
       transportOptions: { server: account.sipWebSocketUrl, connectionTimeout: 5, keepAliveInterval: 25 },
       // Never sip.js's default public STUN server: only what the settings name.
       sessionDescriptionHandlerFactoryOptions: {
@@ -146,6 +187,10 @@ export class Softphone {
     await this.register();
   }
 
+  /**
+   * Sign-out, account change, app quit: ends the call, unregisters (expires 0) and disconnects.
+   * Waits for the PBX's answer to the un-REGISTER at most UNREGISTER_TIMEOUT_MS.
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
@@ -154,12 +199,31 @@ export class Softphone {
     this.hangUp();
     const ua = this.ua;
     this.ua = null;
-    if (this.registerer?.state === RegistererState.Registered)
-      await this.registerer.unregister().catch(() => {});
-    await this.registerer?.dispose().catch(() => {});
+    const registerer = this.registerer;
     this.registerer = null;
-    await ua?.stop().catch(() => {});
+    if (registerer) await withTimeout(unregisterAndDispose(registerer), UNREGISTER_TIMEOUT_MS);
+    if (ua)
+      await withTimeout(
+        ua.stop().catch(() => {}),
+        UNREGISTER_TIMEOUT_MS,
+      );
     this.setRegistration({ kind: 'idle' });
+  }
+
+  /**
+   * The page is going away (pagehide: window closed, reload): send BYE and the un-REGISTER now,
+   * without waiting for answers — there is no later. The socket stays open for them to leave.
+   */
+  unregisterNow(): void {
+    this.stopping = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.hangUp();
+    if (this.registerer?.state !== RegistererState.Registered) return;
+    try {
+      void this.registerer.unregister().catch(() => {});
+    } catch {
+      // a Registerer that is already going away throws synchronously; nothing left to send
+    }
   }
 
   // — registration —
@@ -280,7 +344,9 @@ export class Softphone {
   decline(): void {
     const session = this.session;
     if (!(session instanceof Invitation) || this.snapshot.call?.state.phase !== 'incoming') return;
-    void session.reject({ statusCode: 486 }).catch(() => {});
+    // 603 Decline: the user said no. 486 would tell the caller "busy" (and some PBXes then
+    // try the next device or voicemail as for a busy line).
+    void session.reject({ statusCode: 603 }).catch(() => {});
     this.event({ type: 'local-hangup', at: this.deps.now() });
   }
 
@@ -365,23 +431,36 @@ export class Softphone {
       callClass: null,
       protectedPaid: false,
     });
-    this.watch(invitation);
     invitation.delegate = {
-      onCancel: () => this.event({ type: 'remote-hangup', reason: undefined, at: this.deps.now() }),
+      // sip.js answers the CANCEL (200) and the INVITE (487) itself; this only says why it ended.
+      onCancel: (cancel) =>
+        this.event({ type: 'cancelled', reason: cancel.request.getHeader('reason'), at: this.deps.now() }),
     };
+    this.watch(invitation);
   }
 
   private watch(session: Session): void {
     session.delegate = {
       ...session.delegate,
-      onBye: (bye) =>
-        this.event({ type: 'remote-hangup', reason: bye.request.getHeader('reason'), at: this.deps.now() }),
+      onBye: (bye) => {
+        // This delegate replaces sip.js's default handling, which would have sent the 200 OK:
+        // without it the far end's BYE times out (408 after 32 s).
+        void bye.accept().catch(() => {});
+        this.event({ type: 'remote-hangup', reason: bye.request.getHeader('reason'), at: this.deps.now() });
+      },
+      // A re-INVITE sip.js has answered: sendonly/inactive from the far end means it holds us.
+      onInvite: (request, _response, statusCode) => {
+        if (session !== this.session || statusCode !== 200) return;
+        const held = offerHoldsUs(request.body);
+        if (held !== null) this.event({ type: 'remote-hold-changed', held });
+      },
     };
     session.stateChange.addListener((state) => {
       if (session !== this.session) return;
       if (state === SessionState.Established) {
         this.playRemote(session);
         this.event({ type: 'answered', at: this.deps.now() });
+        this.watchMedia(session);
       } else if (state === SessionState.Terminated) {
         // sip.js announces Terminated before it calls the reject/BYE delegates (a 403 with a Reason
         // after early media, say); let those report the cause first, then end whatever is left.
@@ -393,6 +472,25 @@ export class Softphone {
     });
   }
 
+  /** Ends the call with "connection lost" when its media dies while SIP still says it is up. */
+  private watchMedia(session: Session): void {
+    this.mediaWatch?.stop();
+    const connection = (session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)
+      ?.peerConnection;
+    if (!connection) return;
+    this.mediaWatch = new MediaWatch(
+      connection,
+      this.deps.mediaWatch ?? DEFAULT_MEDIA_WATCH,
+      this.deps.now,
+      () => {
+        if (session !== this.session) return;
+        if (session.state === SessionState.Established) void session.bye().catch(() => {});
+        this.event({ type: 'transport-lost', at: this.deps.now() });
+      },
+    );
+    this.mediaWatch.start();
+  }
+
   private event(event: CallEvent): void {
     const call = this.snapshot.call;
     if (!call) return;
@@ -402,6 +500,7 @@ export class Softphone {
     if (state.phase === 'ended') {
       this.finishCall(next);
     } else {
+      this.mediaWatch?.setPaused(state.phase === 'on-hold' || state.heldByRemote);
       this.setCall(next);
     }
   }
@@ -418,6 +517,8 @@ export class Softphone {
   }
 
   private finishCall(ended: CallView): void {
+    this.mediaWatch?.stop();
+    this.mediaWatch = null;
     this.pendingKeys.clear();
     this.snapshot = { ...this.snapshot, call: null, lastEnded: ended };
     this.emit();
@@ -454,6 +555,28 @@ export class Softphone {
   private emit(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Sends the un-REGISTER (expires 0), then waits (in dispose) for the PBX's final answer. */
+async function unregisterAndDispose(registerer: Registerer): Promise<void> {
+  try {
+    if (registerer.state === RegistererState.Registered) await registerer.unregister();
+  } catch {
+    // already unregistering or terminated: dispose still cleans up
+  }
+  await registerer.dispose().catch(() => {});
+}
+
+/** Resolves when the promise settles or after `ms`, whichever comes first; never rejects. */
+function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    promise.then(done, done);
+  });
 }
 
 /** What went wrong when getUserMedia (inside sip.js) failed. */

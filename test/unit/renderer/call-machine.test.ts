@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  answeredElsewhere,
   callTransition,
   initialCall,
   keypadAvailable,
@@ -8,6 +9,12 @@ import {
   type CallState,
 } from '../../../renderer/src/sip/call-machine';
 import { keypadKeyOf, PendingKeys, sendKey, type ToneSender } from '../../../renderer/src/sip/keypad-sender';
+import {
+  inboundAudioPackets,
+  MediaWatch,
+  type WatchedConnection,
+} from '../../../renderer/src/sip/media-watch';
+import { audioDirectionOf, offerHoldsUs } from '../../../renderer/src/sip/sdp-direction';
 
 const run = (state: CallState, events: CallEvent[], protectedPaid = false) =>
   events.reduce((current, event) => callTransition(current, event, protectedPaid), state);
@@ -162,5 +169,141 @@ describe('keys pressed while the media connects', () => {
     late.hold('1', 0);
     expect(late.flush({ ...sender, canInsertDTMF: false }, 1001)).toBe('expired');
     expect(late.waiting).toBe(false);
+  });
+});
+
+describe('how an incoming call that stopped ringing ended', () => {
+  it.each([
+    [undefined, 'missed'],
+    ['Q.850;cause=16', 'missed'],
+    ['SIP;cause=487', 'missed'],
+    ['SIP;cause=2000', 'missed'],
+    ['SIP;cause=200;text="Call completed elsewhere"', 'answered-elsewhere'],
+    ['Q.850;cause=16, SIP ; cause = 200', 'answered-elsewhere'],
+  ] as const)('a CANCEL with Reason %s is %s', (reason, outcome) => {
+    expect(run(initialCall('incoming'), [{ type: 'cancelled', reason, at: 1 }]).outcome).toBe(outcome);
+    expect(answeredElsewhere(reason)).toBe(outcome === 'answered-elsewhere');
+  });
+});
+
+describe('hold by the far end', () => {
+  it('is a flag beside the phase, only while the call is up', () => {
+    const active = run(initialCall('outgoing'), [{ type: 'answered', at: 1 }]);
+    const held = run(active, [{ type: 'remote-hold-changed', held: true }]);
+    expect(held).toMatchObject({ phase: 'active', heldByRemote: true });
+    const both = run(held, [{ type: 'hold-changed', onHold: true }]);
+    expect(both).toMatchObject({ phase: 'on-hold', heldByRemote: true });
+    expect(run(both, [{ type: 'remote-hold-changed', held: false }]).heldByRemote).toBe(false);
+    expect(run(initialCall('incoming'), [{ type: 'remote-hold-changed', held: true }]).heldByRemote).toBe(
+      false,
+    );
+  });
+
+  it.each([
+    ['v=0\r\nm=audio 9 RTP/AVP 0\r\na=sendonly\r\n', 'sendonly', true],
+    ['v=0\r\nm=audio 9 RTP/AVP 0\r\na=inactive\r\n', 'inactive', true],
+    ['v=0\r\na=sendonly\r\nm=audio 9 RTP/AVP 0\r\n', 'sendonly', true],
+    ['v=0\r\na=sendonly\r\nm=audio 9 RTP/AVP 0\r\na=sendrecv\r\n', 'sendrecv', false],
+    ['v=0\r\nm=audio 9 RTP/AVP 0\r\na=recvonly\r\n', 'recvonly', false],
+    ['v=0\r\nm=audio 9 RTP/AVP 0\r\n', 'sendrecv', false],
+    ['v=0\nm=audio 9 RTP/AVP 0\na=inactive\n', 'inactive', true],
+  ] as const)('SDP %j: audio is %s', (sdp, direction, holds) => {
+    expect(audioDirectionOf(sdp)).toBe(direction);
+    expect(offerHoldsUs(sdp)).toBe(holds);
+  });
+
+  it('cannot tell from an offerless re-INVITE', () => {
+    expect(offerHoldsUs('')).toBeNull();
+    expect(offerHoldsUs(undefined)).toBeNull();
+    expect(offerHoldsUs('v=0\r\nm=video 9 RTP/AVP 96\r\na=inactive\r\n')).toBeNull();
+  });
+});
+
+describe('media watch', () => {
+  function connection(packets: () => number | null) {
+    const target = new EventTarget() as EventTarget & WatchedConnection & { state: RTCPeerConnectionState };
+    target.state = 'connected';
+    Object.defineProperty(target, 'connectionState', { get: () => target.state });
+    target.getStats = async () => {
+      const count = packets();
+      const report = new Map(
+        count === null ? [] : [['in', { type: 'inbound-rtp', kind: 'audio', packetsReceived: count }]],
+      );
+      return report as unknown as RTCStatsReport;
+    };
+    return target;
+  }
+
+  it('counts inbound audio packets only', () => {
+    const report = new Map<string, object>([
+      ['a', { type: 'inbound-rtp', kind: 'audio', packetsReceived: 7 }],
+      ['v', { type: 'inbound-rtp', kind: 'video', packetsReceived: 100 }],
+      ['o', { type: 'outbound-rtp', kind: 'audio', packetsSent: 9 }],
+    ]) as unknown as RTCStatsReport;
+    expect(inboundAudioPackets(report)).toBe(7);
+    expect(inboundAudioPackets(new Map() as unknown as RTCStatsReport)).toBeNull();
+  });
+
+  it('reports a failed connection at once, and only once', () => {
+    const pc = connection(() => 0);
+    const lost: string[] = [];
+    const watch = new MediaWatch(
+      pc,
+      { silenceTimeoutMs: 0, pollIntervalMs: 1_000 },
+      () => 0,
+      (why) => lost.push(why),
+    );
+    watch.start();
+    pc.state = 'disconnected';
+    pc.dispatchEvent(new Event('connectionstatechange'));
+    expect(lost).toEqual([]);
+    pc.state = 'failed';
+    pc.dispatchEvent(new Event('connectionstatechange'));
+    pc.dispatchEvent(new Event('connectionstatechange'));
+    expect(lost).toEqual(['connection-failed']);
+  });
+
+  it('reports silence after the timeout, never while paused, and not at all when switched off', async () => {
+    vi.useFakeTimers();
+    try {
+      let now = 0;
+      let packets = 0;
+      const lost: string[] = [];
+      const watch = new MediaWatch(
+        connection(() => packets),
+        { silenceTimeoutMs: 5_000, pollIntervalMs: 1_000 },
+        () => now,
+        (why) => lost.push(why),
+      );
+      watch.start();
+      const tick = async (ms: number) => {
+        now += ms;
+        await vi.advanceTimersByTimeAsync(ms);
+      };
+      for (let i = 0; i < 10; i++) {
+        packets += 50;
+        await tick(1_000);
+      }
+      watch.setPaused(true);
+      await tick(20_000);
+      expect(lost).toEqual([]);
+      watch.setPaused(false);
+      await tick(4_000);
+      expect(lost).toEqual([]);
+      await tick(2_000);
+      expect(lost).toEqual(['no-rtp']);
+
+      const off: string[] = [];
+      new MediaWatch(
+        connection(() => 0),
+        { silenceTimeoutMs: 0, pollIntervalMs: 1_000 },
+        () => now,
+        (why) => off.push(why),
+      ).start();
+      await tick(120_000);
+      expect(off).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

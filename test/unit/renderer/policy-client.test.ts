@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { PolicyClient, type PolicyStatus } from '../../../renderer/src/policy/policy-client';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  POLICY_BACKOFF_CAP_MS,
+  POLICY_UNREACHABLE_AFTER,
+  PolicyClient,
+  policyBackoff,
+  policyUnreachable,
+  type PolicyStatus,
+} from '../../../renderer/src/policy/policy-client';
 import { parseSse } from '../../../renderer/src/policy/sse';
 import { memoryStorage } from '../../support/browser-host-fixture';
 import { samplePolicy } from '../../support/sample-policy';
@@ -96,7 +103,7 @@ describe('policy client', () => {
   it('reports unavailable without a cache, and names wrong credentials', async () => {
     const client = clientFor(fakeFetch({ token: 401 }), memoryStorage(), 'bad');
     await runUntil(client, (status) => status.kind !== 'fresh');
-    expect(client.current).toEqual({ kind: 'unavailable', problem: 'credentials' });
+    expect(client.current).toEqual({ kind: 'unavailable', problem: 'credentials', failures: 1 });
   });
 
   it('treats a garbage policy as invalid and keeps the last good one', async () => {
@@ -117,5 +124,56 @@ describe('policy client', () => {
     );
     await runUntil(garbage, streamEnded);
     expect(garbage.current).toMatchObject({ kind: 'stale', policy: { version: 'v1' } });
+  });
+});
+
+describe('policy API errors', () => {
+  // Breaks with a fixed 30 s retry forever: the delays stop growing and have no jitter.
+  it('backs off exponentially with jitter, up to a cap', () => {
+    const low = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 40].map((attempt) => policyBackoff(attempt, 0));
+    const high = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 40].map((attempt) => policyBackoff(attempt, 0.999));
+    for (let i = 1; i < low.length; i++) expect(low[i]).toBeGreaterThanOrEqual(low[i - 1] ?? 0);
+    expect(Math.max(...high)).toBeLessThanOrEqual(POLICY_BACKOFF_CAP_MS);
+    expect(low.at(-1)).toBe(POLICY_BACKOFF_CAP_MS / 2);
+    expect(low.at(-1)).toBeGreaterThan(30_000);
+    // Jitter: two phones on the same attempt wait differently.
+    expect(policyBackoff(3, 0.1)).not.toBe(policyBackoff(3, 0.9));
+  });
+
+  // Breaks when failures are not counted: the Konto tab never says "unreachable".
+  it('counts failures in a row, calls the API unreachable after a few, and starts over on success', async () => {
+    const delays: number[] = [];
+    let answer: 'down' | 'up' = 'down';
+    const fetcher = (async (input: RequestInfo | URL) => {
+      if (answer === 'down') throw new TypeError('Failed to fetch');
+      return fakeFetch({ events: [`event: policy\ndata: ${JSON.stringify(samplePolicy())}\n\n`] })(input);
+    }) as typeof fetch;
+    const client = new PolicyClient('http://pbx/api/v1', '201', 'pw', {
+      ...deps(fetcher),
+      backoffMs: (attempt) => (delays.push(attempt), 3_600_000),
+    });
+    const seen = collect(client);
+    // Each retry is one refresh(): no timers to wait for.
+    const failures = async (count: number) => {
+      await vi.waitFor(() => expect(seen.filter((status) => status.kind !== 'fresh')).toHaveLength(count));
+    };
+    client.start();
+    await failures(1);
+    expect(policyUnreachable(client.current)).toBe(false);
+    for (let n = 2; n <= POLICY_UNREACHABLE_AFTER; n++) {
+      // refresh() restarts the backoff (the user's "Retry"), but the failure count goes on.
+      client.refresh();
+      await failures(n);
+    }
+    expect(client.current).toMatchObject({ kind: 'unavailable', failures: POLICY_UNREACHABLE_AFTER });
+    expect(policyUnreachable(client.current)).toBe(true);
+    expect(delays.every((attempt) => attempt === 0)).toBe(true);
+    answer = 'up';
+    client.refresh();
+    // The fake stream ends right after the policy: fresh, then stale with the count started over.
+    await vi.waitFor(() => expect(seen.at(-1)).toMatchObject({ kind: 'stale', failures: 1 }));
+    expect(seen.some((status) => status.kind === 'fresh')).toBe(true);
+    expect(policyUnreachable(client.current)).toBe(false);
+    client.stop();
   });
 });

@@ -13,6 +13,7 @@ import { TextField } from './TextField';
 import { AudioDevices } from './AudioDevices';
 import { EntitlementText } from './EntitlementText';
 import { IceServers } from './IceServers';
+import { PolicyApiStatus } from './PolicyApiStatus';
 
 const ADVANCED_FIELDS: AccountFormField[] = ['sipDomain', 'authUsername', 'policyApiUrl'];
 
@@ -100,7 +101,7 @@ export function AccountTab() {
         />
         <TextField
           label={t('account.extension')}
-          inputMode="numeric"
+          hint={t('account.extensionHint')}
           autoComplete="username"
           required
           {...field('extension')}
@@ -164,6 +165,7 @@ export function AccountTab() {
       <section aria-labelledby="pin-protection-heading">
         <h3 id="pin-protection-heading">{t('account.pinProtectionHeading')}</h3>
         <EntitlementText />
+        {view.settings.account?.policyApiUrl ? <PolicyApiStatus /> : null}
       </section>
       <AudioDevices />
       <details className="account__advanced">

@@ -52,7 +52,8 @@ export function CallPanel({ call }: { call: CallView }) {
         {call.direction === 'incoming' ? t('phone.incomingFrom', { who }) : t('phone.callWith', { who })}
       </h2>
       <p role="status" className="call__phase" data-testid="call-phase">
-        {t(PHASE_TEXT[phase])} {call.state.answeredAt ? <CallTimer since={call.state.answeredAt} /> : null}
+        {t(call.state.heldByRemote ? 'phone.phaseHeldByRemote' : PHASE_TEXT[phase])}{' '}
+        {call.state.answeredAt ? <CallTimer since={call.state.answeredAt} /> : null}
       </p>
       {call.protectedPaid ? (
         <p className="pin-badge" data-testid="pin-required">

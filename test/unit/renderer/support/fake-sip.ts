@@ -1,0 +1,251 @@
+/**
+ * A stand-in for the parts of sip.js the Softphone uses, for `vi.mock('sip.js', ...)`: it records
+ * what the Softphone asks sip.js to do (accept a BYE, reject with 603, un-REGISTER, options) and lets
+ * a test play the far end (BYE, CANCEL, re-INVITE, media state). No network, no WebRTC.
+ */
+type Listener<T> = (value: T) => void;
+
+class FakeEmitter<T> {
+  private readonly listeners = new Set<Listener<T>>();
+  addListener(listener: Listener<T>, options?: { once?: boolean }): void {
+    if (options?.once) {
+      const once = (value: T) => {
+        this.listeners.delete(once);
+        listener(value);
+      };
+      this.listeners.add(once);
+    } else this.listeners.add(listener);
+  }
+  removeListener(listener: Listener<T>): void {
+    this.listeners.delete(listener);
+  }
+  emit(value: T): void {
+    for (const listener of [...this.listeners]) listener(value);
+  }
+}
+
+export const version = '0.21.1';
+
+export enum SessionState {
+  Initial = 'Initial',
+  Establishing = 'Establishing',
+  Established = 'Established',
+  Terminating = 'Terminating',
+  Terminated = 'Terminated',
+}
+
+export enum RegistererState {
+  Initial = 'Initial',
+  Registered = 'Registered',
+  Unregistered = 'Unregistered',
+  Terminated = 'Terminated',
+}
+
+/** A header bag like sip.js's IncomingRequestMessage. */
+export class FakeMessage {
+  constructor(
+    private readonly headers: Record<string, string> = {},
+    readonly body = '',
+  ) {}
+  getHeader(name: string): string | undefined {
+    return this.headers[name.toLowerCase()];
+  }
+}
+
+/** A peer connection whose state and inbound packet count the test sets. */
+export class FakePeerConnection extends EventTarget {
+  connectionState: RTCPeerConnectionState = 'connected';
+  packetsReceived = 0;
+  setConnectionState(state: RTCPeerConnectionState): void {
+    this.connectionState = state;
+    this.dispatchEvent(new Event('connectionstatechange'));
+  }
+  getSenders(): RTCRtpSender[] {
+    return [];
+  }
+  async getStats(): Promise<RTCStatsReport> {
+    const report = new Map([
+      ['in', { type: 'inbound-rtp', kind: 'audio', packetsReceived: this.packetsReceived }],
+    ]);
+    return report as unknown as RTCStatsReport;
+  }
+}
+
+export class FakeSessionDescriptionHandler {
+  readonly peerConnection = new FakePeerConnection();
+  readonly remoteMediaStream = {} as MediaStream;
+  readonly senderTracksEnabled: boolean[] = [];
+  readonly mediaRequests: unknown[] = [];
+  enableSenderTracks(enable: boolean): void {
+    this.senderTracksEnabled.push(enable);
+  }
+  // The SDH's (protected) way to swap the local stream: getUserMedia + replaceTrack.
+  getLocalMediaStream(options: { constraints?: unknown }): Promise<void> {
+    this.mediaRequests.push(options.constraints);
+    return Promise.resolve();
+  }
+}
+
+let nextId = 1;
+
+class FakeSession {
+  readonly id = `session-${nextId++}`;
+  state: SessionState = SessionState.Initial;
+  readonly stateChange = new FakeEmitter<SessionState>();
+  delegate: Record<string, ((...args: never[]) => unknown) | undefined> | undefined;
+  sessionDescriptionHandler: FakeSessionDescriptionHandler | undefined;
+  sessionDescriptionHandlerOptionsReInvite: unknown;
+  byes = 0;
+
+  transition(state: SessionState): void {
+    this.state = state;
+    if (state === SessionState.Established)
+      this.sessionDescriptionHandler ??= new FakeSessionDescriptionHandler();
+    this.stateChange.emit(state);
+  }
+
+  bye(): Promise<void> {
+    this.byes++;
+    this.transition(SessionState.Terminated);
+    return Promise.resolve();
+  }
+
+  invite(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The far end hangs up: an in-dialog BYE. Returns what the Softphone did with it. */
+  receiveBye(reason?: string): { accepted: number } {
+    const outcome = { accepted: 0 };
+    const bye = {
+      request: new FakeMessage(reason ? { reason } : {}),
+      accept: () => {
+        outcome.accepted++;
+        return Promise.resolve();
+      },
+      reject: () => Promise.resolve(),
+    };
+    const onBye = this.delegate?.['onBye'] as ((bye: unknown) => void) | undefined;
+    if (onBye) onBye(bye);
+    else outcome.accepted++; // sip.js's own default accepts
+    this.transition(SessionState.Terminated);
+    return outcome;
+  }
+
+  /** The far end sends a re-INVITE with this SDP, which sip.js answered with 200 OK. */
+  receiveReInvite(sdp: string): void {
+    const onInvite = this.delegate?.['onInvite'] as
+      ((request: FakeMessage, response: unknown, statusCode: number) => void) | undefined;
+    onInvite?.(new FakeMessage({}, sdp), {}, 200);
+  }
+}
+
+export class Inviter extends FakeSession {
+  static last: Inviter | null = null;
+  cancels = 0;
+  constructor(
+    readonly userAgent: UserAgent,
+    readonly target: unknown,
+    readonly options: unknown,
+  ) {
+    super();
+    Inviter.last = this;
+  }
+  override invite(): Promise<void> {
+    this.transition(SessionState.Establishing);
+    return Promise.resolve();
+  }
+  cancel(): Promise<void> {
+    this.cancels++;
+    this.transition(SessionState.Terminated);
+    return Promise.resolve();
+  }
+}
+
+export class Invitation extends FakeSession {
+  readonly rejections: number[] = [];
+  readonly remoteIdentity = { uri: { user: '202' }, displayName: 'Bob' };
+  reject(options?: { statusCode?: number }): Promise<void> {
+    this.rejections.push(options?.statusCode ?? 480);
+    this.transition(SessionState.Terminated);
+    return Promise.resolve();
+  }
+  accept(): Promise<void> {
+    this.transition(SessionState.Established);
+    return Promise.resolve();
+  }
+  /** The caller cancels; sip.js answers 200 to the CANCEL and 487 to the INVITE itself. */
+  receiveCancel(reason?: string): void {
+    const onCancel = this.delegate?.['onCancel'] as ((cancel: unknown) => void) | undefined;
+    onCancel?.({ request: new FakeMessage(reason ? { reason } : {}) });
+    this.transition(SessionState.Terminated);
+  }
+}
+
+export class Registerer {
+  static all: Registerer[] = [];
+  state: RegistererState = RegistererState.Initial;
+  readonly stateChange = new FakeEmitter<RegistererState>();
+  unregisters = 0;
+  disposed = false;
+  /** When false, the PBX never answers the un-REGISTER (dispose then waits for good). */
+  answersUnregister = true;
+  constructor(
+    readonly userAgent: UserAgent,
+    readonly options: unknown,
+  ) {
+    Registerer.all.push(this);
+  }
+  register(): Promise<void> {
+    this.state = RegistererState.Registered;
+    this.stateChange.emit(this.state);
+    return Promise.resolve();
+  }
+  unregister(): Promise<void> {
+    this.unregisters++;
+    return Promise.resolve();
+  }
+  dispose(): Promise<void> {
+    this.disposed = true;
+    if (!this.answersUnregister && this.unregisters > 0) return new Promise(() => {});
+    this.state = RegistererState.Terminated;
+    return Promise.resolve();
+  }
+}
+
+export class UserAgent {
+  static last: UserAgent | null = null;
+  readonly delegate: {
+    onInvite?(invitation: Invitation): void;
+    onDisconnect?(error?: Error): void;
+  };
+  constructor(readonly options: Record<string, unknown> & { delegate?: UserAgent['delegate'] }) {
+    this.delegate = options.delegate ?? {};
+    UserAgent.last = this;
+  }
+  static makeURI(text: string): { text: string } | undefined {
+    return /^sips?:[^@\s]+@[^@\s]+$/.test(text) ? { text } : undefined;
+  }
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+  reconnect(): Promise<void> {
+    return Promise.resolve();
+  }
+  /** A call comes in. */
+  ring(caller = '202'): Invitation {
+    const invitation = new Invitation();
+    invitation.remoteIdentity.uri.user = caller;
+    this.delegate.onInvite?.(invitation);
+    return invitation;
+  }
+}
+
+export function resetFakeSip(): void {
+  Registerer.all = [];
+  UserAgent.last = null;
+  Inviter.last = null;
+}
