@@ -30,6 +30,11 @@ export const PolicySchema = z.object({
     unlockCodeSet: z.boolean(),
     /** Paid calls are locked after repeated PIN failures until this time (ISO 8601), or null. */
     lockedUntil: z.string().nullable(),
+    /**
+     * Paid calls are quarantined since this time (ISO 8601) after repeated lockouts: only an admin
+     * can unlock them. Absent from PBXs that predate quarantine.
+     */
+    quarantinedSince: z.string().nullable().optional(),
   }),
   dialPlan: DialPlanSchema,
 });
@@ -48,6 +53,24 @@ export function entitlementState(policy: Policy | null): EntitlementState {
 export const ApiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiError = z.output<typeof ApiErrorSchema>;
 
+/**
+ * Why an extension's paid calls are closed, for the admin: locked for a while after wrong codes, or
+ * quarantined after repeated lockouts (only an admin unlocks it). Times are ISO 8601.
+ */
+export const ExtensionLockSchema = z.object({
+  kind: z.enum(['none', 'locked', 'quarantined']),
+  /** End of a lock; null for none and quarantine. */
+  until: z.string().nullable(),
+  /** Start of a quarantine; null otherwise. */
+  since: z.string().nullable(),
+  reason: z.enum(['wrong-codes', 'repeated-lockouts']).nullable(),
+  /** Wrong codes that count towards the next lock. */
+  wrongCodesInWindow: z.number().int().nonnegative(),
+  /** Lockouts within the quarantine window (24 h by default). */
+  lockoutsInWindow: z.number().int().nonnegative(),
+});
+export type ExtensionLock = z.output<typeof ExtensionLockSchema>;
+
 /** One extension's Anrufeinstellungen as the admin API returns them (the unlock code is write-only). */
 export const ExtensionCallSettingsSchema = z.object({
   extension: z.string(),
@@ -57,5 +80,6 @@ export const ExtensionCallSettingsSchema = z.object({
   unlockCodeSet: z.boolean(),
   lockedUntil: z.string().nullable(),
   registered: z.boolean(),
+  lock: ExtensionLockSchema,
 });
 export type ExtensionCallSettings = z.output<typeof ExtensionCallSettingsSchema>;

@@ -1,30 +1,171 @@
+import type { GateClosed } from './pin-gate-port';
+
 /**
- * Lockout across calls: after `failedCallsToLock` calls whose PIN entry failed within `windowMs`,
- * the extension's paid calls are locked for `lockMs` (until an admin unlocks them). Per-call retries
- * alone do not stop an autodialer that simply redials; this does.
+ * The PIN gate's rules as pure functions (no clock, no store): is the gate open, and what does one
+ * more wrong code do. The store gathers the counts; the gate applies these decisions in the same
+ * SQLite transaction that records the code.
+ *
+ * Budget, per extension and across all calls, devices and sources:
+ * - `wrongCodesToLock` wrong codes within `windowMs` lock paid calls for `lockMs`; only codes
+ *   recorded after the last lock or admin unlock count, so each lock starts a new count;
+ * - the `lockoutsToQuarantine`-th lockout within `quarantineWindowMs` quarantines the extension
+ *   instead: closed until an admin unlocks it (PortaOne's "quarantine"). An admin unlock does not
+ *   forget the lockouts, so one more lockout within the quarantine window quarantines again;
+ * - one source (the caller's transport address) that types `wrongCodesPerSourceToBlock` wrong codes
+ *   within `windowMs` on any extensions gets no PIN session for `sourceBlockMs`;
+ * - at most `maxPinSessionsPerExtension` PIN sessions of one extension run at a time (a refused one
+ *   is not a guess).
+ *
+ * Why the window is a day and not 15 minutes: with a short window an autodialer that types one code
+ * less than the budget per window never locks (3 codes every 15 minutes = 288 a day).
  */
 export interface LockoutRules {
-  failedCallsToLock: number;
+  wrongCodesToLock: number;
   windowMs: number;
   lockMs: number;
+  lockoutsToQuarantine: number;
+  quarantineWindowMs: number;
+  maxPinSessionsPerExtension: number;
+  wrongCodesPerSourceToBlock: number;
+  sourceBlockMs: number;
 }
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
 export const DEFAULT_LOCKOUT_RULES: LockoutRules = {
-  failedCallsToLock: 3,
-  windowMs: 15 * 60_000,
-  lockMs: 60 * 60_000,
+  wrongCodesToLock: 4,
+  windowMs: DAY,
+  lockMs: HOUR,
+  lockoutsToQuarantine: 3,
+  quarantineWindowMs: DAY,
+  maxPinSessionsPerExtension: 1,
+  // One source gets no more guesses a day across all extensions than one extension before quarantine.
+  wrongCodesPerSourceToBlock: 12,
+  sourceBlockMs: DAY,
 };
 
-/** After a failed call: the lock to apply (its end), or null when the extension stays open. */
+export function isLocked(lockedUntil: number | null, now: number): boolean {
+  return lockedUntil !== null && lockedUntil > now;
+}
+
+/** What the store knows about an extension and a source when a session opens or a code arrives. */
+export interface GateFacts {
+  lockedUntil: number | null;
+  quarantinedSince: number | null;
+  sourceBlockedUntil: number | null;
+}
+
+/**
+ * Why the gate is closed, or null when it is open. Quarantine wins over a lock (it outlasts it), the
+ * extension's state over the source's. `openSessions` (sessions of this extension already running)
+ * only matters when a session opens.
+ */
+export function gateClosed(
+  facts: GateFacts,
+  now: number,
+  rules: LockoutRules,
+  openSessions = 0,
+): GateClosed | null {
+  if (facts.quarantinedSince !== null) return { kind: 'quarantined', since: facts.quarantinedSince };
+  if (isLocked(facts.lockedUntil, now)) return { kind: 'locked', until: facts.lockedUntil as number };
+  if (isLocked(facts.sourceBlockedUntil, now))
+    return { kind: 'source-blocked', until: facts.sourceBlockedUntil as number };
+  if (openSessions >= rules.maxPinSessionsPerExtension) return { kind: 'busy' };
+  return null;
+}
+
+/** Counts at the moment one more wrong code has been recorded (the counts include it). */
+export interface WrongCodeCounts {
+  /** This extension's wrong codes within `windowMs` and after its last lock or admin unlock. */
+  wrongCodesInWindow: number;
+  /** This extension's lockouts (locks and quarantines) within `quarantineWindowMs`, before this code. */
+  lockoutsInWindow: number;
+  /** This source's wrong codes (any extension) within `windowMs` and after its last block. */
+  sourceWrongCodesInWindow: number;
+}
+
+export interface WrongCodeDecision {
+  /** The extension locks until then, or null. */
+  lockUntil: number | null;
+  /** The lockout this code causes is the one that quarantines the extension. */
+  quarantine: boolean;
+  /** The source is blocked until then, or null. */
+  blockSourceUntil: number | null;
+  /** How many more wrong codes the extension may take before it locks (0 when it locks now). */
+  wrongCodesLeftBeforeLock: number;
+}
+
+export function afterWrongCode(counts: WrongCodeCounts, now: number, rules: LockoutRules): WrongCodeDecision {
+  const locks = counts.wrongCodesInWindow >= rules.wrongCodesToLock;
+  const quarantine = locks && counts.lockoutsInWindow + 1 >= rules.lockoutsToQuarantine;
+  return {
+    lockUntil: locks && !quarantine ? now + rules.lockMs : null,
+    quarantine,
+    blockSourceUntil:
+      counts.sourceWrongCodesInWindow >= rules.wrongCodesPerSourceToBlock ? now + rules.sourceBlockMs : null,
+    wrongCodesLeftBeforeLock: Math.max(0, rules.wrongCodesToLock - counts.wrongCodesInWindow),
+  };
+}
+
+/**
+ * The most wrong codes an attacker can get for one extension, and what that means for a PIN of
+ * `digits` digits (`docs/security.md` is generated from this). Two strategies bound it:
+ * - paced: never reach quarantine: at most `lockoutsToQuarantine − 1` lockouts (of `wrongCodesToLock`
+ *   codes each) per quarantine window, plus fewer than `wrongCodesToLock` codes per `windowMs` that
+ *   never lock;
+ * - burst: spend the whole budget (`lockoutsToQuarantine × wrongCodesToLock` codes, waiting out
+ *   `lockoutsToQuarantine − 1` locks), be quarantined, and wait until an admin lifts the quarantine
+ *   after `adminLiftsQuarantineAfterMs`; when the lift comes before the old lockouts leave the
+ *   quarantine window, the next lockout quarantines again (`wrongCodesToLock` codes per lift).
+ * The attacker is assumed to type codes instantly; real calls only make it slower.
+ */
+export interface GuessingBound {
+  pacedGuessesPerDay: number;
+  burstGuessesPerDay: number;
+  /** The better of the two strategies. */
+  guessesPerDay: number;
+  /** Expected guesses to hit a uniformly random code, trying each code once: (10^digits + 1) / 2. */
+  expectedGuesses: number;
+  expectedDays: number;
+}
+
+export function guessingBound(
+  rules: LockoutRules,
+  options: { digits: number; adminLiftsQuarantineAfterMs: number },
+): GuessingBound {
+  const { wrongCodesToLock: perLock, lockoutsToQuarantine: lockouts, lockMs, quarantineWindowMs } = rules;
+  const pacedPerWindow =
+    (lockouts - 1) * perLock + (perLock - 1) * Math.ceil(quarantineWindowMs / rules.windowMs);
+  const pacedGuessesPerDay = (pacedPerWindow * DAY) / quarantineWindowMs;
+  const lift = Math.max(options.adminLiftsQuarantineAfterMs, 1);
+  const cycleMs = (lockouts - 1) * lockMs + lift;
+  const burstGuessesPerDay =
+    cycleMs >= quarantineWindowMs
+      ? (lockouts * perLock * DAY) / cycleMs
+      : Math.max((lockouts * perLock * DAY) / cycleMs, (perLock * DAY) / lift);
+  const guessesPerDay = Math.max(pacedGuessesPerDay, burstGuessesPerDay);
+  const expectedGuesses = (10 ** options.digits + 1) / 2;
+  return {
+    pacedGuessesPerDay,
+    burstGuessesPerDay,
+    guessesPerDay,
+    expectedGuesses,
+    expectedDays: expectedGuesses / guessesPerDay,
+  };
+}
+
+/**
+ * @deprecated The lock per failed call (the call that reached its last try) lets an attacker who
+ * hangs up earlier guess forever; use the PIN gate (`pin-gate.ts`). Kept until the call flow uses
+ * the gate: counts `failureTimes` like wrong codes.
+ */
 export function lockAfterFailure(
   failureTimes: readonly number[],
   now: number,
   rules: LockoutRules,
 ): number | null {
   const recent = failureTimes.filter((time) => time > now - rules.windowMs && time <= now);
-  return recent.length >= rules.failedCallsToLock ? now + rules.lockMs : null;
-}
-
-export function isLocked(lockedUntil: number | null, now: number): boolean {
-  return lockedUntil !== null && lockedUntil > now;
+  return recent.length >= rules.wrongCodesToLock ? now + rules.lockMs : null;
 }

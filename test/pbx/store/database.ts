@@ -1,18 +1,33 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type DialPlan, DialPlanSchema } from '../../../shared/dial-plan/dial-plan';
 import type { Policy } from '../../../shared/policy/policy';
+import type { GateClosed } from '../ivr/pin-gate-port';
+import {
+  afterWrongCode,
+  DEFAULT_LOCKOUT_RULES,
+  gateClosed,
+  isLocked,
+  type GateFacts,
+  type LockoutRules,
+} from '../ivr/lockout';
 import { ha1, type DigestAlgorithm } from '../sip/digest';
-import { hashSecret, verifySecret } from './secrets';
+import { resolvePepper } from './pepper';
+import { hashSecret, verifySecret, type SecretCheck } from './secrets';
 import type { Seed } from './seed';
 
 /**
  * The PBX's persistent state in SQLite: companies, products (with the provider's PIN-protection
- * grant), extensions with their call settings, lockouts and the call records. Only hashes of
- * secrets are stored: HA1 values for SIP digest, scrypt for unlock codes and admin passwords.
+ * grant), extensions with their call settings, the PIN gate's events and locks, and the call
+ * records. Only hashes of secrets are stored: HA1 values for SIP digest, peppered scrypt for unlock
+ * codes and admin/provider passwords (the pepper is kept outside the database, see `pepper.ts`).
+ *
+ * Migrations are appended, never edited: a database made by an older PBX is brought up to date on
+ * start. Migration 2 (the PIN gate) keeps `pin_failures` and copies each old failed call into
+ * `pin_events` as one wrong code from source `legacy`, so earlier failures stay readable and count.
  */
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE products (
      id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('main', 'add-on')),
@@ -35,7 +50,83 @@ const MIGRATIONS: readonly string[] = [
      destination TEXT NOT NULL, call_class TEXT NOT NULL, pin_outcome TEXT NOT NULL,
      pin_attempts INTEGER NOT NULL, result TEXT NOT NULL, started_at INTEGER NOT NULL,
      answered_at INTEGER, ended_at INTEGER);`,
+  `CREATE TABLE pin_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, extension TEXT NOT NULL REFERENCES extensions(number),
+     source TEXT NOT NULL, call_id TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('wrong-code', 'timeout', 'accepted', 'refused')),
+     why TEXT, at INTEGER NOT NULL);
+   CREATE INDEX pin_events_by_extension ON pin_events (extension, kind, at);
+   CREATE INDEX pin_events_by_source ON pin_events (source, kind, at);
+   CREATE TABLE pin_lockouts (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, extension TEXT NOT NULL REFERENCES extensions(number),
+     kind TEXT NOT NULL CHECK (kind IN ('locked', 'quarantined')), at INTEGER NOT NULL, until INTEGER,
+     wrong_codes INTEGER NOT NULL);
+   CREATE INDEX pin_lockouts_by_extension ON pin_lockouts (extension, at);
+   CREATE TABLE pin_source_blocks (
+     source TEXT PRIMARY KEY, blocked_at INTEGER NOT NULL, blocked_until INTEGER NOT NULL,
+     count_after_event INTEGER NOT NULL);
+   CREATE TABLE admin_audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, admin TEXT NOT NULL, action TEXT NOT NULL,
+     extension TEXT, detail TEXT);
+   ALTER TABLE extensions ADD COLUMN locked_at INTEGER;
+   ALTER TABLE extensions ADD COLUMN quarantined_since INTEGER;
+   ALTER TABLE extensions ADD COLUMN lock_reason TEXT CHECK (lock_reason IN ('wrong-codes', 'repeated-lockouts'));
+   ALTER TABLE extensions ADD COLUMN pin_unlocked_at INTEGER;
+   ALTER TABLE extensions ADD COLUMN pin_count_after_event INTEGER NOT NULL DEFAULT 0;
+   UPDATE extensions SET lock_reason = 'wrong-codes' WHERE locked_until IS NOT NULL;
+   INSERT INTO pin_events (extension, source, call_id, kind, at)
+     SELECT extension, 'legacy', 'legacy-failed-call', 'wrong-code', failed_at FROM pin_failures;`,
 ];
+
+/** Why an extension is closed: a lock after wrong codes, or quarantine after repeated lockouts. */
+export type LockReason = 'wrong-codes' | 'repeated-lockouts';
+export type PinEventKind = 'wrong-code' | 'timeout' | 'accepted' | 'refused';
+
+/** The contract view of an extension's PIN gate (tests, admin API). */
+export interface PinSecurity {
+  /** All wrong codes ever recorded. */
+  wrongCodes: number;
+  /** Wrong codes that count towards the next lock (since the window start, last lock or unlock). */
+  wrongCodesInWindow: number;
+  timeouts: number;
+  accepted: number;
+  /** Sessions or codes refused because the gate was closed or busy (never guesses). */
+  refused: number;
+  /** The lock in force, or null. */
+  lockedUntil: number | null;
+  quarantinedSince: number | null;
+  lockReason: LockReason | null;
+  /** Lockouts (locks and quarantines) within the quarantine window (24 h by default). */
+  lockouts24h: number;
+}
+
+/** One decided code, as the gate's transaction recorded it. */
+export type PinCodeDecision =
+  | { kind: 'closed'; why: GateClosed }
+  | { kind: 'accepted' }
+  | {
+      kind: 'wrong';
+      wrongCodesInWindow: number;
+      wrongCodesLeftBeforeLock: number;
+      locked: { until: number } | null;
+      quarantined: boolean;
+      sourceBlockedUntil: number | null;
+    };
+
+export interface AuditEntry {
+  at: number;
+  admin: string;
+  action: string;
+  extension: string | null;
+  detail: string | null;
+}
+
+export interface PbxDatabaseOptions {
+  /** The pepper for secret hashes; by default `resolvePepper(path)` (env or `pepper.key`). */
+  pepper?: Buffer;
+  /** The PIN gate's rules for the counts this store reports. */
+  lockoutRules?: LockoutRules;
+}
 
 export interface ExtensionRecord {
   number: string;
@@ -44,7 +135,10 @@ export interface ExtensionRecord {
   language: 'de' | 'en';
   ivrAuthentication: boolean;
   unlockCodeSet: boolean;
+  /** The last lock's end as stored (may lie in the past); see `pinSecurity` for what is in force. */
   lockedUntil: number | null;
+  quarantinedSince: number | null;
+  lockReason: LockReason | null;
 }
 
 export type PinOutcome = 'not-required' | 'ok' | 'failed' | 'locked' | 'abandoned';
@@ -71,17 +165,24 @@ export class PbxDatabase {
   /** Each statement compiled once: better-sqlite3 compiles the SQL again on every prepare(). */
   private readonly statements = new Map<string, Database.Statement>();
 
+  private readonly pepper: Buffer;
+  readonly lockoutRules: LockoutRules;
+
   constructor(
     path: string,
     readonly realm: string,
+    options: PbxDatabaseOptions = {},
   ) {
     this.created = path === ':memory:' || !existsSync(path);
+    this.lockoutRules = options.lockoutRules ?? DEFAULT_LOCKOUT_RULES;
+    this.pepper = options.pepper ?? resolvePepper(path);
     try {
       this.db = new Database(path);
       this.db.pragma('busy_timeout = 2000');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('foreign_keys = ON');
       this.migrate();
+      this.checkPepper();
       // The PBX writes (call records, lockouts): make sure it may, now rather than mid-call.
       this.db.exec('BEGIN IMMEDIATE');
       this.db.exec('ROLLBACK');
@@ -140,6 +241,30 @@ export class PbxDatabase {
     });
   }
 
+  /**
+   * A fingerprint of the pepper (an HMAC, which reveals nothing about it) is kept in `meta`, so a
+   * database started with another pepper (lost key file, wrong environment) is refused with a clear
+   * message instead of failing every PIN.
+   */
+  private checkPepper(): void {
+    const fingerprint = createHmac('sha256', this.pepper).update('tollgate pepper fingerprint').digest();
+    const row = this.statement("SELECT value FROM meta WHERE key = 'pepper_fingerprint'").get() as
+      { value: string } | undefined;
+    if (!row) {
+      this.statement("INSERT INTO meta (key, value) VALUES ('pepper_fingerprint', ?)").run(
+        fingerprint.toString('base64'),
+      );
+      return;
+    }
+    const stored = Buffer.from(row.value, 'base64');
+    if (stored.length !== fingerprint.length || !timingSafeEqual(stored, fingerprint)) {
+      throw new Error(
+        'The pepper (TOLLGATE_PBX_PEPPER or pepper.key in the data folder) is not the one this database was made with. ' +
+          'Restore the original pepper; without it every unlock code and password must be set again.',
+      );
+    }
+  }
+
   isSeeded(): boolean {
     return (this.statement('SELECT COUNT(*) AS n FROM companies').get() as { n: number }).n > 0;
   }
@@ -147,11 +272,13 @@ export class PbxDatabase {
   /** Loads the seed into an empty database. Later starts keep what admins changed. */
   async seed(seed: Seed): Promise<void> {
     if (this.isSeeded()) return;
-    const adminHashes = await Promise.all(seed.company.admins.map((admin) => hashSecret(admin.password)));
-    const providerHash = await hashSecret(seed.provider.password);
+    const adminHashes = await Promise.all(
+      seed.company.admins.map((admin) => hashSecret(admin.password, this.pepper)),
+    );
+    const providerHash = await hashSecret(seed.provider.password, this.pepper);
     const codeHashes = await Promise.all(
       seed.company.extensions.map((extension) =>
-        extension.unlockCode ? hashSecret(extension.unlockCode) : null,
+        extension.unlockCode ? hashSecret(extension.unlockCode, this.pepper) : null,
       ),
     );
     this.db.transaction(() => {
@@ -214,7 +341,8 @@ export class PbxDatabase {
 
   findExtension(number: string): ExtensionRecord | null {
     const row = this.statement(
-      `SELECT number, company_id, display_name, language, ivr_authentication, unlock_code_hash, locked_until
+      `SELECT number, company_id, display_name, language, ivr_authentication, unlock_code_hash, locked_until,
+              quarantined_since, lock_reason
          FROM extensions WHERE number = ?`,
     ).get(number) as
       | {
@@ -225,6 +353,8 @@ export class PbxDatabase {
           ivr_authentication: number;
           unlock_code_hash: string | null;
           locked_until: number | null;
+          quarantined_since: number | null;
+          lock_reason: LockReason | null;
         }
       | undefined;
     if (!row) return null;
@@ -236,6 +366,8 @@ export class PbxDatabase {
       ivrAuthentication: row.ivr_authentication === 1,
       unlockCodeSet: row.unlock_code_hash !== null,
       lockedUntil: row.locked_until,
+      quarantinedSince: row.quarantined_since,
+      lockReason: row.lock_reason,
     };
   }
 
@@ -284,6 +416,8 @@ export class PbxDatabase {
         ivrAuthentication: product !== null && extension.ivrAuthentication,
         unlockCodeSet: extension.unlockCodeSet,
         lockedUntil: lockedUntil === null ? null : new Date(lockedUntil).toISOString(),
+        quarantinedSince:
+          extension.quarantinedSince === null ? null : new Date(extension.quarantinedSince).toISOString(),
       },
       dialPlan: this.dialPlanOf(extension.companyId),
     };
@@ -296,16 +430,41 @@ export class PbxDatabase {
   }
 
   async setUnlockCode(number: string, code: string): Promise<void> {
-    const hashed = await hashSecret(code);
+    const hashed = await hashSecret(code, this.pepper);
     this.statement('UPDATE extensions SET unlock_code_hash = ? WHERE number = ?').run(hashed, number);
   }
 
-  async verifyUnlockCode(number: string, code: string): Promise<boolean> {
-    const row = this.statement('SELECT unlock_code_hash FROM extensions WHERE number = ?').get(number) as
-      { unlock_code_hash: string | null } | undefined;
-    return verifySecret(code, row?.unlock_code_hash ?? null);
+  /**
+   * Compares a code with the stored hash (scrypt, off the event loop's critical path). A match
+   * against a hash from before the pepper is re-hashed with the pepper at once, unless the code
+   * changed meanwhile. The gate calls this, then records the outcome in `decidePinCode`.
+   */
+  async compareUnlockCode(number: string, code: string): Promise<SecretCheck> {
+    const stored = this.unlockCodeHash(number);
+    const check = await verifySecret(code, stored, this.pepper);
+    if (check === 'match-unpeppered' && stored !== null) await this.upgradeHash(number, code, stored);
+    return check;
   }
 
+  async verifyUnlockCode(number: string, code: string): Promise<boolean> {
+    return (await this.compareUnlockCode(number, code)) !== 'no-match';
+  }
+
+  private unlockCodeHash(number: string): string | null {
+    const row = this.statement('SELECT unlock_code_hash FROM extensions WHERE number = ?').get(number) as
+      { unlock_code_hash: string | null } | undefined;
+    return row?.unlock_code_hash ?? null;
+  }
+
+  private async upgradeHash(number: string, code: string, previous: string): Promise<void> {
+    const hashed = await hashSecret(code, this.pepper);
+    if (!this.db.open) return;
+    this.statement(
+      'UPDATE extensions SET unlock_code_hash = ? WHERE number = ? AND unlock_code_hash = ?',
+    ).run(hashed, number, previous);
+  }
+
+  /** @deprecated Failed calls are not the budget; the PIN gate records every code (`decidePinCode`). */
   recordPinFailure(number: string, at: number): number[] {
     this.statement('INSERT INTO pin_failures (extension, failed_at) VALUES (?, ?)').run(number, at);
     return (
@@ -317,32 +476,263 @@ export class PbxDatabase {
     ).map((row) => row.failed_at);
   }
 
-  lock(number: string, until: number): void {
-    this.statement('UPDATE extensions SET locked_until = ? WHERE number = ?').run(until, number);
+  /** Locks an extension's paid calls until `until` (tests and tools; the gate locks in `decidePinCode`). */
+  lock(number: string, until: number, at: number | null = null): void {
+    this.statement(
+      `UPDATE extensions SET locked_until = ?, locked_at = ?, lock_reason = 'wrong-codes',
+           pin_count_after_event = (SELECT COALESCE(MAX(id), 0) FROM pin_events) WHERE number = ?`,
+    ).run(until, at, number);
   }
 
-  /** Admin unlock: clears the lock and the failures that led to it. */
-  unlock(number: string): void {
+  /**
+   * Admin unlock: lifts the lock and the quarantine and starts a new wrong-code count, and writes who
+   * did it to the audit table. The lockouts themselves stay on record: one more lockout within the
+   * quarantine window quarantines again (an admin who lifts a quarantine at once must not hand an
+   * autodialer a fresh budget of several lockouts).
+   */
+  unlock(number: string, by: { admin: string; at: number }): void {
     this.db.transaction(() => {
-      this.statement('UPDATE extensions SET locked_until = NULL WHERE number = ?').run(number);
-      this.statement('DELETE FROM pin_failures WHERE extension = ?').run(number);
+      const before = this.findExtension(number);
+      this.statement(
+        `UPDATE extensions SET locked_until = NULL, quarantined_since = NULL, lock_reason = NULL,
+             pin_unlocked_at = ?, pin_count_after_event = (SELECT COALESCE(MAX(id), 0) FROM pin_events)
+           WHERE number = ?`,
+      ).run(by.at, number);
+      this.statement(
+        'INSERT INTO admin_audit (at, admin, action, extension, detail) VALUES (?, ?, ?, ?, ?)',
+      ).run(
+        by.at,
+        by.admin,
+        'unlock',
+        number,
+        before?.quarantinedSince !== null && before?.quarantinedSince !== undefined
+          ? 'quarantined'
+          : before?.lockedUntil !== null && before?.lockedUntil !== undefined && before.lockedUntil > by.at
+            ? 'locked'
+            : 'open',
+      );
     })();
+  }
+
+  listAudit(): AuditEntry[] {
+    return this.statement(
+      'SELECT at, admin, action, extension, detail FROM admin_audit ORDER BY id',
+    ).all() as AuditEntry[];
+  }
+
+  // — PIN gate —
+
+  /** The extension's and the source's lock state, as the gate's rules need it. */
+  gateFacts(extension: string, source: string): GateFacts {
+    const row = this.statement('SELECT locked_until, quarantined_since FROM extensions WHERE number = ?').get(
+      extension,
+    ) as { locked_until: number | null; quarantined_since: number | null } | undefined;
+    const block = this.statement('SELECT blocked_until FROM pin_source_blocks WHERE source = ?').get(
+      source,
+    ) as { blocked_until: number } | undefined;
+    return {
+      lockedUntil: row?.locked_until ?? null,
+      quarantinedSince: row?.quarantined_since ?? null,
+      sourceBlockedUntil: block?.blocked_until ?? null,
+    };
+  }
+
+  /** Records a timeout, a refusal or (from `decidePinCode`) a decided code. Never the code itself. */
+  recordPinEvent(event: {
+    extension: string;
+    source: string;
+    callId: string;
+    kind: PinEventKind;
+    why?: string;
+    at: number;
+  }): void {
+    this.statement(
+      'INSERT INTO pin_events (extension, source, call_id, kind, why, at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(event.extension, event.source, event.callId, event.kind, event.why ?? null, event.at);
+  }
+
+  /**
+   * Wrong codes that count towards the next lock: within the window, and recorded after the last
+   * lock or admin unlock (by event id, so codes in the same millisecond as the lock are told apart).
+   */
+  private wrongCodesSince(extension: string, now: number): number {
+    return this.count(
+      `SELECT COUNT(*) AS n FROM pin_events WHERE extension = ? AND kind = 'wrong-code' AND at > ?
+         AND id > (SELECT pin_count_after_event FROM extensions WHERE number = ?)`,
+      extension,
+      now - this.lockoutRules.windowMs,
+      extension,
+    );
+  }
+
+  /** A source's wrong codes on any extension within the window, after its last block. */
+  private sourceWrongCodesSince(source: string, now: number): number {
+    return this.count(
+      `SELECT COUNT(*) AS n FROM pin_events WHERE source = ? AND kind = 'wrong-code' AND at > ?
+         AND id > COALESCE((SELECT count_after_event FROM pin_source_blocks WHERE source = ?), 0)`,
+      source,
+      now - this.lockoutRules.windowMs,
+      source,
+    );
+  }
+
+  private lastPinEvent(): number {
+    return this.count('SELECT COALESCE(MAX(id), 0) AS n FROM pin_events');
+  }
+
+  private lockoutsSince(extension: string, now: number): number {
+    return this.count(
+      'SELECT COUNT(*) AS n FROM pin_lockouts WHERE extension = ? AND at > ?',
+      extension,
+      now - this.lockoutRules.quarantineWindowMs,
+    );
+  }
+
+  private count(sql: string, ...parameters: (string | number)[]): number {
+    return (this.statement(sql).get(...parameters) as { n: number }).n;
+  }
+
+  /**
+   * Decides one verified code in ONE immediate transaction: checks the gate again (a lock set while
+   * the code was being hashed wins over a right code), records the outcome, and for a wrong code
+   * counts, locks, quarantines and blocks the source. better-sqlite3 runs it synchronously, so no
+   * other code of this process runs in between, and IMMEDIATE keeps other processes out.
+   * (Moving the count out of this transaction lets 10 parallel wrong codes through:
+   * test/unit/pbx/pin-gate.test.ts fails then.)
+   */
+  decidePinCode(input: {
+    extension: string;
+    source: string;
+    callId: string;
+    correct: boolean;
+    now: number;
+  }): PinCodeDecision {
+    const { extension, source, callId, now } = input;
+    const rules = this.lockoutRules;
+    return this.db
+      .transaction((): PinCodeDecision => {
+        const closed = gateClosed(this.gateFacts(extension, source), now, rules);
+        if (closed) {
+          this.recordPinEvent({ extension, source, callId, kind: 'refused', why: closed.kind, at: now });
+          return { kind: 'closed', why: closed };
+        }
+        if (input.correct) {
+          this.recordPinEvent({ extension, source, callId, kind: 'accepted', at: now });
+          return { kind: 'accepted' };
+        }
+        this.recordPinEvent({ extension, source, callId, kind: 'wrong-code', at: now });
+        const eventId = this.lastPinEvent();
+        const wrongCodesInWindow = this.wrongCodesSince(extension, now);
+        const decision = afterWrongCode(
+          {
+            wrongCodesInWindow,
+            lockoutsInWindow: this.lockoutsSince(extension, now),
+            sourceWrongCodesInWindow: this.sourceWrongCodesSince(source, now),
+          },
+          now,
+          rules,
+        );
+        if (decision.quarantine) {
+          this.statement(
+            `UPDATE extensions SET locked_until = NULL, locked_at = ?, quarantined_since = ?,
+                 lock_reason = 'repeated-lockouts', pin_count_after_event = ? WHERE number = ?`,
+          ).run(now, now, eventId, extension);
+        } else if (decision.lockUntil !== null) {
+          this.statement(
+            `UPDATE extensions SET locked_until = ?, locked_at = ?, lock_reason = 'wrong-codes',
+                 pin_count_after_event = ? WHERE number = ?`,
+          ).run(decision.lockUntil, now, eventId, extension);
+        }
+        if (decision.quarantine || decision.lockUntil !== null) {
+          this.statement(
+            'INSERT INTO pin_lockouts (extension, kind, at, until, wrong_codes) VALUES (?, ?, ?, ?, ?)',
+          ).run(
+            extension,
+            decision.quarantine ? 'quarantined' : 'locked',
+            now,
+            decision.lockUntil,
+            wrongCodesInWindow,
+          );
+        }
+        if (decision.blockSourceUntil !== null) {
+          this.statement(
+            `INSERT INTO pin_source_blocks (source, blocked_at, blocked_until, count_after_event)
+               VALUES (?, ?, ?, ?)
+               ON CONFLICT (source) DO UPDATE SET blocked_at = excluded.blocked_at,
+                 blocked_until = excluded.blocked_until, count_after_event = excluded.count_after_event`,
+          ).run(source, now, decision.blockSourceUntil, eventId);
+        }
+        return {
+          kind: 'wrong',
+          wrongCodesInWindow,
+          wrongCodesLeftBeforeLock: decision.wrongCodesLeftBeforeLock,
+          locked: decision.lockUntil === null ? null : { until: decision.lockUntil },
+          quarantined: decision.quarantine,
+          sourceBlockedUntil: decision.blockSourceUntil,
+        };
+      })
+      .immediate();
+  }
+
+  /** The contract view of an extension's PIN gate at `now` (tests, admin API). */
+  pinSecurity(extension: string, now: number): PinSecurity {
+    const counts = (kind: PinEventKind) =>
+      this.count('SELECT COUNT(*) AS n FROM pin_events WHERE extension = ? AND kind = ?', extension, kind);
+    const record = this.findExtension(extension);
+    const lockedUntil = record && isLocked(record.lockedUntil, now) ? record.lockedUntil : null;
+    const quarantinedSince = record?.quarantinedSince ?? null;
+    return {
+      wrongCodes: counts('wrong-code'),
+      wrongCodesInWindow: this.wrongCodesSince(extension, now),
+      timeouts: counts('timeout'),
+      accepted: counts('accepted'),
+      refused: counts('refused'),
+      lockedUntil,
+      quarantinedSince,
+      lockReason: lockedUntil !== null || quarantinedSince !== null ? (record?.lockReason ?? null) : null,
+      lockouts24h: this.lockoutsSince(extension, now),
+    };
+  }
+
+  /** A source's block in force at `now`, or null (admin API: the per-source throttle). */
+  sourceBlockedUntil(source: string, now: number): number | null {
+    const row = this.statement('SELECT blocked_until FROM pin_source_blocks WHERE source = ?').get(source) as
+      { blocked_until: number } | undefined;
+    return row && isLocked(row.blocked_until, now) ? row.blocked_until : null;
   }
 
   async verifyAdmin(username: string, password: string): Promise<string | null> {
     const row = this.statement('SELECT company_id, password_hash FROM admins WHERE username = ?').get(
       username,
     ) as { company_id: string; password_hash: string } | undefined;
-    const ok = await verifySecret(password, row?.password_hash ?? null);
-    return ok && row ? row.company_id : null;
+    const check = await verifySecret(password, row?.password_hash ?? null, this.pepper);
+    if (check === 'no-match' || !row) return null;
+    if (check === 'match-unpeppered') {
+      const hashed = await hashSecret(password, this.pepper);
+      this.statement('UPDATE admins SET password_hash = ? WHERE username = ? AND password_hash = ?').run(
+        hashed,
+        username,
+        row.password_hash,
+      );
+    }
+    return row.company_id;
   }
 
   async verifyProvider(username: string, password: string): Promise<boolean> {
     const get = (key: string) =>
       (this.statement('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)
         ?.value ?? null;
-    const ok = await verifySecret(password, get('provider_password_hash'));
-    return ok && username === get('provider_username');
+    const stored = get('provider_password_hash');
+    const check = await verifySecret(password, stored, this.pepper);
+    if (check === 'no-match' || username !== get('provider_username')) return false;
+    if (check === 'match-unpeppered') {
+      const hashed = await hashSecret(password, this.pepper);
+      this.statement("UPDATE meta SET value = ? WHERE key = 'provider_password_hash' AND value = ?").run(
+        hashed,
+        stored,
+      );
+    }
+    return true;
   }
 
   listProducts(): { id: string; name: string; kind: 'main' | 'add-on'; pinProtection: boolean }[] {

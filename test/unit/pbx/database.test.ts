@@ -1,9 +1,12 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { randomBytes, scryptSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { entitlementState } from '../../../shared/policy/policy';
-import { PbxDatabase } from '../../../test/pbx/store/database';
+import { MIGRATIONS, PbxDatabase } from '../../../test/pbx/store/database';
+import { PEPPER_FILE, resolvePepper } from '../../../test/pbx/store/pepper';
 import { loadSeed } from '../../../test/pbx/store/seed';
 
 async function seeded(path = join(mkdtempSync(join(tmpdir(), 'tollgate-db-')), 'pbx.sqlite')) {
@@ -78,14 +81,120 @@ describe('PBX database', () => {
     expect(database.setProductPinProtection('missing', true)).toBeNull();
   });
 
-  it('locks and unlocks', async () => {
+  it('locks, and an admin unlock lifts lock and quarantine and is audited', async () => {
     const { database } = await seeded();
     database.lock('201', 5_000);
     expect(database.policyFor('201', 1_000)?.pinProtection.lockedUntil).toBe(new Date(5_000).toISOString());
     expect(database.policyFor('201', 6_000)?.pinProtection.lockedUntil).toBeNull();
-    expect(database.recordPinFailure('201', 10)).toEqual([10]);
-    database.unlock('201');
+    expect(database.pinSecurity('201', 1_000)).toMatchObject({
+      lockedUntil: 5_000,
+      lockReason: 'wrong-codes',
+    });
+    database.unlock('201', { admin: 'admin', at: 2_000 });
     expect(database.findExtension('201')?.lockedUntil).toBeNull();
-    expect(database.recordPinFailure('201', 20)).toEqual([20]);
+    expect(database.pinSecurity('201', 2_000)).toMatchObject({ lockedUntil: null, lockReason: null });
+    expect(database.listAudit()).toEqual([
+      { at: 2_000, admin: 'admin', action: 'unlock', extension: '201', detail: 'locked' },
+    ]);
+  });
+});
+
+/** A database as the PBX made it before the PIN gate: schema version 1, unpeppered scrypt. */
+function oldDatabase(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'tollgate-old-db-')), 'pbx.sqlite');
+  const db = new Database(path);
+  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  db.exec(MIGRATIONS[0] ?? '');
+  db.prepare('INSERT INTO schema_migrations VALUES (1, 0)').run();
+  const salt = randomBytes(16);
+  const oldHash = (secret: string) =>
+    `scrypt$16384$8$1$${salt.toString('base64')}$${scryptSync(secret, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')}`;
+  db.exec(
+    `INSERT INTO companies VALUES ('c', 'Alt GmbH', '{"country":"DE","internalRanges":[],"ivrApps":[],"emergencyNumbers":["112"],"tollFreePrefixes":[]}')`,
+  );
+  db.prepare('INSERT INTO admins VALUES (?, ?, ?)').run('old-admin', 'c', oldHash('old-admin-pass'));
+  db.prepare(
+    `INSERT INTO extensions (number, company_id, display_name, language, ha1_md5, ha1_sha256,
+       ivr_authentication, unlock_code_hash, locked_until) VALUES ('301', 'c', 'Alt', 'de', 'x', 'y', 1, ?, ?)`,
+  ).run(oldHash('2468'), 9_000);
+  db.prepare('INSERT INTO pin_failures VALUES (?, ?)').run('301', 1_000);
+  db.prepare('INSERT INTO pin_failures VALUES (?, ?)').run('301', 2_000);
+  db.close();
+  return path;
+}
+
+describe('PBX database: migration and pepper', () => {
+  it('migrates a database made with the old schema: failures, lock and codes stay usable', async () => {
+    const path = oldDatabase();
+    const database = new PbxDatabase(path, 'tollgate.test', { pepper: randomBytes(32) });
+    // Old failed calls are kept (pin_failures) and count as wrong codes from source 'legacy'.
+    expect(database.pinSecurity('301', 3_000)).toMatchObject({
+      wrongCodes: 2,
+      lockedUntil: 9_000,
+      quarantinedSince: null,
+      lockReason: 'wrong-codes',
+    });
+    expect(database.db.prepare('SELECT COUNT(*) AS n FROM pin_failures').get()).toEqual({ n: 2 });
+    const hashOf = () =>
+      (
+        database.db.prepare("SELECT unlock_code_hash AS h FROM extensions WHERE number = '301'").get() as {
+          h: string;
+        }
+      ).h;
+    expect(hashOf()).toMatch(/^scrypt\$/);
+    expect(await database.verifyUnlockCode('301', '2469')).toBe(false);
+    expect(hashOf()).toMatch(/^scrypt\$/);
+    // The first right entry still verifies against the old hash, and re-hashes it with the pepper.
+    expect(await database.compareUnlockCode('301', '2468')).toBe('match-unpeppered');
+    expect(hashOf()).toMatch(/^scrypt-peppered\$/);
+    expect(await database.compareUnlockCode('301', '2468')).toBe('match');
+    expect(await database.verifyAdmin('old-admin', 'old-admin-pass')).toBe('c');
+    expect(await database.verifyAdmin('old-admin', 'old-admin-pass')).toBe('c');
+    const adminHash = database.db.prepare('SELECT password_hash AS h FROM admins').get() as { h: string };
+    expect(adminHash.h).toMatch(/^scrypt-peppered\$/);
+    database.close();
+  });
+
+  it('a stolen database file without the pepper cannot verify a code', async () => {
+    const pepper = randomBytes(32);
+    const path = join(mkdtempSync(join(tmpdir(), 'tollgate-pepper-')), 'pbx.sqlite');
+    const database = new PbxDatabase(path, 'tollgate.test', { pepper });
+    await database.seed(loadSeed());
+    database.close();
+    // What a thief has: the file. Plain scrypt of the right code with the stored salt does not match.
+    const stolen = new Database(path, { readonly: true });
+    const stored = (
+      stolen.prepare("SELECT unlock_code_hash AS h FROM extensions WHERE number = '201'").get() as {
+        h: string;
+      }
+    ).h;
+    stolen.close();
+    const [scheme, n, r, p, salt, key] = stored.split('$');
+    expect(scheme).toBe('scrypt-peppered');
+    const plain = scryptSync('471108', Buffer.from(salt ?? '', 'base64'), 32, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+    });
+    // (Hashing without the pepper in secrets.ts makes this equal: the test fails then.)
+    expect(plain.toString('base64')).not.toBe(key);
+    // Another pepper is refused outright; the right one verifies.
+    expect(() => new PbxDatabase(path, 'tollgate.test', { pepper: randomBytes(32) })).toThrow(/pepper/);
+    const again = new PbxDatabase(path, 'tollgate.test', { pepper });
+    expect(await again.verifyUnlockCode('201', '471108')).toBe(true);
+    again.close();
+  });
+
+  it('keeps the pepper in a private key file next to the database, or takes it from the environment', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'tollgate-pepper-file-'));
+    const first = resolvePepper(join(folder, 'pbx.sqlite'), {});
+    expect(statSync(join(folder, PEPPER_FILE)).mode & 0o777).toBe(0o600);
+    expect(resolvePepper(join(folder, 'pbx.sqlite'), {})).toEqual(first);
+    const hex = 'ab'.repeat(32);
+    expect(resolvePepper(join(folder, 'pbx.sqlite'), { TOLLGATE_PBX_PEPPER: hex })).toEqual(
+      Buffer.from(hex, 'hex'),
+    );
+    expect(() => resolvePepper(':memory:', { TOLLGATE_PBX_PEPPER: 'abcd' })).toThrow(/too short/);
+    expect(resolvePepper(':memory:', {})).not.toEqual(resolvePepper(':memory:', {}));
   });
 });

@@ -1,0 +1,216 @@
+import type { PbxLog } from '../log';
+import type { GateFacts, LockoutRules } from './lockout';
+import { gateClosed } from './lockout';
+import type { GateClosed, PinGatePort, PinSession, PinVerdict } from './pin-gate-port';
+
+/** What the gate needs from the store (`PbxDatabase` provides it); nothing else of the store. */
+export interface PinGateStore {
+  gateFacts(extension: string, source: string): GateFacts;
+  /** 'no-match' or a match (possibly against a hash from before the pepper, which the store upgrades). */
+  compareUnlockCode(extension: string, code: string): Promise<'match' | 'match-unpeppered' | 'no-match'>;
+  /** Re-checks the gate, records the outcome and locks, in one transaction (see `PbxDatabase`). */
+  decidePinCode(input: { extension: string; source: string; callId: string; correct: boolean; now: number }):
+    | { kind: 'closed'; why: GateClosed }
+    | { kind: 'accepted' }
+    | {
+        kind: 'wrong';
+        wrongCodesInWindow: number;
+        wrongCodesLeftBeforeLock: number;
+        locked: { until: number } | null;
+        quarantined: boolean;
+        sourceBlockedUntil: number | null;
+      };
+  recordPinEvent(event: {
+    extension: string;
+    source: string;
+    callId: string;
+    kind: 'timeout' | 'refused';
+    why?: string;
+    at: number;
+  }): void;
+}
+
+export interface PinGateDeps {
+  store: PinGateStore;
+  rules: LockoutRules;
+  now(): number;
+  log: PbxLog;
+  /** An extension was locked or quarantined (push its policy so the phone shows it). */
+  lockChanged?(extension: string): void;
+}
+
+/**
+ * The PIN gate over the store: the only place that decides whether a code may be tried, whether it
+ * was right, and what a wrong one does. Sessions are counted in memory (one PBX process owns its
+ * calls); every decided code, timeout and refusal is persisted. Log events carry no code or digit.
+ */
+export class PinGate implements PinGatePort {
+  private readonly sessions = new Map<string, Set<GateSession>>();
+  private readonly listeners = new Set<(extension: string, why: GateClosed) => void>();
+
+  constructor(private readonly deps: PinGateDeps) {}
+
+  open(extension: string, source: string, callId: string): PinSession | GateClosed {
+    const now = this.deps.now();
+    const open = this.sessions.get(extension) ?? new Set<GateSession>();
+    const closed = gateClosed(this.deps.store.gateFacts(extension, source), now, this.deps.rules, open.size);
+    if (closed) {
+      this.refuse(extension, source, callId, closed, now);
+      return closed;
+    }
+    const session = new GateSession(this, extension, source, callId);
+    open.add(session);
+    this.sessions.set(extension, open);
+    this.deps.log('pin-session-opened', { callId, extension, source });
+    return session;
+  }
+
+  onClosed(listener: (extension: string, why: GateClosed) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** PIN sessions of this extension running now. */
+  openSessions(extension: string): number {
+    return this.sessions.get(extension)?.size ?? 0;
+  }
+
+  /** @internal The session's steps; kept here so all gate decisions sit in one class. */
+  async verify(session: GateSession, code: string): Promise<PinVerdict> {
+    const { extension, source, callId } = session;
+    const { store, rules } = this.deps;
+    let decision: ReturnType<PinGateStore['decidePinCode']>;
+    let now: number;
+    try {
+      const before = gateClosed(store.gateFacts(extension, source), this.deps.now(), rules);
+      if (before) {
+        this.refuse(extension, source, callId, before, this.deps.now());
+        return before;
+      }
+      const check = await store.compareUnlockCode(extension, code);
+      now = this.deps.now();
+      decision = store.decidePinCode({ extension, source, callId, correct: check !== 'no-match', now });
+    } catch (error) {
+      // The store is gone (PBX stopping) or failed: fail closed, count nothing, say why in the log.
+      this.deps.log('pin-gate-error', {
+        callId,
+        extension,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return { kind: 'busy' };
+    }
+    switch (decision.kind) {
+      case 'closed':
+        this.deps.log('pin-refused', { callId, extension, why: decision.why.kind });
+        return decision.why;
+      case 'accepted':
+        this.deps.log('pin-accepted', { callId, extension });
+        return { kind: 'accepted' };
+      case 'wrong':
+        this.deps.log('pin-wrong-code', {
+          callId,
+          extension,
+          source,
+          wrongCodesInWindow: decision.wrongCodesInWindow,
+        });
+        this.afterWrongCode(extension, source, decision, now);
+        // A wrong code that closes the gate answers with the closed verdict (the caller hears why).
+        if (decision.quarantined) return { kind: 'quarantined', since: now };
+        if (decision.locked) return { kind: 'locked', until: decision.locked.until };
+        if (decision.sourceBlockedUntil !== null)
+          return { kind: 'source-blocked', until: decision.sourceBlockedUntil };
+        return { kind: 'wrong', wrongCodesLeftBeforeLock: decision.wrongCodesLeftBeforeLock };
+    }
+  }
+
+  /** @internal */
+  recordTimeout(session: GateSession): void {
+    const { extension, source, callId } = session;
+    this.deps.store.recordPinEvent({ extension, source, callId, kind: 'timeout', at: this.deps.now() });
+    this.deps.log('pin-timeout', { callId, extension });
+  }
+
+  /** @internal */
+  release(session: GateSession): void {
+    const open = this.sessions.get(session.extension);
+    open?.delete(session);
+    if (open?.size === 0) this.sessions.delete(session.extension);
+  }
+
+  private refuse(extension: string, source: string, callId: string, why: GateClosed, now: number): void {
+    this.deps.store.recordPinEvent({ extension, source, callId, kind: 'refused', why: why.kind, at: now });
+    this.deps.log('pin-refused', { callId, extension, why: why.kind });
+  }
+
+  private afterWrongCode(
+    extension: string,
+    source: string,
+    decision: Extract<ReturnType<PinGateStore['decidePinCode']>, { kind: 'wrong' }>,
+    now: number,
+  ): void {
+    if (decision.quarantined) {
+      this.deps.log('extension-quarantined', { extension });
+      this.closed(extension, { kind: 'quarantined', since: now });
+    } else if (decision.locked) {
+      this.deps.log('extension-locked', {
+        extension,
+        until: decision.locked.until,
+        wrongCodes: decision.wrongCodesInWindow,
+      });
+      this.closed(extension, { kind: 'locked', until: decision.locked.until });
+    }
+    if (decision.sourceBlockedUntil !== null) {
+      const until = decision.sourceBlockedUntil;
+      this.deps.log('pin-source-blocked', { source, until });
+      const extensions = new Set<string>();
+      for (const [number, open] of this.sessions)
+        for (const session of open) if (session.source === source) extensions.add(number);
+      for (const number of extensions) this.notify(number, { kind: 'source-blocked', until });
+    }
+  }
+
+  private closed(extension: string, why: GateClosed): void {
+    this.deps.lockChanged?.(extension);
+    this.notify(extension, why);
+  }
+
+  private notify(extension: string, why: GateClosed): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(extension, why);
+      } catch (error) {
+        this.deps.log('pin-gate-listener-error', {
+          extension,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
+}
+
+class GateSession implements PinSession {
+  private closed = false;
+
+  constructor(
+    private readonly gate: PinGate,
+    readonly extension: string,
+    readonly source: string,
+    readonly callId: string,
+  ) {}
+
+  verify(code: string): Promise<PinVerdict> {
+    return this.gate.verify(this, code);
+  }
+
+  recordTimeout(): void {
+    this.gate.recordTimeout(this);
+  }
+
+  close(pendingCode?: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.gate.release(this);
+    // Digits typed without `#` are a code like any other: decided and counted after the call ended.
+    if (pendingCode !== undefined && pendingCode !== '') void this.gate.verify(this, pendingCode);
+  }
+}
