@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -7,13 +6,13 @@ import { HttpApi } from './api/http-api';
 import type { PromptStyle } from './calls/call-context';
 import { DEFAULT_LOCKOUT_RULES, type LockoutRules } from './ivr/lockout';
 import { DEFAULT_PIN_RULES, type PinEntryRules } from './ivr/pin-entry';
-import { PinGate } from './ivr/pin-gate';
 import { createLog, type PbxLog } from './log';
 import { PromptLibrary } from './media/prompts';
 import { PstnFarEnd } from './pstn/far-end';
-import { DigestAuthenticator, FailureThrottle } from './sip/digest';
+import { AuthThrottle, DEFAULT_THROTTLE_RULES } from './sip/auth-throttle';
+import { DigestAuthenticator } from './sip/digest';
 import { Registrar } from './sip/registrar';
-import { SipService } from './sip/sip-service';
+import { SipService, type SipTimers } from './sip/sip-service';
 import { PbxDatabase } from './store/database';
 import { loadSeed } from './store/seed';
 import { attachSipWebSocket } from './transport/websocket';
@@ -27,10 +26,7 @@ export interface PbxOptions {
   realm?: string;
   promptStyle?: PromptStyle;
   pinRules?: Partial<PinEntryRules>;
-  /** The PIN gate's budget (see `ivr/lockout.ts` for the defaults and why). */
   lockoutRules?: Partial<LockoutRules>;
-  /** The pepper for unlock-code and password hashes; by default TOLLGATE_PBX_PEPPER or pepper.key. */
-  pepper?: Buffer;
   /** How long the simulated far end rings before it answers. */
   farEndRingMs?: number;
   logFile?: string;
@@ -38,6 +34,10 @@ export interface PbxOptions {
   /** wss/https with this certificate (PEM paths). */
   tls?: { certFile: string; keyFile: string };
   now?: () => number;
+  /** SIP timers (Timer B/F, sweeps); tests shorten them. */
+  sipTimers?: Partial<SipTimers>;
+  /** How long a digest nonce is accepted (default 5 min). */
+  nonceLifetimeMs?: number;
   /** Benchmarks only: called for every detected key with its RTP timestamp (never the key itself). */
   onDtmfDetected?(callId: string, rtpTimestamp: number): void;
   /** Benchmarks only: drops an RTP packet from a phone when this returns true (simulated loss). */
@@ -58,34 +58,20 @@ export interface PbxAddresses {
  */
 export class PbxServer {
   private server: Server | null = null;
-  private webSocket: { close(): Promise<void>; connectionCount(): number } | null = null;
+  private webSocket: { close(): Promise<void> } | null = null;
+  private closeLog: () => Promise<void> = async () => {};
   private api: HttpApi | null = null;
   private sip: SipService | null = null;
   private database: PbxDatabase | null = null;
-  private gate: PinGate | null = null;
   readonly log: PbxLog;
-  /**
-   * Every log event as a Node event (name = log event, argument = its fields), so tests await what
-   * the PBX did instead of sleeping. Fields never include a code or digits (see log.ts).
-   */
-  readonly events = new EventEmitter();
 
   constructor(private readonly options: PbxOptions) {
-    this.events.setMaxListeners(100);
     const write = createLog({
       ...(options.logFile ? { file: options.logFile } : {}),
       console: options.logToConsole ?? false,
     });
-    this.log = (event, fields = {}) => {
-      write(event, fields);
-      // 'error' without a listener would throw from emit(); the log line is written anyway.
-      if (event !== 'error' || this.events.listenerCount('error') > 0) this.events.emit(event, fields);
-    };
-  }
-
-  get pinGate(): PinGate {
-    if (!this.gate) throw new Error('PBX not started');
-    return this.gate;
+    this.closeLog = write.close;
+    this.log = write;
   }
 
   get db(): PbxDatabase {
@@ -107,11 +93,7 @@ export class PbxServer {
   async start(): Promise<PbxAddresses> {
     const now = this.options.now ?? Date.now;
     const realm = this.options.realm ?? 'tollgate.test';
-    const lockoutRules = { ...DEFAULT_LOCKOUT_RULES, ...this.options.lockoutRules };
-    const database = new PbxDatabase(this.options.databasePath, realm, {
-      lockoutRules,
-      ...(this.options.pepper ? { pepper: this.options.pepper } : {}),
-    });
+    const database = new PbxDatabase(this.options.databasePath, realm);
     this.database = database;
     try {
       await database.seed(loadSeed(this.options.seedPath));
@@ -122,33 +104,43 @@ export class PbxServer {
     }
 
     const registrar = new Registrar();
-    const throttle = new FailureThrottle(10, 60_000, now);
+    // SIP and HTTP sign-in fail separately: neither can throttle the other (nor ever a 112 call).
+    const sipThrottle = new AuthThrottle(DEFAULT_THROTTLE_RULES, now);
+    const throttle = new AuthThrottle(DEFAULT_THROTTLE_RULES, now);
     this.farEnd = new PstnFarEnd({ ringMs: this.options.farEndRingMs ?? 1_000, now });
-    const api = new HttpApi({ db: database, registrar, farEnd: this.farEnd, throttle, log: this.log, now });
-    this.api = api;
-    const pinGate = new PinGate({
-      store: database,
-      rules: lockoutRules,
-      now,
+    const api = new HttpApi({
+      db: database,
+      registrar,
+      farEnd: this.farEnd,
+      throttle,
+      sipThrottle,
       log: this.log,
-      lockChanged: (extension) => api.policyChanged([extension]),
+      now,
     });
-    this.gate = pinGate;
+    this.api = api;
     const authenticator = new DigestAuthenticator({
       realm,
-      nonceLifetimeMs: 5 * 60_000,
+      nonceLifetimeMs: this.options.nonceLifetimeMs ?? 5 * 60_000,
       now,
       ha1For: (username, algorithm) => database.ha1For(username, algorithm),
     });
     this.sip = new SipService(
-      { db: database, authenticator, throttle, registrar, log: this.log, now, domain: realm },
+      {
+        db: database,
+        authenticator,
+        throttle: sipThrottle,
+        registrar,
+        log: this.log,
+        now,
+        domain: realm,
+        ...(this.options.sipTimers ? { timers: this.options.sipTimers } : {}),
+      },
       {
         farEnd: this.farEnd,
         prompts: new PromptLibrary(),
         promptStyle: this.options.promptStyle ?? 'answer-first',
         pinRules: { ...DEFAULT_PIN_RULES, ...this.options.pinRules },
-        lockoutRules,
-        pinGate,
+        lockoutRules: { ...DEFAULT_LOCKOUT_RULES, ...this.options.lockoutRules },
         policyChanged: (extensions) => api.policyChanged(extensions),
         ...(this.options.onDtmfDetected ? { onDtmfDetected: this.options.onDtmfDetected } : {}),
         ...(this.options.dropInboundRtp ? { dropInboundRtp: this.options.dropInboundRtp } : {}),
@@ -188,6 +180,7 @@ export class PbxServer {
 
   async stop(): Promise<void> {
     this.sip?.terminateAll();
+    this.sip?.close();
     await this.webSocket?.close();
     this.api?.close();
     await new Promise<void>((resolve) => {
@@ -198,6 +191,6 @@ export class PbxServer {
     this.database?.close();
     this.server = null;
     this.database = null;
-    this.gate = null;
+    await this.closeLog();
   }
 }

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ExtensionCallSettings, Policy } from '../../../shared/policy/policy';
 import type { PbxLog } from '../log';
 import type { PstnFarEnd } from '../pstn/far-end';
-import { ha1, type FailureThrottle } from '../sip/digest';
+import type { AuthThrottle, ThrottleVerdict } from '../sip/auth-throttle';
+import { ha1 } from '../sip/digest';
 import type { Registrar } from '../sip/registrar';
 import type { PbxDatabase } from '../store/database';
 
@@ -59,7 +60,10 @@ export interface HttpApiDeps {
   db: PbxDatabase;
   registrar: Registrar;
   farEnd: PstnFarEnd;
-  throttle: FailureThrottle;
+  /** Failed HTTP sign-ins (token, admin and provider sessions); SIP has its own. */
+  throttle: AuthThrottle;
+  /** The SIP throttle, shown to admins next to this one. */
+  sipThrottle?: AuthThrottle;
   log: PbxLog;
   now: () => number;
 }
@@ -79,6 +83,7 @@ export class HttpApi {
 
   close(): void {
     clearInterval(this.heartbeat);
+    this.deps.throttle.close();
     for (const set of this.streams.values()) for (const stream of set) stream.response.end();
     this.streams.clear();
   }
@@ -132,6 +137,8 @@ export class HttpApi {
       const grant = this.requireToken(request, 'admin');
       if (method === 'GET' && id === 'extensions' && !sub)
         return sendJson(response, 200, this.listExtensions(grant));
+      if (method === 'GET' && id === 'security' && sub === 'throttles' && !action)
+        return sendJson(response, 200, this.throttles(grant));
       if (id === 'extensions' && sub && action === 'call-settings') {
         const extension = this.ownExtension(grant, sub);
         if (method === 'GET') return sendJson(response, 200, this.callSettings(extension));
@@ -139,7 +146,7 @@ export class HttpApi {
       }
       if (method === 'POST' && id === 'extensions' && sub && action === 'unlock') {
         const extension = this.ownExtension(grant, sub);
-        this.deps.db.unlock(extension, { admin: grant.subject, at: this.deps.now() });
+        this.deps.db.unlock(extension);
         this.deps.log('extension-unlocked', { extension, by: grant.subject });
         this.policyChanged([extension]);
         return sendJson(response, 200, this.callSettings(extension));
@@ -179,16 +186,25 @@ export class HttpApi {
 
   // — tokens —
 
+  /**
+   * Sign-ins check the credentials first, always; a failure counts only then. While the source or
+   * the extension is throttled every answer is the same 429, right password or not.
+   */
   private async issueExtensionToken(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const source = request.socket.remoteAddress ?? 'unknown';
-    this.refuseThrottled(source);
     const body = parseInput(Credentials.extension, await readJson(request));
     const stored = this.deps.db.ha1For(body.extension, 'MD5');
     const given = ha1('MD5', body.extension, this.deps.db.realm, body.password);
-    if (stored === undefined || !constantTimeEqualText(stored, given)) {
-      this.deps.throttle.recordFailure(source);
-      throw new ApiFailure(401, 'invalid-credentials', 'Extension or password is wrong.');
-    }
+    const valid =
+      stored !== undefined &&
+      stored.length === given.length &&
+      timingSafeEqual(Buffer.from(stored), Buffer.from(given));
+    const known = stored !== undefined ? body.extension : null;
+    const throttled = this.deps.throttle.check(source, known);
+    if (!valid) this.deps.throttle.recordFailure(source, known);
+    this.refuseThrottled(throttled);
+    if (!valid) throw new ApiFailure(401, 'invalid-credentials', 'Extension or password is wrong.');
+    this.deps.throttle.recordSuccess(source, body.extension);
     const extension = this.deps.db.findExtension(body.extension);
     sendJson(response, 200, this.issue('extension', body.extension, extension?.companyId ?? null));
   }
@@ -199,7 +215,6 @@ export class HttpApi {
     kind: 'admin' | 'provider',
   ) {
     const source = request.socket.remoteAddress ?? 'unknown';
-    this.refuseThrottled(source);
     const body = parseInput(Credentials.account, await readJson(request));
     const companyId =
       kind === 'admin'
@@ -207,8 +222,10 @@ export class HttpApi {
         : (await this.deps.db.verifyProvider(body.username, body.password))
           ? ''
           : null;
+    const throttled = this.deps.throttle.check(source, null);
+    if (companyId === null) this.deps.throttle.recordFailure(source, null);
+    this.refuseThrottled(throttled);
     if (companyId === null) {
-      this.deps.throttle.recordFailure(source);
       throw new ApiFailure(401, 'invalid-credentials', 'User name or password is wrong.');
     }
     this.deps.log(`${kind}-session`, { username: body.username });
@@ -222,8 +239,8 @@ export class HttpApi {
     return { token, expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  private refuseThrottled(source: string): void {
-    if (this.deps.throttle.isThrottled(source)) {
+  private refuseThrottled(verdict: ThrottleVerdict): void {
+    if (verdict.throttled) {
       throw new ApiFailure(
         429,
         'too-many-attempts',
@@ -299,34 +316,6 @@ export class HttpApi {
     if (!extension) throw new ApiFailure(404, 'extension-not-found', `No extension ${number}.`);
     const product = this.deps.db.pinProtectionProduct(number);
     const now = this.deps.now();
-    const security = this.deps.db.pinSecurity(number, now);
-    const lock: ExtensionCallSettings['lock'] =
-      security.quarantinedSince !== null
-        ? {
-            kind: 'quarantined',
-            until: null,
-            since: new Date(security.quarantinedSince).toISOString(),
-            reason: security.lockReason ?? 'repeated-lockouts',
-            wrongCodesInWindow: security.wrongCodesInWindow,
-            lockoutsInWindow: security.lockouts24h,
-          }
-        : security.lockedUntil !== null
-          ? {
-              kind: 'locked',
-              until: new Date(security.lockedUntil).toISOString(),
-              since: null,
-              reason: security.lockReason ?? 'wrong-codes',
-              wrongCodesInWindow: security.wrongCodesInWindow,
-              lockoutsInWindow: security.lockouts24h,
-            }
-          : {
-              kind: 'none',
-              until: null,
-              since: null,
-              reason: null,
-              wrongCodesInWindow: security.wrongCodesInWindow,
-              lockoutsInWindow: security.lockouts24h,
-            };
     return {
       extension: extension.number,
       displayName: extension.displayName,
@@ -338,7 +327,16 @@ export class HttpApi {
           ? new Date(extension.lockedUntil).toISOString()
           : null,
       registered: this.deps.registrar.lookup(extension.number, now).length > 0,
-      lock,
+    };
+  }
+
+  /** Failed sign-ins that throttle SIP or HTTP, for this admin's extensions (and the addresses that failed on them). */
+  private throttles(grant: TokenGrant) {
+    const own = new Set(this.deps.db.listExtensions(grant.companyId ?? '').map((record) => record.number));
+    const visible = (extension: string) => own.has(extension);
+    return {
+      sip: this.deps.sipThrottle?.snapshot(visible) ?? null,
+      http: this.deps.throttle.snapshot(visible),
     };
   }
 
@@ -426,11 +424,4 @@ function setCors(request: IncomingMessage, response: ServerResponse): void {
   response.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-None-Match');
   response.setHeader('Access-Control-Expose-Headers', 'ETag');
   response.setHeader('Access-Control-Max-Age', '600');
-}
-
-function constantTimeEqualText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
 }

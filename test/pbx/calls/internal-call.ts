@@ -47,11 +47,14 @@ export class InternalCall implements ActiveCall {
     const to = `<sip:${this.callee}@${this.context.domain}>`;
     for (const { binding, connection } of targets) {
       if (!connection) continue;
-      const fork = new ClientLeg(connection, binding.contactUri, from, to, this.context.outlet);
+      const fork = new ClientLeg(connection, binding.contactUri, from, to, this.context.outlet, this.callee);
       fork.attach(this.calleeSide(fork));
       this.forks.push(fork);
-      fork.invite({ body: this.caller.invite.body, contentType: 'application/sdp' }, (response) =>
-        this.onForkResponse(fork, response),
+      fork.invite(
+        { body: this.caller.invite.body, contentType: 'application/sdp' },
+        (response) => this.onForkResponse(fork, response),
+        // A phone that never answered the INVITE at all (Timer B): that fork failed with 408.
+        () => this.onForkFailed(408),
       );
     }
     this.ringTimer = setTimeout(() => {
@@ -102,13 +105,16 @@ export class InternalCall implements ActiveCall {
       this.caller.respond(200, 'OK', { body: response.body, contentType: 'application/sdp' });
       return;
     }
-    if (status >= 300) {
-      this.finalStatuses.push(status);
-      if (this.finalStatuses.length === this.forks.length && !this.answeredFork) {
-        const [chosen, reason] = pickFinalStatus(this.finalStatuses);
-        this.caller.respond(chosen, reason);
-        this.finish(chosen === 486 ? 'busy' : 'failed');
-      }
+    if (status >= 300) this.onForkFailed(status);
+  }
+
+  private onForkFailed(status: number): void {
+    if (this.ended || this.answeredFork) return;
+    this.finalStatuses.push(status);
+    if (this.finalStatuses.length === this.forks.length) {
+      const [chosen, reason] = pickFinalStatus(this.finalStatuses);
+      this.caller.respond(chosen, reason);
+      this.finish(chosen === 486 ? 'busy' : 'failed');
     }
   }
 

@@ -1,3 +1,5 @@
+import type { DialogPeer } from '../sip/dialogs';
+import type { TransactionHandlers } from '../sip/transactions';
 import type { SipConnection } from '../transport/websocket';
 import {
   buildRequest,
@@ -19,10 +21,21 @@ export interface SipOutlet {
   send(connection: SipConnection, text: string, remoteTarget?: string): void;
   /** Answers a request on the socket it arrived on. */
   reply(request: SipRequest, text: string): void;
-  /** Responses whose top Via carries `branch` go to `onResponse` until a final one arrives. */
-  expectResponses(branch: string, onResponse: (response: SipResponse) => void): void;
-  /** In-dialog requests from the phone with this Call-ID and our tag go to the leg. */
-  registerDialog(callId: string, localTag: string, leg: Leg): void;
+  /**
+   * A client transaction: responses whose top Via carries `branch` and whose CSeq method is `method`
+   * go to `onResponse` until a final one arrives, or until it times out (RFC 3261 Timer B/F) or the
+   * connection closes. A CANCEL shares the INVITE's branch; its 200 never reaches the INVITE's owner.
+   */
+  expectResponses(
+    branch: string,
+    method: string,
+    connection: SipConnection,
+    handlers: TransactionHandlers,
+  ): void;
+  /** The INVITE with this branch was cancelled: it gets one more Timer B to see its 487 (§9.1). */
+  inviteCancelled(branch: string): void;
+  /** In-dialog requests from `peer` with this Call-ID and our tag go to the leg. */
+  registerDialog(callId: string, localTag: string, leg: Leg, peer: DialogPeer): void;
   unregisterDialog(callId: string, localTag: string): void;
   readonly contact: string;
 }
@@ -52,8 +65,20 @@ export class ServerLeg {
     readonly invite: SipRequest,
     readonly connection: SipConnection,
     private readonly outlet: SipOutlet,
+    /** The authenticated caller. */
+    readonly extension: string | null = null,
   ) {
     this.remoteTarget = remoteTargetOf(invite) ?? invite.from.uri.toString();
+  }
+
+  /** The caller's phone: the only one that may CANCEL this INVITE or send requests in its dialog. */
+  get peer(): DialogPeer {
+    return {
+      connectionId: this.connection.id,
+      extension: this.extension,
+      remoteTag: () => this.invite.fromTag,
+      remoteTarget: () => this.remoteTarget,
+    };
   }
 
   get callId(): string {
@@ -65,7 +90,7 @@ export class ServerLeg {
   }
 
   attach(leg: Leg): void {
-    this.outlet.registerDialog(this.callId, this.toTag, leg);
+    this.outlet.registerDialog(this.callId, this.toTag, leg, this.peer);
   }
 
   detach(): void {
@@ -99,7 +124,7 @@ export class ServerLeg {
   /** A request inside the dialog, toward the caller (BYE, re-INVITE). */
   request(method: string, extras: MessageExtras = {}, onResponse?: (response: SipResponse) => void): void {
     const branch = newBranch();
-    if (onResponse) this.outlet.expectResponses(branch, onResponse);
+    if (onResponse) this.outlet.expectResponses(branch, method, this.connection, { onResponse });
     this.outlet.send(
       this.connection,
       buildRequest({
@@ -134,20 +159,32 @@ export class ClientLeg {
     private readonly from: string,
     private readonly to: string,
     private readonly outlet: SipOutlet,
+    /** The callee's extension. */
+    private readonly extension: string | null = null,
   ) {
     this.remoteTarget = requestUri;
   }
 
   attach(leg: Leg): void {
-    this.outlet.registerDialog(this.callId, this.fromTag, leg);
+    this.outlet.registerDialog(this.callId, this.fromTag, leg, {
+      connectionId: this.connection.id,
+      extension: this.extension,
+      remoteTag: () => this.toTag,
+      remoteTarget: () => this.remoteTarget,
+    });
   }
 
   detach(): void {
     this.outlet.unregisterDialog(this.callId, this.fromTag);
   }
 
-  invite(extras: MessageExtras, onResponse: (response: SipResponse) => void): void {
-    this.outlet.expectResponses(this.inviteBranch, (response) => {
+  /** Sends the INVITE; `onTimeout` when the phone never sent a final response (Timer B). */
+  invite(
+    extras: MessageExtras,
+    onResponse: (response: SipResponse) => void,
+    onTimeout: () => void = () => {},
+  ): void {
+    const handleResponse = (response: SipResponse) => {
       const status = response.statusCode ?? 0;
       if (response.toTag && !this.toTag) this.toTag = response.toTag;
       const target = remoteTargetOf(response);
@@ -159,28 +196,42 @@ export class ClientLeg {
         this.state = 'confirmed';
         this.sendAck(newBranch(), this.toTag);
       } else if (status > 100) {
-        this.state = 'early';
+        if (this.state !== 'ended') this.state = 'early';
       }
       onResponse(response);
+    };
+    this.outlet.expectResponses(this.inviteBranch, 'INVITE', this.connection, {
+      onResponse: handleResponse,
+      onTimeout: () => {
+        this.state = 'ended';
+        onTimeout();
+      },
     });
     this.outlet.send(this.connection, this.buildInitial('INVITE', this.inviteBranch, extras));
   }
 
+  /**
+   * Cancels the INVITE. The phone answers the CANCEL (200, its own transaction, ignored here) and
+   * then the INVITE (487), which the INVITE's transaction ACKs.
+   */
   cancel(): void {
     if (this.state !== 'calling' && this.state !== 'early') return;
     this.state = 'ended';
+    this.outlet.inviteCancelled(this.inviteBranch);
     this.outlet.send(this.connection, this.buildInitial('CANCEL', this.inviteBranch, {}, 'CANCEL'));
   }
 
   request(method: string, extras: MessageExtras = {}, onResponse?: (response: SipResponse) => void): void {
     const branch = newBranch();
     if (onResponse) {
-      this.outlet.expectResponses(branch, (response) => {
-        const status = response.statusCode ?? 0;
-        if (method === 'INVITE' && status >= 200) {
-          this.sendAck(status < 300 ? newBranch() : branch, this.toTag, response.cseq);
-        }
-        onResponse(response);
+      this.outlet.expectResponses(branch, method, this.connection, {
+        onResponse: (response) => {
+          const status = response.statusCode ?? 0;
+          if (method === 'INVITE' && status >= 200) {
+            this.sendAck(status < 300 ? newBranch() : branch, this.toTag, response.cseq);
+          }
+          onResponse(response);
+        },
       });
     }
     this.outlet.send(

@@ -1,9 +1,23 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { MAX_AUTH_HEADER_BYTES, parseAuthHeader } from './auth-header';
 
 /**
- * SIP digest authentication (RFC 3261 §22, RFC 7616/8760 algorithms), sans-IO.
- * Nonces are stateless (time + HMAC) so expiry needs no table; nonce counts are tracked per nonce to
- * refuse replays. The server stores only HA1 values, never passwords.
+ * SIP digest authentication (RFC 3261 §22, RFC 7616/8760 algorithms), sans-IO apart from one unref'd
+ * sweep timer. Nonces are stateless (time + HMAC) so expiry needs no table; the highest nonce count
+ * seen per nonce is kept until the nonce expires, so a captured request cannot be replayed. The
+ * server stores only HA1 values, never passwords.
+ *
+ * What a response must be to be accepted:
+ * - `qop=auth` with an 8-hex-digit `nc` and a `cnonce` (RFC 2069 answers without qop are refused:
+ *   they carry no nonce count and could be replayed for the nonce's whole lifetime);
+ * - its `uri` is the request's Request-URI (an answer computed for `sip:0800…` authorises nothing
+ *   but `sip:0800…`);
+ * - its nonce was issued here and has not expired;
+ * - its nonce count is higher than any seen for that nonce, for every method.
+ *
+ * sip.js 0.21 re-sends its last Authorization (same nonce, same nc) on re-REGISTER and un-REGISTER.
+ * Such a repeat is answered with a fresh challenge (`stale`), which sip.js answers with a new nonce
+ * and nc=1; it is never accepted as it is.
  */
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
 export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['MD5', 'SHA-256'];
@@ -21,13 +35,22 @@ export interface DigestCredentials {
   opaque: string | undefined;
 }
 
+export type InvalidReason =
+  'unknown-user' | 'wrong-response' | 'bad-nonce' | 'wrong-uri' | 'no-qop' | 'malformed';
+
 export type DigestVerdict =
   | { kind: 'ok'; username: string }
-  | { kind: 'stale' }
-  | {
-      kind: 'invalid';
-      reason: 'unknown-user' | 'wrong-response' | 'bad-nonce' | 'replayed-nc' | 'malformed';
-    };
+  /** The password was right but the nonce expired, or its count was used before: challenge again. */
+  | { kind: 'stale'; why: 'expired' | 'replayed'; username: string }
+  /** `username` is the claimed user when the header named one (for per-extension throttling). */
+  | { kind: 'invalid'; reason: InvalidReason; username?: string };
+
+/** The request an Authorization header must belong to. */
+export interface DigestRequest {
+  method: string;
+  /** True when the `uri` directive names the request's Request-URI. */
+  uriMatches(uri: string): boolean;
+}
 
 export function hash(algorithm: DigestAlgorithm, text: string): string {
   return createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
@@ -39,21 +62,17 @@ export function ha1(algorithm: DigestAlgorithm, username: string, realm: string,
   return hash(algorithm, `${username}:${realm}:${password}`);
 }
 
-/** Parses `Digest a="b", c=d` into a map (quoted strings may contain commas). */
+/**
+ * Parses `Digest a="b", c=d` into a map (quoted strings may contain commas), in linear time. No size
+ * cap here (the caller's business: `credentialsFrom` refuses more than MAX_AUTH_HEADER_BYTES).
+ */
 export function parseDigestHeader(header: string): Record<string, string> | null {
-  const match = /^\s*Digest\s+(.*)$/is.exec(header);
-  if (!match?.[1]) return null;
-  const params: Record<string, string> = {};
-  const pattern = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))\s*(?:,|$)/g;
-  let part: RegExpExecArray | null;
-  while ((part = pattern.exec(match[1])) !== null) {
-    const key = part[1]?.toLowerCase();
-    if (key) params[key] = part[2] !== undefined ? part[2].replace(/\\(.)/g, '$1') : (part[3] ?? '');
-  }
-  return params;
+  const parsed = parseAuthHeader(header);
+  return parsed?.scheme === 'digest' ? parsed.params : null;
 }
 
 export function credentialsFrom(header: string): DigestCredentials | null {
+  if (header.length > MAX_AUTH_HEADER_BYTES) return null;
   const params = parseDigestHeader(header);
   if (!params) return null;
   const algorithm = (params['algorithm'] ?? 'MD5').toUpperCase();
@@ -82,22 +101,37 @@ export interface DigestAuthenticatorOptions {
   /** HA1 of a user for an algorithm, or undefined for an unknown user. */
   ha1For(username: string, algorithm: DigestAlgorithm): string | undefined;
   secret?: Buffer;
+  /** How often nonce counts of expired nonces are forgotten (default: a tenth of the lifetime). */
+  pruneIntervalMs?: number;
 }
 
-const PRUNE_INTERVAL_MS = 1000;
+const NC_PATTERN = /^[0-9a-fA-F]{8}$/;
 
 export class DigestAuthenticator {
   private readonly secret: Buffer;
-  /** Highest nonce count seen per nonce (bounded by nonce lifetime; pruned on use). */
-  private readonly nonceCounts = new Map<string, { nc: number; issuedAt: number }>();
-  private lastPrunedAt = Number.NEGATIVE_INFINITY;
+  /** Highest nonce count seen per nonce, until the nonce expires (swept by a timer). */
+  private readonly nonceCounts = new Map<string, { nc: number; expiresAt: number }>();
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: DigestAuthenticatorOptions) {
     this.secret = options.secret ?? randomBytes(32);
+    const interval = options.pruneIntervalMs ?? Math.max(1_000, Math.round(options.nonceLifetimeMs / 10));
+    this.sweeper = setInterval(() => this.pruneNonceCounts(), interval);
+    this.sweeper.unref();
   }
 
   get realm(): string {
     return this.options.realm;
+  }
+
+  /** Nonces whose counts are remembered (for the PBX's stats). */
+  get trackedNonces(): number {
+    return this.nonceCounts.size;
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    this.nonceCounts.clear();
   }
 
   /**
@@ -115,36 +149,35 @@ export class DigestAuthenticator {
       );
   }
 
-  verify(header: string | undefined, method: string): DigestVerdict {
+  verify(header: string | undefined, request: DigestRequest): DigestVerdict {
     if (!header) return { kind: 'invalid', reason: 'malformed' };
     const credentials = credentialsFrom(header);
     if (!credentials || credentials.realm !== this.options.realm)
       return { kind: 'invalid', reason: 'malformed' };
+    const username = credentials.username;
     const nonceState = this.checkNonce(credentials.nonce);
-    if (nonceState === 'bad') return { kind: 'invalid', reason: 'bad-nonce' };
+    if (nonceState === 'bad') return { kind: 'invalid', reason: 'bad-nonce', username };
+    if (credentials.qop !== 'auth' || !credentials.cnonce || !NC_PATTERN.test(credentials.nc ?? ''))
+      return { kind: 'invalid', reason: 'no-qop', username };
+    const nc = Number.parseInt(credentials.nc ?? '', 16);
+    if (nc < 1) return { kind: 'invalid', reason: 'malformed', username };
+    if (!request.uriMatches(credentials.uri)) return { kind: 'invalid', reason: 'wrong-uri', username };
 
-    const storedHa1 = this.options.ha1For(credentials.username, credentials.algorithm);
-    if (storedHa1 === undefined) return { kind: 'invalid', reason: 'unknown-user' };
-
-    const expected = expectedResponse(storedHa1, credentials, method);
+    const storedHa1 = this.options.ha1For(username, credentials.algorithm);
+    if (storedHa1 === undefined) return { kind: 'invalid', reason: 'unknown-user', username };
+    const expected = expectedResponse(storedHa1, credentials, request.method);
     if (expected === null || !constantTimeEqual(expected, credentials.response.toLowerCase())) {
-      return { kind: 'invalid', reason: 'wrong-response' };
+      return { kind: 'invalid', reason: 'wrong-response', username };
     }
     // A correct answer to an expired nonce: the password is right, the nonce is old.
-    if (nonceState === 'expired') return { kind: 'stale' };
-
-    if (credentials.qop === 'auth') {
-      const nc = Number.parseInt(credentials.nc ?? '', 16);
-      if (!Number.isFinite(nc) || nc < 1) return { kind: 'invalid', reason: 'malformed' };
-      const seen = this.nonceCounts.get(credentials.nonce);
-      // sip.js re-sends the same nc on un-REGISTER: an equal count is accepted for REGISTER only.
-      if (seen && (nc < seen.nc || (nc === seen.nc && method !== 'REGISTER'))) {
-        return { kind: 'invalid', reason: 'replayed-nc' };
-      }
-      this.nonceCounts.set(credentials.nonce, { nc, issuedAt: nonceIssuedAt(credentials.nonce) ?? 0 });
-    }
-    this.pruneNonceCounts();
-    return { kind: 'ok', username: credentials.username };
+    if (nonceState === 'expired') return { kind: 'stale', why: 'expired', username };
+    const seen = this.nonceCounts.get(credentials.nonce);
+    if (seen && nc <= seen.nc) return { kind: 'stale', why: 'replayed', username };
+    this.nonceCounts.set(credentials.nonce, {
+      nc,
+      expiresAt: (nonceIssuedAt(credentials.nonce) ?? 0) + this.options.nonceLifetimeMs,
+    });
+    return { kind: 'ok', username };
   }
 
   private issueNonce(): string {
@@ -154,8 +187,14 @@ export class DigestAuthenticator {
   }
 
   private checkNonce(nonce: string): 'fresh' | 'expired' | 'bad' {
-    const [issued, salt, signature] = nonce.split('.');
-    if (!issued || !salt || !signature || !constantTimeEqual(signature, this.sign(`${issued}.${salt}`)))
+    const [issued, salt, signature, ...rest] = nonce.split('.');
+    if (
+      rest.length > 0 ||
+      !issued ||
+      !salt ||
+      !signature ||
+      !constantTimeEqual(signature, this.sign(`${issued}.${salt}`))
+    )
       return 'bad';
     const issuedAt = Number.parseInt(issued, 36);
     return this.options.now() - issuedAt > this.options.nonceLifetimeMs ? 'expired' : 'fresh';
@@ -165,14 +204,10 @@ export class DigestAuthenticator {
     return createHmac('sha256', this.secret).update(text).digest('base64url').slice(0, 22);
   }
 
-  /** Forgets expired nonces, sweeping at most once a second rather than on every request. */
-  private pruneNonceCounts(): void {
+  /** Forgets the counts of expired nonces (an expired nonce is answered `stale` before its count matters). */
+  pruneNonceCounts(): void {
     const now = this.options.now();
-    if (now - this.lastPrunedAt < PRUNE_INTERVAL_MS) return;
-    this.lastPrunedAt = now;
-    const oldest = now - this.options.nonceLifetimeMs;
-    for (const [nonce, state] of this.nonceCounts)
-      if (state.issuedAt < oldest) this.nonceCounts.delete(nonce);
+    for (const [nonce, state] of this.nonceCounts) if (state.expiresAt < now) this.nonceCounts.delete(nonce);
   }
 }
 
@@ -181,10 +216,10 @@ function nonceIssuedAt(nonce: string): number | null {
   return issued ? Number.parseInt(issued, 36) : null;
 }
 
+/** The `response` a client computes; null unless qop=auth (the only quality of protection accepted). */
 export function expectedResponse(storedHa1: string, c: DigestCredentials, method: string): string | null {
-  const ha2 = hash(c.algorithm, `${method}:${c.uri}`);
-  if (c.qop === undefined) return hash(c.algorithm, `${storedHa1}:${c.nonce}:${ha2}`);
   if (c.qop !== 'auth' || !c.nc || !c.cnonce) return null;
+  const ha2 = hash(c.algorithm, `${method}:${c.uri}`);
   return hash(c.algorithm, `${storedHa1}:${c.nonce}:${c.nc}:${c.cnonce}:auth:${ha2}`);
 }
 
@@ -192,32 +227,4 @@ function constantTimeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
-}
-
-/** Counts failed attempts per source and refuses a source that fails too often (sliding window). */
-export class FailureThrottle {
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly now: () => number,
-  ) {}
-
-  recordFailure(source: string): void {
-    const recent = this.recent(source);
-    recent.push(this.now());
-    this.failures.set(source, recent);
-  }
-
-  isThrottled(source: string): boolean {
-    return this.recent(source).length >= this.limit;
-  }
-
-  private recent(source: string): number[] {
-    const cutoff = this.now() - this.windowMs;
-    const recent = (this.failures.get(source) ?? []).filter((time) => time > cutoff);
-    if (recent.length === 0) this.failures.delete(source);
-    return recent;
-  }
 }

@@ -107,8 +107,10 @@ export function dialledUserPart(request: SipRequest): string | null {
 }
 
 /**
- * A 400 for a request the grammar cannot parse (a tel: URI in To, say). Only the routing headers are
- * copied back, verbatim; without them no response can reach the sender and the request is dropped.
+ * A 400 for a request the grammar cannot parse (a tel: URI in To, say) — or a 416 when its
+ * Request-URI has a scheme other than sip/sips (RFC 3261 §8.2.2.1: a `tel:` request is refused for its
+ * scheme, however its headers are written). Only the routing headers are copied back, verbatim;
+ * without them no response can reach the sender and the request is dropped.
  */
 export function buildBadRequest(text: string): string | null {
   const [requestLine, ...lines] = text.split('\r\n\r\n')[0]?.split('\r\n') ?? [];
@@ -126,7 +128,8 @@ export function buildBadRequest(text: string): string | null {
     ...pick(['cseq']),
   ];
   if (via.length === 0 || copied.length < via.length + 4) return null;
-  return [`SIP/2.0 400 Bad Request`, ...copied, `Server: ${SERVER_NAME}`, 'Content-Length: 0', '', ''].join(
-    '\r\n',
-  );
+  const scheme = /^[A-Za-z]+ +([A-Za-z][A-Za-z0-9+.-]*):/.exec(requestLine)?.[1]?.toLowerCase();
+  const status =
+    scheme && scheme !== 'sip' && scheme !== 'sips' ? '416 Unsupported URI Scheme' : '400 Bad Request';
+  return [`SIP/2.0 ${status}`, ...copied, `Server: ${SERVER_NAME}`, 'Content-Length: 0', '', ''].join('\r\n');
 }

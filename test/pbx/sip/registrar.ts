@@ -77,12 +77,14 @@ export class Registrar {
 
   /**
    * The binding of a Contact address, whatever URI parameters (`;ob`, `;transport`) each side added;
-   * the most recent one when several phones registered the same address.
+   * the most recent one when several phones registered the same address; with `extension`, only
+   * that extension's bindings count.
    */
-  findByContact(contactUri: string, now: number): Binding | undefined {
+  findByContact(contactUri: string, now: number, extension?: string): Binding | undefined {
     let found: Binding | undefined;
     for (const binding of this.byAddress.get(contactAddress(contactUri)) ?? []) {
-      if (binding.expiresAt > now) found = binding;
+      if (binding.expiresAt > now && (extension === undefined || binding.extension === extension))
+        found = binding;
     }
     return found;
   }

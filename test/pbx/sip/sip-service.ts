@@ -1,3 +1,4 @@
+import { Grammar } from 'sip.js';
 import { classifyDestination } from '../../../shared/dial-plan/dial-plan';
 import type { ActiveCall, CallContext } from '../calls/call-context';
 import { InternalCall } from '../calls/internal-call';
@@ -7,7 +8,9 @@ import { MediaCall } from '../calls/media-call';
 import type { PbxLog } from '../log';
 import type { PbxDatabase } from '../store/database';
 import type { SipConnection } from '../transport/websocket';
-import type { DigestAuthenticator, FailureThrottle } from './digest';
+import type { AuthThrottle } from './auth-throttle';
+import type { DigestAuthenticator } from './digest';
+import { cancelMatches, isFromPeer, type DialogPeer } from './dialogs';
 import {
   buildBadRequest,
   buildResponse,
@@ -15,13 +18,39 @@ import {
   isRequest,
   parseSip,
   type SipRequest,
-  type SipResponse,
 } from './message';
 import { contactAddress, DEFAULT_EXPIRES_S, type ContactUpdate, type Registrar } from './registrar';
+import { ClientTransactions, DEFAULT_TRANSACTION_TIMERS, type TransactionTimers } from './transactions';
 
 const ALLOW = 'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER';
 /** How long a request to a phone whose socket dropped waits for it to register again. */
 const HOLD_FOR_RECONNECT_MS = 15_000;
+
+export interface SipTimers extends TransactionTimers {
+  /** How often requests held for a dropped phone that never came back are forgotten. */
+  sweepIntervalMs: number;
+}
+
+export const DEFAULT_SIP_TIMERS: SipTimers = { ...DEFAULT_TRANSACTION_TIMERS, sweepIntervalMs: 5_000 };
+
+/** Sizes of the SIP service's tables: all zero once the PBX is idle (the soak test's promise). */
+export interface SipStats {
+  connections: number;
+  transactions: number;
+  dialogs: number;
+  pendingInvites: number;
+  calls: number;
+  heldForContact: number;
+  bindings: number;
+  trackedNonces: number;
+  throttleKeys: number;
+}
+
+interface PendingInvite {
+  invite: SipRequest;
+  leg: ServerLeg;
+  call: ActiveCall;
+}
 
 /**
  * The PBX's SIP side: takes each message from a phone's WebSocket, authenticates requests, runs the
@@ -29,15 +58,17 @@ const HOLD_FOR_RECONNECT_MS = 15_000;
  */
 export class SipService {
   private readonly connections = new Map<string, SipConnection>();
-  private readonly transactions = new Map<string, (response: SipResponse) => void>();
-  private readonly dialogs = new Map<string, Leg>();
-  /** INVITEs not yet answered, by Via branch, so a CANCEL finds its call. */
-  private readonly pendingInvites = new Map<string, Leg>();
+  private readonly transactions: ClientTransactions;
+  private readonly dialogs = new Map<string, { leg: Leg; peer: DialogPeer }>();
+  /** INVITEs of calls still running, by Via branch, so a CANCEL finds its call (dropped when it ends). */
+  private readonly pendingInvites = new Map<string, PendingInvite>();
+  private readonly pendingByCall = new Map<ActiveCall, string>();
   private readonly calls = new Set<ActiveCall>();
   /** Requests to phones whose socket dropped, by Contact, until they register again. */
   private readonly heldForContact = new Map<string, { text: string; until: number }[]>();
   /** The socket each request came in on, for its responses. */
   private readonly arrivedOn = new WeakMap<SipRequest, SipConnection>();
+  private readonly sweeper: NodeJS.Timeout;
   private readonly context: CallContext;
   readonly outlet: SipOutlet;
 
@@ -45,17 +76,23 @@ export class SipService {
     private readonly deps: {
       db: PbxDatabase;
       authenticator: DigestAuthenticator;
-      throttle: FailureThrottle;
+      /** Failed SIP authentication (HTTP sign-in has its own). */
+      throttle: AuthThrottle;
       registrar: Registrar;
       log: PbxLog;
       now: () => number;
       domain: string;
+      timers?: Partial<SipTimers>;
     },
     contextParts: Omit<
       CallContext,
       'outlet' | 'registrar' | 'db' | 'connection' | 'domain' | 'now' | 'log' | 'callEnded'
     >,
   ) {
+    const timers = { ...DEFAULT_SIP_TIMERS, ...deps.timers };
+    this.transactions = new ClientTransactions(timers);
+    this.sweeper = setInterval(() => this.sweepHeld(), timers.sweepIntervalMs);
+    this.sweeper.unref();
     this.outlet = {
       contact: '<sip:pbx@pbx.invalid;transport=ws>',
       send: (connection, text, remoteTarget) => {
@@ -69,8 +106,10 @@ export class SipService {
         this.heldForContact.set(key, held);
       },
       reply: (request, text) => this.arrivedOn.get(request)?.send(text),
-      expectResponses: (branch, onResponse) => this.transactions.set(branch, onResponse),
-      registerDialog: (callId, tag, leg) => this.dialogs.set(`${callId}|${tag}`, leg),
+      expectResponses: (branch, method, connection, handlers) =>
+        this.transactions.add(branch, method, connection.id, handlers),
+      inviteCancelled: (branch) => this.transactions.cancelled(branch),
+      registerDialog: (callId, tag, leg, peer) => this.dialogs.set(`${callId}|${tag}`, { leg, peer }),
       unregisterDialog: (callId, tag) => this.dialogs.delete(`${callId}|${tag}`),
     };
     this.context = {
@@ -82,7 +121,7 @@ export class SipService {
       domain: deps.domain,
       now: deps.now,
       log: deps.log,
-      callEnded: (call) => this.calls.delete(call),
+      callEnded: (call) => this.callEnded(call),
     };
   }
 
@@ -90,13 +129,31 @@ export class SipService {
     return this.calls.size;
   }
 
-  connectionOpened(connection: SipConnection): void {
-    this.connections.set(connection.id, connection);
+  stats(): SipStats {
+    return {
+      connections: this.connections.size,
+      transactions: this.transactions.size,
+      dialogs: this.dialogs.size,
+      pendingInvites: this.pendingInvites.size,
+      calls: this.calls.size,
+      heldForContact: this.heldForContact.size,
+      bindings: this.deps.registrar.count(),
+      trackedNonces: this.deps.authenticator.trackedNonces,
+      throttleKeys: this.deps.throttle.size,
+    };
   }
 
   connectionClosed(connection: SipConnection): void {
     this.connections.delete(connection.id);
     this.deps.registrar.dropConnection(connection.id);
+    this.transactions.dropConnection(connection.id);
+  }
+
+  private callEnded(call: ActiveCall): void {
+    this.calls.delete(call);
+    const branch = this.pendingByCall.get(call);
+    if (branch !== undefined) this.pendingInvites.delete(branch);
+    this.pendingByCall.delete(call);
   }
 
   private releaseHeld(contacts: readonly string[], connection: SipConnection): void {
@@ -109,14 +166,42 @@ export class SipService {
     }
   }
 
+  /** Forgets held requests whose phone did not come back in time. */
+  private sweepHeld(): void {
+    const now = this.deps.now();
+    for (const [contact, held] of this.heldForContact) {
+      const live = held.filter((message) => message.until > now);
+      if (live.length === 0) this.heldForContact.delete(contact);
+      else this.heldForContact.set(contact, live);
+    }
+  }
+
   /** The live socket of whichever phone registered this Contact (after it reconnected, say). */
   private connectionForContact(contactUri: string): SipConnection | undefined {
     const binding = this.deps.registrar.findByContact(contactUri, this.deps.now());
     return binding ? this.connections.get(binding.connectionId) : undefined;
   }
 
+  /** Whether `request` on `connection` comes from the dialog's (or pending INVITE's) own phone. */
+  private fromPeer(peer: DialogPeer, connection: SipConnection, request: SipRequest): boolean {
+    return isFromPeer(
+      peer,
+      { fromTag: request.fromTag, connectionId: connection.id },
+      (contact, extension) =>
+        this.deps.registrar.findByContact(contact, this.deps.now(), extension ?? undefined)?.connectionId,
+    );
+  }
+
   terminateAll(): void {
     for (const call of [...this.calls]) call.terminate();
+  }
+
+  /** Stops the timers and forgets pending transactions (the PBX is stopping). */
+  close(): void {
+    clearInterval(this.sweeper);
+    this.transactions.clear();
+    this.deps.authenticator.close();
+    this.deps.throttle.close();
   }
 
   receive(connection: SipConnection, text: string): void {
@@ -128,7 +213,7 @@ export class SipService {
       if (badRequest) connection.send(badRequest);
       return;
     }
-    if (!isRequest(message)) return this.onResponse(message);
+    if (!isRequest(message)) return void this.transactions.dispatch(message);
     if (!hasMandatoryHeaders(message)) {
       // RFC 3261 §8.1.1: without Via, From, To, Call-ID and CSeq there is no transaction to answer.
       this.deps.log('sip-incomplete', { connection: connection.id, method: message.method });
@@ -148,33 +233,37 @@ export class SipService {
     }
   }
 
-  private onResponse(response: SipResponse): void {
-    const handler = this.transactions.get(response.viaBranch);
-    if (!handler) return;
-    if ((response.statusCode ?? 0) >= 200) this.transactions.delete(response.viaBranch);
-    handler(response);
-  }
-
   private onRequest(connection: SipConnection, request: SipRequest): void {
-    // In-dialog requests (they carry our tag) go to their dialog, whatever their request URI says.
+    const noSuchDialog = () =>
+      void connection.send(buildResponse(request, 481, 'Call/Transaction Does Not Exist'));
+    // A CANCEL belongs to the INVITE's transaction, whatever tags it carries.
+    if (request.method === 'CANCEL') return this.onCancel(connection, request);
+    // In-dialog requests (they carry our tag) go to their dialog, whatever their request URI says,
+    // but only from the dialog's own phone.
     if (request.toTag) {
-      const leg = this.dialogs.get(`${request.callId}|${request.toTag}`);
-      if (leg) return leg.onRequest(request);
+      const dialog = this.dialogs.get(`${request.callId}|${request.toTag}`);
+      if (dialog && this.fromPeer(dialog.peer, connection, request)) return dialog.leg.onRequest(request);
+      if (dialog) {
+        this.deps.log('sip-foreign-in-dialog', {
+          method: request.method,
+          callId: request.callId,
+          source: connection.remoteAddress,
+        });
+      }
       if (request.method === 'ACK') return;
-      return void connection.send(buildResponse(request, 481, 'Call/Transaction Does Not Exist'));
+      return noSuchDialog();
+    }
+    if (request.method === 'ACK') return;
+    const scheme = request.ruri?.scheme;
+    if (scheme !== 'sip' && scheme !== 'sips') {
+      // RFC 3261 §8.2.2.1: a scheme the PBX does not serve (tel:, say).
+      return void connection.send(buildResponse(request, 416, 'Unsupported URI Scheme', { toTag: 'uri' }));
     }
     switch (request.method) {
       case 'REGISTER':
         return this.onRegister(connection, request);
       case 'INVITE':
         return this.onInvite(connection, request);
-      case 'CANCEL': {
-        const leg = this.pendingInvites.get(request.viaBranch);
-        if (leg) return leg.onRequest(request);
-        return void connection.send(buildResponse(request, 481, 'Call/Transaction Does Not Exist'));
-      }
-      case 'ACK':
-        return;
       case 'OPTIONS':
         return void connection.send(buildResponse(request, 200, 'OK', { headers: [ALLOW] }));
       default:
@@ -182,18 +271,36 @@ export class SipService {
     }
   }
 
+  /** CANCEL: only the INVITE's own transaction (branch, Call-ID, From tag, CSeq) from its own phone. */
+  private onCancel(connection: SipConnection, request: SipRequest): void {
+    const pending = this.pendingInvites.get(request.viaBranch);
+    if (
+      pending &&
+      cancelMatches(pending.invite, request) &&
+      this.fromPeer(pending.leg.peer, connection, request)
+    ) {
+      const dialog = this.dialogs.get(`${request.callId}|${pending.leg.toTag}`);
+      if (dialog) return dialog.leg.onRequest(request);
+    }
+    connection.send(buildResponse(request, 481, 'Call/Transaction Does Not Exist'));
+  }
+
   /**
    * Digest authentication of a request. Returns the extension, or null after answering the request
    * (challenge, stale challenge, 403, or throttled).
+   *
+   * The credentials are checked first, always; then the throttle decides. While a source or an
+   * extension is throttled every authenticated request gets the same 403, right password or not, so
+   * the answer tells a guesser nothing. `emergency` requests are never throttled: a 112 call from a
+   * NAT address that someone else abused still goes through.
    */
-  private authenticate(connection: SipConnection, request: SipRequest, proxy: boolean): string | null {
+  private authenticate(
+    connection: SipConnection,
+    request: SipRequest,
+    proxy: boolean,
+    emergency: boolean,
+  ): string | null {
     const source = connection.remoteAddress;
-    if (this.deps.throttle.isThrottled(source)) {
-      connection.send(
-        buildResponse(request, 403, 'Too Many Failed Attempts', { headers: ['Retry-After: 60'] }),
-      );
-      return null;
-    }
     const header = request.getHeader(proxy ? 'proxy-authorization' : 'authorization');
     const challenge = (stale: boolean) =>
       this.deps.authenticator
@@ -205,22 +312,55 @@ export class SipService {
       connection.send(buildResponse(request, status, reason, { headers: challenge(false), toTag: 'auth' }));
       return null;
     }
-    const verdict = this.deps.authenticator.verify(header, request.method);
+    const verdict = this.deps.authenticator.verify(header, {
+      method: request.method,
+      uriMatches: (uri) => uriMatchesRequest(uri, request),
+    });
+    const claimed =
+      verdict.username !== undefined && this.deps.db.findExtension(verdict.username) !== null
+        ? verdict.username
+        : null;
+    const throttled = emergency ? ({ throttled: false } as const) : this.deps.throttle.check(source, claimed);
+    if (verdict.kind === 'invalid') {
+      this.deps.throttle.recordFailure(source, claimed);
+      this.deps.log('auth-failed', {
+        method: request.method,
+        source,
+        reason: verdict.reason,
+        extension: claimed,
+      });
+    }
+    if (throttled.throttled) {
+      this.deps.log('auth-throttled', {
+        method: request.method,
+        source,
+        by: throttled.by,
+        extension: claimed,
+      });
+      connection.send(
+        buildResponse(request, 403, 'Too Many Failed Attempts', {
+          headers: [`Retry-After: ${throttled.retryAfterS}`],
+          toTag: 'auth',
+        }),
+      );
+      return null;
+    }
     if (verdict.kind === 'stale') {
+      // An expired nonce, or a nonce count used before (sip.js repeats its last one on re-REGISTER):
+      // a fresh challenge, which a phone that knows the password answers at once.
       connection.send(buildResponse(request, status, reason, { headers: challenge(true), toTag: 'auth' }));
       return null;
     }
     if (verdict.kind === 'invalid') {
-      this.deps.throttle.recordFailure(source);
-      this.deps.log('auth-failed', { method: request.method, source, reason: verdict.reason });
       connection.send(buildResponse(request, 403, 'Forbidden', { toTag: 'auth' }));
       return null;
     }
+    this.deps.throttle.recordSuccess(source, verdict.username);
     return verdict.username;
   }
 
   private onRegister(connection: SipConnection, request: SipRequest): void {
-    const extension = this.authenticate(connection, request, false);
+    const extension = this.authenticate(connection, request, false, false);
     if (extension === null) return;
     if (request.to.uri.user !== extension) {
       connection.send(buildResponse(request, 403, 'Forbidden', { toTag: 'reg' }));
@@ -268,12 +408,15 @@ export class SipService {
   }
 
   private onInvite(connection: SipConnection, request: SipRequest): void {
-    const uri = request.ruri;
-    if (!uri || (uri.scheme !== 'sip' && uri.scheme !== 'sips')) {
-      connection.send(buildResponse(request, 416, 'Unsupported URI Scheme', { toTag: 'uri' }));
-      return;
-    }
-    const username = this.authenticate(connection, request, true);
+    const dialled = dialledUserPart(request) ?? '';
+    // Emergency or not is decided before authentication (from the claimed caller's dial plan), so
+    // that no throttle can stand between a phone and 112; the caller must still authenticate.
+    const claimedCaller = this.deps.db.findExtension(request.from.uri.user ?? '');
+    const emergency =
+      claimedCaller !== null &&
+      classifyDestination(dialled, this.deps.db.dialPlanOf(claimedCaller.companyId)).callClass ===
+        'emergency';
+    const username = this.authenticate(connection, request, true, emergency);
     if (username === null) return;
     // The caller is who authenticated; a From naming anyone else is refused.
     if (request.from.uri.user !== username) {
@@ -289,10 +432,7 @@ export class SipService {
       connection.send(buildResponse(request, 488, 'Not Acceptable Here', { toTag: 'sdp' }));
       return;
     }
-    const classification = classifyDestination(
-      dialledUserPart(request) ?? '',
-      this.deps.db.dialPlanOf(caller.companyId),
-    );
+    const classification = classifyDestination(dialled, this.deps.db.dialPlanOf(caller.companyId));
     this.deps.log('call-started', {
       callId: request.callId,
       caller: username,
@@ -304,19 +444,28 @@ export class SipService {
       connection.send(buildResponse(request, status, reason, { toTag: 'route' }));
       return;
     }
-    const leg = new ServerLeg(request, connection, this.outlet);
+    const leg = new ServerLeg(request, connection, this.outlet, username);
     const call =
       classification.callClass === 'internal'
         ? new InternalCall(leg, caller, classification.extension, this.context)
         : new MediaCall(leg, { caller, classification }, this.context);
     this.calls.add(call);
-    const pendingKey = request.viaBranch;
-    this.pendingInvites.set(pendingKey, {
-      onRequest: (cancel) => this.dialogs.get(`${request.callId}|${leg.toTag}`)?.onRequest(cancel),
-    });
-    setTimeout(() => this.pendingInvites.delete(pendingKey), 120_000).unref();
+    this.pendingInvites.set(request.viaBranch, { invite: request, leg, call });
+    this.pendingByCall.set(call, request.viaBranch);
     void call.start();
   }
+}
+
+/**
+ * Whether a digest `uri` names the request's Request-URI: the same text, or the same URI once both
+ * are normalised by sip.js's grammar (sip.js writes the request line raw and the digest uri normal).
+ */
+export function uriMatchesRequest(uri: string, request: SipRequest): boolean {
+  const ruri = request.ruri;
+  if (!ruri) return false;
+  if (uri === ruri.toRaw()) return true;
+  const parsed = Grammar.URIParse(uri);
+  return parsed !== undefined && parsed.toString() === ruri.toString();
 }
 
 function hasMandatoryHeaders(request: SipRequest): boolean {

@@ -23,7 +23,7 @@ export function attachSipWebSocket(
   path: string,
   handlers: SipSocketHandlers,
   pingIntervalMs = 30_000,
-): { close(): Promise<void>; connectionCount(): number } {
+): { close(): Promise<void> } {
   const wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (protocols) => (protocols.has('sip') ? 'sip' : false),
@@ -83,7 +83,6 @@ export function attachSipWebSocket(
   pinger.unref();
 
   return {
-    connectionCount: () => wss.clients.size,
     close: () =>
       new Promise((resolve) => {
         clearInterval(pinger);
