@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Connect, type Plugin } from 'vite';
-import { BASELINE_CONTENT_SECURITY_POLICY } from './shared/host/content-security-policy';
+import { BASELINE_CONTENT_SECURITY_POLICY } from './shared/host/content-security-policy.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
   version: string;
