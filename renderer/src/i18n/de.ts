@@ -178,6 +178,8 @@ export const de = {
     unlockCodeSet: 'Ein Entsperrcode ist festgelegt.',
     unlockCodeNotSet: 'Es ist kein Entsperrcode festgelegt.',
     lockedUntil: 'Kostenpflichtige Anrufe sind bis {{time}} gesperrt.',
+    ownQuarantined:
+      'Kostenpflichtige Anrufe sind seit {{time}} in Quarantäne (wiederholt falsche Entsperrcodes). Nur die Administration kann sie entsperren.',
     readOnly: 'Nur die Administration kann diese Einstellungen ändern.',
     adminHeading: 'Verwaltung (Durchwahlen)',
     adminIntro:
@@ -193,6 +195,10 @@ export const de = {
     repeatUnlockCode: 'Entsperrcode wiederholen',
     setUnlockCode: 'Entsperrcode festlegen',
     unlock: 'Sperre aufheben',
+    lockLocked: 'Gesperrt bis {{time}}: zu viele falsche Entsperrcodes.',
+    lockQuarantined:
+      'In Quarantäne seit {{time}} – nur ein Admin kann entsperren. Grund: wiederholte Sperren ({{lockouts}} kurz hintereinander).',
+    wrongCodesInWindow: 'Falsche Entsperrcodes seit der letzten Sperre: {{count}}.',
     saved: 'Gespeichert.',
     errors: {
       'invalid-credentials': 'Benutzername oder Passwort ist falsch.',

@@ -170,6 +170,8 @@ export const en: Translation = {
     unlockCodeSet: 'An unlock code is set.',
     unlockCodeNotSet: 'No unlock code is set.',
     lockedUntil: 'Paid calls are locked until {{time}}.',
+    ownQuarantined:
+      'Paid calls are quarantined since {{time}} (repeated wrong unlock codes). Only an administrator can unlock them.',
     readOnly: 'Only an administrator can change these settings.',
     adminHeading: 'Administration (extensions)',
     adminIntro:
@@ -185,6 +187,10 @@ export const en: Translation = {
     repeatUnlockCode: 'Repeat unlock code',
     setUnlockCode: 'Set unlock code',
     unlock: 'Unlock',
+    lockLocked: 'Locked until {{time}}: too many wrong unlock codes.',
+    lockQuarantined:
+      'Quarantined since {{time}} – only an admin can unlock. Reason: repeated lockouts ({{lockouts}} in a short time).',
+    wrongCodesInWindow: 'Wrong unlock codes since the last lock: {{count}}.',
     saved: 'Saved.',
     errors: {
       'invalid-credentials': 'User name or password is wrong.',

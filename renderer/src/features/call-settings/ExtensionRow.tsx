@@ -6,13 +6,44 @@ import { TextField } from '../account/TextField';
 
 const KNOWN_ERRORS = ['pin-protection-not-available', 'unlock-code-required', 'unauthenticated', 'network'];
 
+/**
+ * Why paid calls are closed and the way out: locked until a time after wrong codes, or quarantined
+ * after repeated lockouts (only an admin unlocks it). Either can be lifted here.
+ */
+function LockState(props: { entry: ExtensionSettings; busy: boolean; onUnlock(): void }) {
+  const { t, i18n } = useTranslation();
+  const { lock } = props.entry;
+  if (lock.kind === 'none') {
+    return lock.wrongCodesInWindow > 0 ? (
+      <p className="field__hint">
+        {t('callSettings.wrongCodesInWindow', { count: lock.wrongCodesInWindow })}
+      </p>
+    ) : null;
+  }
+  const text =
+    lock.kind === 'quarantined'
+      ? t('callSettings.lockQuarantined', {
+          time: lock.since ? formatDateTime(lock.since, i18n.language) : '',
+          lockouts: lock.lockoutsInWindow,
+        })
+      : t('callSettings.lockLocked', { time: lock.until ? formatDateTime(lock.until, i18n.language) : '' });
+  return (
+    <p className="notice notice--warning" data-testid={`lock-state-${props.entry.extension}`}>
+      {text}{' '}
+      <button type="button" className="button" disabled={props.busy} onClick={props.onUnlock}>
+        {t('callSettings.unlock')}
+      </button>
+    </p>
+  );
+}
+
 /** One extension's Anrufeinstellungen for an admin: the switch, a new unlock code (twice), unlock. */
 export function ExtensionRow(props: {
   entry: ExtensionSettings;
   client: AdminClient;
   onChanged(entry: ExtensionSettings): void;
 }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { entry } = props;
   const id = useId();
   const [code, setCode] = useState('');
@@ -102,21 +133,11 @@ export function ExtensionRow(props: {
           </button>
         </form>
       ) : null}
-      {entry.lockedUntil ? (
-        <p className="notice notice--warning">
-          {t('callSettings.lockedUntil', {
-            time: formatDateTime(entry.lockedUntil, i18n.language),
-          })}{' '}
-          <button
-            type="button"
-            className="button"
-            disabled={busy}
-            onClick={() => void apply(() => props.client.unlock(entry.extension))}
-          >
-            {t('callSettings.unlock')}
-          </button>
-        </p>
-      ) : null}
+      <LockState
+        entry={entry}
+        busy={busy}
+        onUnlock={() => void apply(() => props.client.unlock(entry.extension))}
+      />
       <Feedback message={message} />
     </li>
   );

@@ -32,7 +32,13 @@ export function OwnCallSettings() {
       <p>
         {pinProtection.unlockCodeSet ? t('callSettings.unlockCodeSet') : t('callSettings.unlockCodeNotSet')}
       </p>
-      {pinProtection.lockedUntil ? (
+      {pinProtection.quarantinedSince ? (
+        <p className="notice notice--warning" data-testid="own-quarantine">
+          {t('callSettings.ownQuarantined', {
+            time: formatDateTime(pinProtection.quarantinedSince, i18n.language),
+          })}
+        </p>
+      ) : pinProtection.lockedUntil ? (
         <p className="notice notice--warning">
           {t('callSettings.lockedUntil', {
             time: formatDateTime(pinProtection.lockedUntil, i18n.language),
