@@ -13,6 +13,7 @@ import { DIAL_LINK_SCHEMES, DialLinkInbox } from './dial-links';
 import { registerHostIpc } from './host-ipc';
 import { readLaunchOptions } from './launch-options';
 import { createMainWindow } from './main-window';
+import { unregisterBeforeQuit } from './quit-guard';
 import { createMainHost } from './main-host';
 import { installNavigationGuards, installPermissionHandlers } from './security-handlers';
 import type { KeyValueStore } from './settings-store';
@@ -122,6 +123,7 @@ async function start(): Promise<void> {
     inbox.attach((target) => window.webContents.send(HOST_EVENT_CHANNELS.dialLinkOpened, target)),
   );
   window.webContents.on('did-start-loading', () => inbox.detach());
+  unregisterBeforeQuit(app, ipcMain, window);
   app.on('second-instance', (_event, argv) => {
     inbox.receiveArgs(argv);
     if (window.isMinimized()) window.restore();

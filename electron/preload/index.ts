@@ -4,6 +4,7 @@ import {
   HOST_CALL_TIMEOUT_MS,
   HOST_EVENT_CHANNELS,
   HOST_METHOD_CHANNELS,
+  QUIT_READY_CHANNEL,
   type HostMethodName,
 } from '../../shared/ipc/channels';
 import type { HostApi } from '../../shared/ipc/contract';
@@ -43,12 +44,23 @@ export function createPreloadBridge(): HostApi {
   return {
     // Each generated function forwards its input to the channel of the same name; the main process
     // validates it against the contract, so this cast only restores the per-method types.
-    ...(methods as unknown as Omit<HostApi, 'onDialLinkOpened'>),
+    ...(methods as unknown as Omit<HostApi, 'onDialLinkOpened' | 'onPrepareQuit'>),
     onDialLinkOpened(listener) {
       const wrapped = (_event: IpcRendererEvent, target: DialTarget) => listener(target);
       ipcRenderer.on(HOST_EVENT_CHANNELS.dialLinkOpened, wrapped);
       return () => {
         ipcRenderer.removeListener(HOST_EVENT_CHANNELS.dialLinkOpened, wrapped);
+      };
+    },
+    onPrepareQuit(prepare) {
+      // The main process bounds the wait; the answer goes back whether prepare worked or not.
+      const wrapped = () =>
+        void prepare()
+          .catch(() => {})
+          .finally(() => ipcRenderer.send(QUIT_READY_CHANNEL));
+      ipcRenderer.on(HOST_EVENT_CHANNELS.prepareQuit, wrapped);
+      return () => {
+        ipcRenderer.removeListener(HOST_EVENT_CHANNELS.prepareQuit, wrapped);
       };
     },
   };

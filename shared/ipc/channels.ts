@@ -14,7 +14,15 @@ export const HOST_METHOD_CHANNELS = {
 
 export const HOST_EVENT_CHANNELS = {
   dialLinkOpened: 'tollgate:dial-link:opened',
+  /** The app is about to quit or close its window: hang up and unregister now. */
+  prepareQuit: 'tollgate:app:prepare-quit',
 } as const;
+
+/** The renderer's answer to prepareQuit (renderer → main, no payload). */
+export const QUIT_READY_CHANNEL = 'tollgate:app:ready-to-quit';
+
+/** The main process waits at most this long for QUIT_READY_CHANNEL, so quitting never hangs. */
+export const QUIT_PREPARE_TIMEOUT_MS = 1_500;
 
 export type HostMethodName = keyof typeof HOST_METHOD_CHANNELS;
 

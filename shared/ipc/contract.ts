@@ -71,6 +71,11 @@ export type HostApi = {
 } & {
   /** Called when a `tel:`/`sip:` link is opened while the app runs. Returns an unsubscribe function. */
   onDialLinkOpened(listener: (target: DialTarget) => void): () => void;
+  /**
+   * Runs `prepare` (hang up, unregister) when the host is about to quit; the host waits for it a
+   * bounded time. Only hosts that quit have it (Electron); the browser has pagehide.
+   */
+  onPrepareQuit?(prepare: () => Promise<void>): () => void;
 };
 
 /** What a host implements: plain async functions on validated input; they throw HostFailure. */

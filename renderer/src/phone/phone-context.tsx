@@ -126,8 +126,8 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
 
   useEffect(() => {
     // The host's quit hook exists only where a host quits (Electron); the browser has pagehide only.
-    const hooks = host as { onPrepareQuit?: OnPrepareQuit };
-    return unregisterOnLeave(window, softphone, hooks.onPrepareQuit?.bind(host));
+    const onPrepareQuit: OnPrepareQuit | undefined = host.onPrepareQuit?.bind(host);
+    return unregisterOnLeave(window, softphone, onPrepareQuit);
   }, [host, softphone]);
 
   useEffect(() => {

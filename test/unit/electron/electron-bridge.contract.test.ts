@@ -73,6 +73,7 @@ describe('Electron preload bridge', () => {
         'getSettings',
         'getSipPassword',
         'onDialLinkOpened',
+        'onPrepareQuit',
         'saveAccount',
         'takePendingDialLink',
         'updatePreferences',
