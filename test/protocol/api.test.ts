@@ -180,3 +180,72 @@ describe('provider API', () => {
     });
   });
 });
+
+describe('admin API: why an extension is closed, and the audited unlock', () => {
+  // Breaks when the admin view or the policy ignores quarantine (lockedUntil alone is null then),
+  // or when unlock does not lift the quarantine.
+  it('shows lock and quarantine with the reason, tells the phone, and records who unlocked', async () => {
+    const HOUR = 3_600_000;
+    const clock = { now: Date.now() };
+    const own = await startTestPbx({
+      now: () => clock.now,
+      lockoutRules: { wrongCodesToLock: 2, lockoutsToQuarantine: 2, lockMs: HOUR },
+    });
+    try {
+      const url = own.addresses.apiUrl;
+      let call = 0;
+      const typeWrongCodes = async () => {
+        const session = own.pbx.pinGate.open('201', '127.0.0.9', `api-test-${++call}`);
+        if (!('verify' in session)) throw new Error(`gate closed: ${session.kind}`);
+        for (let i = 0; i < 2; i++) await session.verify('000000');
+        session.close();
+      };
+      const admin = await PbxApiClient.signIn(url, 'admin', DEMO.admin.username, DEMO.admin.password);
+      const phone = await PbxApiClient.signIn(url, 'extension', '201', DEMO.protectedExtension.password);
+      const settings = async () => (await admin.request('GET', '/admin/extensions/201/call-settings')).body;
+
+      await typeWrongCodes();
+      expect(await settings()).toMatchObject({
+        lockedUntil: new Date(clock.now + HOUR).toISOString(),
+        lock: {
+          kind: 'locked',
+          until: new Date(clock.now + HOUR).toISOString(),
+          reason: 'wrong-codes',
+          lockoutsInWindow: 1,
+        },
+      });
+
+      clock.now += HOUR;
+      const quarantined = new Promise((resolve) => own.pbx.events.once('extension-quarantined', resolve));
+      await typeWrongCodes();
+      expect(await quarantined).toEqual({ extension: '201' });
+      const since = new Date(clock.now).toISOString();
+      expect(await settings()).toMatchObject({
+        lockedUntil: null,
+        lock: { kind: 'quarantined', until: null, since, reason: 'repeated-lockouts', lockoutsInWindow: 2 },
+      });
+      expect((await phone.request('GET', '/policy')).body).toMatchObject({
+        pinProtection: { lockedUntil: null, quarantinedSince: since },
+      });
+
+      const unlocked = new Promise((resolve) => own.pbx.events.once('extension-unlocked', resolve));
+      expect(await admin.request('POST', '/admin/extensions/201/unlock')).toMatchObject({
+        status: 200,
+        body: { lock: { kind: 'none', wrongCodesInWindow: 0 } },
+      });
+      expect(await unlocked).toEqual({ extension: '201', by: DEMO.admin.username });
+      expect(own.pbx.db.listAudit()).toEqual([
+        {
+          at: clock.now,
+          admin: DEMO.admin.username,
+          action: 'unlock',
+          extension: '201',
+          detail: 'quarantined',
+        },
+      ]);
+      expect('verify' in own.pbx.pinGate.open('201', '127.0.0.9', 'api-test-after')).toBe(true);
+    } finally {
+      await own.pbx.stop();
+    }
+  });
+});
