@@ -1,14 +1,32 @@
+import { execFileSync } from 'node:child_process';
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumPath } from './scripts/chromium.mjs';
-import type { TollgateOptions } from './test/e2e/fixtures';
+import type { TollgateOptions, TollgateWorkerOptions } from './test/e2e/fixtures';
 
-const RENDERER_PORT = Number(process.env['TOLLGATE_RENDERER_PORT'] ?? 4174);
-const PBX_PORT = Number(process.env['TOLLGATE_E2E_PBX_PORT'] ?? 5199);
+/**
+ * A port nobody listens on, chosen once by the runner; the workers inherit it through the
+ * environment (they load this file again). Never a server that happens to run there already.
+ */
+function freePortOnce(variable: string): number {
+  const value = process.env[variable];
+  if (value) return Number(value);
+  const script =
+    "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{process.stdout.write(String(s.address().port));s.close()})";
+  const port = execFileSync(process.execPath, ['-e', script]).toString();
+  process.env[variable] = port;
+  return Number(port);
+}
+
+const RENDERER_PORT = freePortOnce('TOLLGATE_RENDERER_PORT');
+const PBX_PORT = freePortOnce('TOLLGATE_E2E_PBX_PORT');
 const executablePath = chromiumPath() ?? undefined;
 /** The embedded PBX's prompting style for this run (docs/qa.md); each style keeps its own artifacts. */
 const PROMPT_STYLE = process.env['TOLLGATE_PROMPT_STYLE'] ?? 'answer-first';
+/** The PBX-neutral specs do not depend on the prompting style: they run in the answer-first run only. */
+const NEUTRAL_SPEC = 'pbx-neutral.spec.ts';
+const RUN_NEUTRAL = PROMPT_STYLE === 'answer-first';
 
-export default defineConfig<TollgateOptions>({
+export default defineConfig<TollgateOptions, TollgateWorkerOptions>({
   testDir: 'test/e2e',
   outputDir: `test-results/${PROMPT_STYLE}`,
   timeout: 60_000,
@@ -26,9 +44,10 @@ export default defineConfig<TollgateOptions>({
   webServer: [
     {
       // The built renderer (npm run build), served as the browser host loads it.
-      command: `npx vite preview --port ${RENDERER_PORT} --strictPort`,
+      command: `npx vite preview --host 127.0.0.1 --port ${RENDERER_PORT} --strictPort`,
       url: `http://127.0.0.1:${RENDERER_PORT}/`,
-      reuseExistingServer: !process.env['CI'],
+      // Fails instead of testing whatever else listens on the port (--strictPort, no reuse).
+      reuseExistingServer: false,
     },
     // A fresh test PBX for this run (own port, own database, the demo company) — unless
     // TOLLGATE_PBX_URL points the suite at another PBX (docs/qa.md).
@@ -50,16 +69,36 @@ export default defineConfig<TollgateOptions>({
   ],
   projects: [
     {
+      // The PBX-neutral specs here run against a test PBX of each worker's own.
       name: 'browser-host',
+      testIgnore: RUN_NEUTRAL ? [] : [NEUTRAL_SPEC],
       use: {
         tollgateHost: 'browser',
+        pbxKind: 'test-pbx',
         browserName: 'chromium',
         launchOptions: { ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS },
       },
     },
+    ...(RUN_NEUTRAL
+      ? [
+          {
+            // The same PBX-neutral specs against Debian's Kamailio (test/kamailio/), one per worker.
+            name: 'kamailio',
+            testMatch: [NEUTRAL_SPEC],
+            use: {
+              tollgateHost: 'browser' as const,
+              pbxKind: 'kamailio' as const,
+              browserName: 'chromium' as const,
+              launchOptions: { ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS },
+            },
+          },
+        ]
+      : []),
     {
-      // The real Electron app; skipped with a message where its binary is not installed.
+      // The real Electron app; skipped with a message where its binary is not installed. The
+      // PBX-neutral specs test SIP and media, which are the same code in both hosts: browser only.
       name: 'electron',
+      testIgnore: [NEUTRAL_SPEC],
       use: { tollgateHost: 'electron' },
     },
   ],

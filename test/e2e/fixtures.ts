@@ -5,7 +5,8 @@ import { _electron, test as base, type Browser, type Page } from '@playwright/te
 import { ELECTRON_MISSING_MESSAGE, electronBinaryPath } from '../../scripts/electron-binary.mjs';
 import { playwrightFfmpegPath } from '../../scripts/link-ffmpeg.mjs';
 import { PbxApiClient } from '../support/pbx-api-client';
-import { ADMIN, farEndCalls, PBX, type FarEndCall } from './pbx';
+import { ADMIN, farEndCalls, PBX, USING_EMBEDDED_PBX, type FarEndCall, type PbxTarget } from './pbx';
+import { startPbxInstance, type PbxKind } from './pbx-instance';
 
 /** Videos need Playwright's ffmpeg (scripts/link-ffmpeg.mjs links Debian's); without it, traces and screenshots only. */
 const CAN_RECORD_VIDEO = existsSync(playwrightFfmpegPath());
@@ -13,6 +14,23 @@ const CAN_RECORD_VIDEO = existsSync(playwrightFfmpegPath());
 export interface TollgateOptions {
   /** Which host runs the renderer: the browser host in Chromium, or the real Electron app. */
   tollgateHost: 'browser' | 'electron';
+}
+
+export interface TollgateWorkerOptions {
+  /** Which PBX the PBX-neutral specs start for each worker (pbx-instance.ts). */
+  pbxKind: PbxKind;
+}
+
+/** The PBX of a worker (or, with TOLLGATE_PBX_URL, the PBX under test, which the suite cannot restart). */
+export interface PbxUnderTest {
+  kind: PbxKind | 'external';
+  target: PbxTarget;
+  /** Kills the PBX and starts it again on the same port; null where the suite did not start it. */
+  restart: (() => Promise<void>) | null;
+}
+
+interface TollgateWorkerFixtures {
+  pbx: PbxUnderTest;
 }
 
 export interface OpenAppOptions {
@@ -31,8 +49,29 @@ interface TollgateFixtures {
   farEnd: { calls(caller: string): Promise<FarEndCall[] | null> };
 }
 
-export const test = base.extend<TollgateOptions & TollgateFixtures>({
+export const test = base.extend<
+  TollgateOptions & TollgateFixtures,
+  TollgateWorkerOptions & TollgateWorkerFixtures
+>({
   tollgateHost: ['browser', { option: true }],
+  pbxKind: ['test-pbx', { option: true, scope: 'worker' }],
+
+  pbx: [
+    async ({ pbxKind }, use, workerInfo) => {
+      if (!USING_EMBEDDED_PBX) {
+        await use({ kind: 'external', target: PBX, restart: null });
+        return;
+      }
+      const instance = await startPbxInstance(pbxKind, `w${workerInfo.workerIndex}`);
+      await use({
+        kind: instance.kind,
+        target: { sipWebSocketUrl: instance.sipWebSocketUrl, apiUrl: instance.apiUrl, domain: '' },
+        restart: () => instance.restart(),
+      });
+      await instance.stop();
+    },
+    { scope: 'worker', timeout: 90_000 },
+  ],
 
   openApp: async ({ tollgateHost, playwright, launchOptions, baseURL }, use, testInfo) => {
     const cleanups: (() => Promise<void>)[] = [];

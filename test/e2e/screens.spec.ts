@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { EXTENSIONS, signIn } from './pbx';
+import { EXTENSIONS, requireCapabilities, signIn } from './pbx';
 
 /**
  * Every main screen, signed in against the test PBX, in German and English: checked with axe and
@@ -24,6 +24,8 @@ for (const [language, locale] of [
   ['en', 'en-US'],
 ] as const) {
   test(`main screens, signed in (${language})`, async ({ openApp }) => {
+    // The call settings screen shows the policy of the PBX's API.
+    await requireCapabilities('policy');
     const page = await openApp({ locale });
     await page.setViewportSize({ width: 480, height: 820 });
     await signIn(page, EXTENSIONS.protected);
