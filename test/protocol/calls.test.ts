@@ -3,14 +3,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, registerPhone, startTestPbx } from '../support/pbx-fixture';
 import { type TestPhone, typeKeys, type TestCall } from '../support/test-phone';
+import { PbxEventLog, typeCode } from './pin-call-helpers';
 
 let fixture: Awaited<ReturnType<typeof startTestPbx>>;
+let events: PbxEventLog;
 const phones: TestPhone[] = [];
 
 beforeAll(async () => {
-  fixture = await startTestPbx();
+  // A first-digit timeout no loaded CI machine reaches: these tests type every code.
+  fixture = await startTestPbx({ pinRules: { firstDigitTimeoutMs: 60_000, interDigitTimeoutMs: 20_000 } });
+  events = new PbxEventLog(fixture.pbx.events);
 });
 afterAll(async () => {
+  events.stop();
   await Promise.all(phones.map((phone) => phone.stop()));
   await fixture.pbx.stop();
 });
@@ -51,6 +56,7 @@ describe('paid call from an extension with IVR authentication', () => {
     const callId = call.session.request.callId;
     expect(farEndFor(callId)).toBeUndefined();
     await typeKeys(call, `${DEMO.protectedExtension.pin}#`);
+    await events.waitFor('pin-accepted', { callId });
     await until(() => farEndFor(callId)?.answeredAt != null, 'the far end to answer');
     await until(() => (farEndFor(callId)?.audioPacketsReceived ?? 0) > 10, 'audio at the far end');
     await typeKeys(call, '5'); // after the bridge, keys belong to the far end
@@ -73,15 +79,16 @@ describe('paid call from an extension with IVR authentication', () => {
     });
   });
 
-  it('hangs up with a reason after three wrong PINs, and the far end is never dialled', async () => {
+  // Guards that the PBX heard and counted each wrong code, not merely that the call ended: with DTMF
+  // detection broken (DtmfDetector.receive in test/pbx/media/rfc4733.ts returning null) the calls
+  // time out instead, and this test fails (checked once).
+  it('hangs up with a reason after three wrong PINs, counts each of them, and never dials the far end', async () => {
+    const before = fixture.pbx.db.pinSecurity(DEMO.addOnExtension.number, Date.now());
     const caller = await phone(DEMO.addOnExtension);
     const call = caller.call('+4940123456');
     await call.established;
     await promptStarted(call);
-    for (const attempt of ['1111#', '2222#', '3333#']) {
-      await typeKeys(call, attempt);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
+    for (const attempt of ['1111#', '2222#', '3333#']) await typeCode(events, call, attempt);
     const outcome = await call.ended;
     expect(outcome).toMatchObject({
       endedBy: 'remote',
@@ -89,7 +96,12 @@ describe('paid call from an extension with IVR authentication', () => {
     });
     const callId = call.session.request.callId;
     expect(farEndFor(callId)).toBeUndefined();
+    await events.waitFor('call-ended', { callId });
     expect(recordFor(callId)).toMatchObject({ pinOutcome: 'failed', pinAttempts: 3, result: 'pin-failed' });
+    expect(events.count('pin-wrong-code', { callId })).toBe(3);
+    const after = fixture.pbx.db.pinSecurity(DEMO.addOnExtension.number, Date.now());
+    expect(after.wrongCodes - before.wrongCodes).toBe(3);
+    expect(after.timeouts - before.timeouts).toBe(0);
   });
 });
 
