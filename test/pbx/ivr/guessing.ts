@@ -1,10 +1,13 @@
-import { isLocked, lockAfterFailure, type LockoutRules } from './lockout';
+import { afterWrongCode, gateClosed, type LockoutRules } from './lockout';
 import type { PinEntryRules } from './pin-entry';
 
 /**
- * How fast an autodialer can guess PINs under the lockout policy, simulated with the same rule
- * functions the PBX uses: it calls, tries `maxAttempts` codes, is hung up on, redials at once, and
- * waits out every lock. Nobody unlocks it.
+ * How fast an autodialer can guess PINs under the PIN gate's rules, simulated with the same rule
+ * functions the gate uses (a cross-check of `guessingBound`, and of nothing the running PBX does:
+ * the attack suite measures that). It calls, types up to `maxAttempts` codes per call — every one
+ * counted — redials at once, waits out every lock, and waits for an admin to lift each quarantine
+ * (never, unless `adminLiftsQuarantineAfterMs` is given). It uses a new source for every call, so
+ * the per-source block never helps.
  */
 export interface GuessingModel {
   guessesPerHour: number;
@@ -15,24 +18,56 @@ export interface GuessingModel {
 
 export function simulateGuessing(
   pinRules: PinEntryRules,
-  lockout: LockoutRules,
-  options: { digits: number; secondsPerFailedCall: number; horizonHours: number },
+  rules: LockoutRules,
+  options: {
+    digits: number;
+    secondsPerFailedCall: number;
+    horizonHours: number;
+    adminLiftsQuarantineAfterMs?: number;
+  },
 ): GuessingModel {
-  const failures: number[] = [];
+  const horizon = options.horizonHours * 3_600_000;
+  const lift = options.adminLiftsQuarantineAfterMs ?? Number.POSITIVE_INFINITY;
+  const wrongCodes: number[] = [];
+  const lockouts: number[] = [];
+  let countFrom = 0; // wrong codes before this index were spent on a lock or wiped by an unlock
   let lockedUntil: number | null = null;
+  let quarantinedSince: number | null = null;
   let now = 0;
   let guesses = 0;
-  const horizon = options.horizonHours * 3_600_000;
   while (now < horizon) {
-    if (isLocked(lockedUntil, now)) {
-      now = lockedUntil ?? now; // a locked call is refused before any guess
+    const closed = gateClosed({ lockedUntil, quarantinedSince, sourceBlockedUntil: null }, now, rules);
+    if (closed?.kind === 'quarantined') {
+      now = closed.since + lift; // an admin unlock: a new count, the lockouts stay on record
+      quarantinedSince = null;
+      countFrom = wrongCodes.length;
+      continue;
+    }
+    if (closed?.kind === 'locked') {
+      now = closed.until;
       continue;
     }
     now += options.secondsPerFailedCall * 1000;
-    guesses += pinRules.maxAttempts;
-    failures.push(now);
-    const lock = lockAfterFailure(failures, now, lockout);
-    if (lock !== null) lockedUntil = lock;
+    for (let attempt = 0; attempt < pinRules.maxAttempts && now < horizon; attempt++) {
+      wrongCodes.push(now);
+      guesses += 1;
+      const decision = afterWrongCode(
+        {
+          wrongCodesInWindow: wrongCodes.slice(countFrom).filter((at) => at > now - rules.windowMs).length,
+          lockoutsInWindow: lockouts.filter((at) => at > now - rules.quarantineWindowMs).length,
+          sourceWrongCodesInWindow: 1,
+        },
+        now,
+        rules,
+      );
+      if (decision.quarantine || decision.lockUntil !== null) {
+        lockouts.push(now);
+        countFrom = wrongCodes.length;
+        if (decision.quarantine) quarantinedSince = now;
+        else lockedUntil = decision.lockUntil;
+        break;
+      }
+    }
   }
   const guessesPerHour = guesses / options.horizonHours;
   const expectedGuesses = (10 ** options.digits + 1) / 2;
