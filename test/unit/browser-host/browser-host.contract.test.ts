@@ -1,5 +1,5 @@
 import { IDBFactory } from 'fake-indexeddb';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { encodeProvisioning, ProvisioningSchema } from '../../../shared/host/provisioning';
 import { openBrowserHost } from '../../../renderer/src/host/browser-host';
 import { SETTINGS_STORAGE_KEY } from '../../../renderer/src/host/local-storage-repository';
@@ -10,6 +10,9 @@ import {
   memoryStorage,
   storageKeys,
 } from '../../support/browser-host-fixture';
+
+// The same bound as the node project's: CI runs this on 2 busy cores (the dom project's default is 5 s).
+vi.setConfig({ testTimeout: 30_000 });
 
 describeHostContract('browser host (localStorage + WebCrypto)', async ({ dialLinkAtStart }) => {
   const storage = memoryStorage();

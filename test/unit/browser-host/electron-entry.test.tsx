@@ -3,6 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BRIDGE_GLOBAL } from '../../../shared/ipc/channels';
 import type { HostApi } from '../../../shared/ipc/contract';
 
+// Generous bounds: CI runs this on 2 busy cores (the dom project's default is 5 s per test, 1 s per findBy).
+vi.setConfig({ testTimeout: 30_000 });
+const WAIT = { timeout: 20_000 };
+
 // The Electron entry must not even load the browser host: importing it fails this suite.
 vi.mock('../../../renderer/src/host/browser-host', () => {
   throw new Error('The Electron entry loaded the browser host');
@@ -26,7 +30,7 @@ describe('Electron entry (index.html)', () => {
   // Breaks when main.tsx falls back to the browser host without the preload's bridge.
   it('shows an error screen, in both languages, when the preload bridge is missing', async () => {
     await startElectronEntry();
-    const alert = await screen.findByTestId('missing-bridge');
+    const alert = await screen.findByTestId('missing-bridge', {}, WAIT);
     expect(alert).toHaveAttribute('role', 'alert');
     expect(alert).toHaveTextContent('Tollgate kann nicht starten');
     expect(alert).toHaveTextContent('Tollgate cannot start');
@@ -43,7 +47,7 @@ describe('Electron entry (index.html)', () => {
     });
     Reflect.set(window, BRIDGE_GLOBAL, bridge);
     await startElectronEntry();
-    expect(await screen.findByRole('alert')).toHaveTextContent('answered by the bridge');
+    expect(await screen.findByRole('alert', {}, WAIT)).toHaveTextContent('answered by the bridge');
     expect(screen.queryByTestId('missing-bridge')).toBeNull();
   });
 });
