@@ -155,17 +155,3 @@ export function guessingBound(
     expectedDays: expectedGuesses / guessesPerDay,
   };
 }
-
-/**
- * @deprecated The lock per failed call (the call that reached its last try) lets an attacker who
- * hangs up earlier guess forever; use the PIN gate (`pin-gate.ts`). Kept until the call flow uses
- * the gate: counts `failureTimes` like wrong codes.
- */
-export function lockAfterFailure(
-  failureTimes: readonly number[],
-  now: number,
-  rules: LockoutRules,
-): number | null {
-  const recent = failureTimes.filter((time) => time > now - rules.windowMs && time <= now);
-  return recent.length >= rules.wrongCodesToLock ? now + rules.lockMs : null;
-}

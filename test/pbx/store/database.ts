@@ -464,18 +464,6 @@ export class PbxDatabase {
     ).run(hashed, number, previous);
   }
 
-  /** @deprecated Failed calls are not the budget; the PIN gate records every code (`decidePinCode`). */
-  recordPinFailure(number: string, at: number): number[] {
-    this.statement('INSERT INTO pin_failures (extension, failed_at) VALUES (?, ?)').run(number, at);
-    return (
-      this.statement('SELECT failed_at FROM pin_failures WHERE extension = ? ORDER BY failed_at').all(
-        number,
-      ) as {
-        failed_at: number;
-      }[]
-    ).map((row) => row.failed_at);
-  }
-
   /** Locks an extension's paid calls until `until` (tests and tools; the gate locks in `decidePinCode`). */
   lock(number: string, until: number, at: number | null = null): void {
     this.statement(
