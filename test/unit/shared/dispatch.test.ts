@@ -67,7 +67,8 @@ describe('dispatchHostCall', () => {
 
   it('maps validation issues to fields with translatable messages', async () => {
     const result = await dispatchHostCall(handlers(), 'saveAccount', {
-      account: { sipWebSocketUrl: '', extension: '1' },
+      // Any SIP user part is a valid extension (settings v2); a space is not.
+      account: { sipWebSocketUrl: '', extension: '20 1' },
       password: '',
     });
     expect(result).toMatchObject({
