@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { Grammar } from 'sip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,10 +28,10 @@ afterAll(async () => {
   await fixture.pbx.stop();
 });
 
-/** A parseable SIP message, or a 400 whose Vias the grammar reads (its To may hold a tel: URI). */
+/** A parseable SIP message, or a 400/416 whose Vias the grammar reads (its To may hold a tel: URI). */
 function routable(answer: string): boolean {
   if (parseSip(answer)) return true;
-  if (!answer.startsWith('SIP/2.0 400 Bad Request\r\n')) return false;
+  if (!/^SIP\/2\.0 (400 Bad Request|416 Unsupported URI Scheme)\r\n/.test(answer)) return false;
   const vias = answer.split('\r\n').filter((line) => /^(via|v)\s*:/i.test(line));
   return (
     vias.length > 0 &&
@@ -121,22 +122,90 @@ const mutatedMessage = fc
     return text;
   });
 
+/**
+ * How long one message may hold the event loop. Generous (a loaded 2-core CI box), yet far below
+ * what the backtracking digest regex took on one 60 KB header (about 6 s; a 112 call placed meanwhile
+ * rang 23–31 s late). Breaks if a super-linear parse of a header comes back.
+ */
+const STALL_LIMIT_MS = 1_000;
+
+/** Hands a message to the SIP service, timing how long it blocks the loop (parse, auth, routing). */
+function receiveTimed(connection: SipConnection, text: string): number {
+  const start = performance.now();
+  fixture.pbx.sipService.receive(connection, text);
+  return performance.now() - start;
+}
+
+/** Headers an attacker can send unauthenticated, each up to the transport's 64 KB frame. */
+const pathologicalHeader = fc
+  .tuple(
+    fc.constantFrom('Proxy-Authorization', 'Authorization'),
+    fc.constantFrom(
+      (n: number) => `Digest ${'a'.repeat(n)}`,
+      (n: number) => `Digest username="${'\\a'.repeat(n / 2)}`,
+      (n: number) => `Digest ${'a=b,'.repeat(n / 4)}`,
+      (n: number) => `Digest ${'a=, '.repeat(n / 4)}`,
+      (n: number) => `Digest ${' '.repeat(n)}x`,
+      (n: number) => `Digest uri="${'sip:'.repeat(n / 4)}"`,
+    ),
+    fc.integer({ min: 1_000, max: 60_000 }),
+  )
+  .map(([name, shape, size]) => `${name}: ${shape(size)}`);
+
 describe('SIP fuzzing', () => {
   it(
-    'survives anything on the socket and answers only with well-formed SIP',
+    'survives anything on the socket and answers only with well-formed SIP, never stalling the loop',
     async () => {
       let count = 0;
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
       await fc.assert(
         fc.asyncProperty(fc.oneof(fc.string({ maxLength: 400 }), mutatedMessage), async (text) => {
           const { connection, sent } = fakeConnection(`c${count++}`);
-          expect(() => fixture.pbx.sipService.receive(connection, text)).not.toThrow();
+          let blocked = 0;
+          expect(() => (blocked = receiveTimed(connection, text))).not.toThrow();
+          expect(blocked, text.slice(0, 160)).toBeLessThan(STALL_LIMIT_MS);
           await new Promise((resolve) => setImmediate(resolve));
           for (const answer of sent) expect(routable(answer), answer.slice(0, 160)).toBe(true);
         }),
         { numRuns: RUNS },
       );
+      loop.disable();
+      expect(loop.max / 1e6).toBeLessThan(STALL_LIMIT_MS);
     },
     30_000 + RUNS * 20,
+  );
+
+  it(
+    'answers pathological auth headers (up to 60 KB) at once, as malformed, without stalling the loop',
+    async () => {
+      let count = 0;
+      const loop = monitorEventLoopDelay({ resolution: 10 });
+      loop.enable();
+      await fc.assert(
+        fc.asyncProperty(
+          pathologicalHeader,
+          fc.constantFrom('INVITE', 'REGISTER'),
+          async (header, method) => {
+            const callId = `patho${count++}`;
+            const { connection, sent } = fakeConnection(callId);
+            const text =
+              method === 'INVITE'
+                ? invite({ requestUri: `sip:112@${realm()}`, callId, cseq: 1, extraHeaders: [header] })
+                : validRegister().replace('Content-Length: 0', `${header}\r\nContent-Length: 0`);
+            expect(receiveTimed(connection, text), header.slice(0, 80)).toBeLessThan(STALL_LIMIT_MS);
+            await new Promise((resolve) => setImmediate(resolve));
+            // A challenge (the header was not the kind asked for) or a refusal; never accepted.
+            const statuses = sent.map((answer) => /^SIP\/2\.0 (\d{3})/.exec(answer)?.[1]);
+            for (const status of statuses) expect(['401', '403', '407']).toContain(status);
+          },
+        ),
+        { numRuns: Math.max(12, Math.round(RUNS / 10)) },
+      );
+      loop.disable();
+      expect(loop.max / 1e6).toBeLessThan(STALL_LIMIT_MS);
+    },
+    60_000 + RUNS * 50,
   );
 
   it(
