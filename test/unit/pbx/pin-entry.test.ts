@@ -209,3 +209,97 @@ describe('PIN entry when the caller leaves', () => {
     expect(pinAttemptsOf(state)).toBe(1);
   });
 });
+
+describe('PIN entry, the edges', () => {
+  const rules = { maxAttempts: 2, maxLength: 4, firstDigitTimeoutMs: 111, interDigitTimeoutMs: 22 };
+
+  it('runs the timers the rules say', () => {
+    const { actions } = run(digits('1'), rules);
+    expect(actions).toEqual([
+      { type: 'play', prompt: 'enter-pin' },
+      { type: 'start-timer', kind: 'first-digit', ms: 111 },
+      { type: 'stop-prompt' },
+      { type: 'start-timer', kind: 'inter-digit', ms: 22 },
+    ]);
+  });
+
+  it('counts * and letters towards the maximum length', () => {
+    const { state, actions } = run(digits('1*B9'), rules);
+    expect(verifies(actions)).toEqual(['1*B9']);
+    expect(state.phase).toBe('verifying');
+  });
+
+  it('stops the prompt only on the first key', () => {
+    const { actions } = run(digits('12#'), rules);
+    expect(types(actions).filter((type) => type === 'stop-prompt')).toHaveLength(1);
+    const lone = run(digits('#'), rules);
+    expect(types(lone.actions)).not.toContain('stop-prompt');
+    expect(lone.state.phase).toBe('prompting');
+  });
+
+  it('ends a call after its own attempts, whatever the gate budget', () => {
+    const { state } = run([...digits('1#'), wrong, ...digits('2#'), wrong], rules);
+    expect(state).toMatchObject({ phase: 'done', end: 'failed', wrongCodes: 2 });
+  });
+
+  it('ignores events that do not belong to a phase', () => {
+    const prompting = run([], rules).state;
+    for (const event of [{ type: 'start' }, wrong, accepted] as PinEntryEvent[]) {
+      expect(pinEntryTransition(prompting, event, rules)).toEqual({ state: prompting, actions: [] });
+    }
+    const verifying = run(digits('1#'), rules).state;
+    for (const event of [{ type: 'start' }, { type: 'timeout' }, ...digits('5#')] as PinEntryEvent[]) {
+      expect(pinEntryTransition(verifying, event, rules)).toEqual({ state: verifying, actions: [] });
+    }
+    const bridged = run([...digits('1#'), accepted], rules).state;
+    for (const event of [
+      { type: 'left' },
+      { type: 'gate-closed', why: 'locked' },
+      wrong,
+    ] as PinEntryEvent[]) {
+      expect(pinEntryTransition(bridged, event, rules)).toEqual({ state: bridged, actions: [] });
+    }
+    const done = run([{ type: 'left' }], rules).state;
+    for (const event of [wrong, accepted, { type: 'gate-closed', why: 'locked' }] as PinEntryEvent[]) {
+      expect(pinEntryTransition(done, event, rules)).toEqual({ state: done, actions: [] });
+    }
+    const idle: PinEntryState = { phase: 'idle' };
+    for (const event of [...digits('1'), { type: 'timeout' }, wrong] as PinEntryEvent[]) {
+      expect(pinEntryTransition(idle, event, rules)).toEqual({ state: idle, actions: [] });
+    }
+  });
+
+  it.each([
+    ['quarantined', 'quarantined'],
+    ['busy', 'pin-busy'],
+    ['source-blocked', 'locked'],
+  ] as const)('ends with the matching prompt when a code is answered %s', (verdict, prompt) => {
+    const { state, actions } = run([...digits('1#'), { type: 'verdict', verdict }], rules);
+    expect(actions.at(-1)).toEqual({ type: 'end', prompt, why: verdict });
+    expect(state).toMatchObject({ phase: 'done', end: verdict, wrongCodes: 0 });
+    expect(pinOutcomeOf(state)).toBe('locked');
+  });
+
+  it('says abandoned for a right code whose caller left before the bridge', () => {
+    const leaving = run([...digits('1#'), { type: 'left' }], rules);
+    const { state } = run([accepted], rules, leaving.state);
+    expect(state).toMatchObject({ accepted: 1, checking: false });
+    expect(pinOutcomeOf(state)).toBe('abandoned');
+    expect(pinAttemptsOf(state)).toBe(1);
+    expect(pinOutcomeOf({ phase: 'idle' })).toBe('abandoned');
+    expect(pinAttemptsOf({ phase: 'idle' })).toBe(0);
+  });
+
+  it('closes the session exactly once, however the IVR ends', () => {
+    for (const events of [
+      [...digits('1#'), accepted],
+      [...digits('1#'), wrong, ...digits('2#'), wrong],
+      [{ type: 'gate-closed', why: 'locked' }],
+      [...digits('1'), { type: 'left' }],
+      [{ type: 'timeout' }, { type: 'timeout' }],
+    ] as PinEntryEvent[][]) {
+      const { actions } = run([...events, { type: 'left' }, { type: 'gate-closed', why: 'busy' }], rules);
+      expect(types(actions).filter((type) => type === 'close-session')).toHaveLength(1);
+    }
+  });
+});
