@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -6,6 +7,7 @@ import { HttpApi } from './api/http-api';
 import type { PromptStyle } from './calls/call-context';
 import { DEFAULT_LOCKOUT_RULES, type LockoutRules } from './ivr/lockout';
 import { DEFAULT_PIN_RULES, type PinEntryRules } from './ivr/pin-entry';
+import { PinGate } from './ivr/pin-gate';
 import { createLog, type PbxLog } from './log';
 import { PromptLibrary } from './media/prompts';
 import { PstnFarEnd } from './pstn/far-end';
@@ -26,7 +28,10 @@ export interface PbxOptions {
   realm?: string;
   promptStyle?: PromptStyle;
   pinRules?: Partial<PinEntryRules>;
+  /** The PIN gate's budget (see `ivr/lockout.ts` for the defaults and why). */
   lockoutRules?: Partial<LockoutRules>;
+  /** The pepper for unlock-code and password hashes; by default TOLLGATE_PBX_PEPPER or pepper.key. */
+  pepper?: Buffer;
   /** How long the simulated far end rings before it answers. */
   farEndRingMs?: number;
   logFile?: string;
@@ -63,15 +68,31 @@ export class PbxServer {
   private api: HttpApi | null = null;
   private sip: SipService | null = null;
   private database: PbxDatabase | null = null;
+  private gate: PinGate | null = null;
   readonly log: PbxLog;
+  /**
+   * Every log event as a Node event (name = log event, argument = its fields), so tests await what
+   * the PBX did instead of sleeping. Fields never include a code or digits (see log.ts).
+   */
+  readonly events = new EventEmitter();
 
   constructor(private readonly options: PbxOptions) {
-    const write = createLog({
+    this.events.setMaxListeners(100);
+    const log = createLog({
       ...(options.logFile ? { file: options.logFile } : {}),
       console: options.logToConsole ?? false,
+      // 'error' without a listener would throw from emit(); the log line is written anyway.
+      onEvent: (event, fields) => {
+        if (event !== 'error' || this.events.listenerCount('error') > 0) this.events.emit(event, fields);
+      },
     });
-    this.closeLog = write.close;
-    this.log = write;
+    this.closeLog = log.close;
+    this.log = log;
+  }
+
+  get pinGate(): PinGate {
+    if (!this.gate) throw new Error('PBX not started');
+    return this.gate;
   }
 
   get db(): PbxDatabase {
@@ -93,7 +114,11 @@ export class PbxServer {
   async start(): Promise<PbxAddresses> {
     const now = this.options.now ?? Date.now;
     const realm = this.options.realm ?? 'tollgate.test';
-    const database = new PbxDatabase(this.options.databasePath, realm);
+    const lockoutRules = { ...DEFAULT_LOCKOUT_RULES, ...this.options.lockoutRules };
+    const database = new PbxDatabase(this.options.databasePath, realm, {
+      lockoutRules,
+      ...(this.options.pepper ? { pepper: this.options.pepper } : {}),
+    });
     this.database = database;
     try {
       await database.seed(loadSeed(this.options.seedPath));
@@ -118,6 +143,14 @@ export class PbxServer {
       now,
     });
     this.api = api;
+    const pinGate = new PinGate({
+      store: database,
+      rules: lockoutRules,
+      now,
+      log: this.log,
+      lockChanged: (extension) => api.policyChanged([extension]),
+    });
+    this.gate = pinGate;
     const authenticator = new DigestAuthenticator({
       realm,
       nonceLifetimeMs: this.options.nonceLifetimeMs ?? 5 * 60_000,
@@ -140,7 +173,8 @@ export class PbxServer {
         prompts: new PromptLibrary(),
         promptStyle: this.options.promptStyle ?? 'answer-first',
         pinRules: { ...DEFAULT_PIN_RULES, ...this.options.pinRules },
-        lockoutRules: { ...DEFAULT_LOCKOUT_RULES, ...this.options.lockoutRules },
+        lockoutRules,
+        pinGate,
         policyChanged: (extensions) => api.policyChanged(extensions),
         ...(this.options.onDtmfDetected ? { onDtmfDetected: this.options.onDtmfDetected } : {}),
         ...(this.options.dropInboundRtp ? { dropInboundRtp: this.options.dropInboundRtp } : {}),
@@ -191,6 +225,7 @@ export class PbxServer {
     this.database?.close();
     this.server = null;
     this.database = null;
+    this.gate = null;
     await this.closeLog();
   }
 }

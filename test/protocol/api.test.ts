@@ -184,12 +184,17 @@ describe('provider API', () => {
 describe('admin API: why an extension is closed, and the audited unlock', () => {
   // Breaks when the admin view or the policy ignores quarantine (lockedUntil alone is null then),
   // or when unlock does not lift the quarantine.
-  it('shows lock and quarantine with the reason, tells the phone, and records who unlocked', async () => {
+  it('shows lock, quarantine and source blocks with the reason, tells the phone, and records who unlocked', async () => {
     const HOUR = 3_600_000;
     const clock = { now: Date.now() };
     const own = await startTestPbx({
       now: () => clock.now,
-      lockoutRules: { wrongCodesToLock: 2, lockoutsToQuarantine: 2, lockMs: HOUR },
+      lockoutRules: {
+        wrongCodesToLock: 2,
+        lockoutsToQuarantine: 2,
+        lockMs: HOUR,
+        wrongCodesPerSourceToBlock: 4,
+      },
     });
     try {
       const url = own.addresses.apiUrl;
@@ -234,6 +239,13 @@ describe('admin API: why an extension is closed, and the audited unlock', () => 
         body: { lock: { kind: 'none', wrongCodesInWindow: 0 } },
       });
       expect(await unlocked).toEqual({ extension: '201', by: DEMO.admin.username });
+      // The source that typed all four is blocked (the per-source throttle), another source is not.
+      expect((await admin.request('GET', '/admin/security/pin-sources')).body).toEqual([
+        { source: '127.0.0.9', blockedUntil: new Date(clock.now + 24 * HOUR).toISOString(), wrongCodes: 4 },
+      ]);
+      expect(own.pbx.pinGate.open('201', '127.0.0.9', 'api-test-blocked')).toMatchObject({
+        kind: 'source-blocked',
+      });
       expect(own.pbx.db.listAudit()).toEqual([
         {
           at: clock.now,
@@ -243,7 +255,7 @@ describe('admin API: why an extension is closed, and the audited unlock', () => 
           detail: 'quarantined',
         },
       ]);
-      expect('verify' in own.pbx.pinGate.open('201', '127.0.0.9', 'api-test-after')).toBe(true);
+      expect('verify' in own.pbx.pinGate.open('201', '127.0.0.10', 'api-test-after')).toBe(true);
     } finally {
       await own.pbx.stop();
     }

@@ -146,11 +146,13 @@ export class HttpApi {
       }
       if (method === 'POST' && id === 'extensions' && sub && action === 'unlock') {
         const extension = this.ownExtension(grant, sub);
-        this.deps.db.unlock(extension);
+        this.deps.db.unlock(extension, { admin: grant.subject, at: this.deps.now() });
         this.deps.log('extension-unlocked', { extension, by: grant.subject });
         this.policyChanged([extension]);
         return sendJson(response, 200, this.callSettings(extension));
       }
+      if (method === 'GET' && id === 'security' && sub === 'pin-sources' && !action)
+        return sendJson(response, 200, this.pinSourceBlocks(grant));
       if (method === 'GET' && id === 'call-records') {
         const numbers = new Set(
           this.deps.db.listExtensions(grant.companyId ?? '').map((record) => record.number),
@@ -316,6 +318,34 @@ export class HttpApi {
     if (!extension) throw new ApiFailure(404, 'extension-not-found', `No extension ${number}.`);
     const product = this.deps.db.pinProtectionProduct(number);
     const now = this.deps.now();
+    const security = this.deps.db.pinSecurity(number, now);
+    const lock: ExtensionCallSettings['lock'] =
+      security.quarantinedSince !== null
+        ? {
+            kind: 'quarantined',
+            until: null,
+            since: new Date(security.quarantinedSince).toISOString(),
+            reason: security.lockReason ?? 'repeated-lockouts',
+            wrongCodesInWindow: security.wrongCodesInWindow,
+            lockoutsInWindow: security.lockouts24h,
+          }
+        : security.lockedUntil !== null
+          ? {
+              kind: 'locked',
+              until: new Date(security.lockedUntil).toISOString(),
+              since: null,
+              reason: security.lockReason ?? 'wrong-codes',
+              wrongCodesInWindow: security.wrongCodesInWindow,
+              lockoutsInWindow: security.lockouts24h,
+            }
+          : {
+              kind: 'none',
+              until: null,
+              since: null,
+              reason: null,
+              wrongCodesInWindow: security.wrongCodesInWindow,
+              lockoutsInWindow: security.lockouts24h,
+            };
     return {
       extension: extension.number,
       displayName: extension.displayName,
@@ -327,6 +357,7 @@ export class HttpApi {
           ? new Date(extension.lockedUntil).toISOString()
           : null,
       registered: this.deps.registrar.lookup(extension.number, now).length > 0,
+      lock,
     };
   }
 
@@ -338,6 +369,16 @@ export class HttpApi {
       sip: this.deps.sipThrottle?.snapshot(visible) ?? null,
       http: this.deps.throttle.snapshot(visible),
     };
+  }
+
+  /** Sources the PIN gate blocks now after wrong codes on this admin's extensions. */
+  private pinSourceBlocks(grant: TokenGrant) {
+    const own = this.deps.db.listExtensions(grant.companyId ?? '').map((record) => record.number);
+    return this.deps.db.listSourceBlocks(own, this.deps.now()).map((block) => ({
+      source: block.source,
+      blockedUntil: new Date(block.blockedUntil).toISOString(),
+      wrongCodes: block.wrongCodes,
+    }));
   }
 
   private listExtensions(grant: TokenGrant) {

@@ -689,6 +689,25 @@ export class PbxDatabase {
     return row && isLocked(row.blocked_until, now) ? row.blocked_until : null;
   }
 
+  /**
+   * Sources blocked at `now` that typed wrong codes on any of these extensions, with how many
+   * (admin API: the per-source PIN throttle, scoped to the admin's company).
+   */
+  listSourceBlocks(
+    extensions: readonly string[],
+    now: number,
+  ): { source: string; blockedUntil: number; wrongCodes: number }[] {
+    if (extensions.length === 0) return [];
+    const placeholders = extensions.map(() => '?').join(', ');
+    const rows = this.statement(
+      `SELECT b.source AS source, b.blocked_until AS blockedUntil,
+              (SELECT COUNT(*) FROM pin_events e WHERE e.source = b.source AND e.kind = 'wrong-code'
+                 AND e.extension IN (${placeholders})) AS wrongCodes
+         FROM pin_source_blocks b WHERE b.blocked_until > ? ORDER BY b.source`,
+    ).all(...extensions, now) as { source: string; blockedUntil: number; wrongCodes: number }[];
+    return rows.filter((row) => row.wrongCodes > 0);
+  }
+
   async verifyAdmin(username: string, password: string): Promise<string | null> {
     const row = this.statement('SELECT company_id, password_hash FROM admins WHERE username = ?').get(
       username,
