@@ -101,7 +101,12 @@ export class InternalCall implements ActiveCall {
       this.answeredFork = fork;
       this.answeredAt = this.context.now();
       if (this.ringTimer) clearTimeout(this.ringTimer);
-      this.forks.filter((other) => other !== fork).forEach((other) => other.cancel());
+      // RFC 3326: the other devices learn that the call was answered elsewhere (not missed).
+      this.forks
+        .filter((other) => other !== fork)
+        .forEach((other) =>
+          other.cancel({ headers: ['Reason: SIP;cause=200;text="Call completed elsewhere"'] }),
+        );
       this.caller.respond(200, 'OK', { body: response.body, contentType: 'application/sdp' });
       return;
     }

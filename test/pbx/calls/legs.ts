@@ -214,11 +214,11 @@ export class ClientLeg {
    * Cancels the INVITE. The phone answers the CANCEL (200, its own transaction, ignored here) and
    * then the INVITE (487), which the INVITE's transaction ACKs.
    */
-  cancel(): void {
+  cancel(extras: MessageExtras = {}): void {
     if (this.state !== 'calling' && this.state !== 'early') return;
     this.state = 'ended';
     this.outlet.inviteCancelled(this.inviteBranch);
-    this.outlet.send(this.connection, this.buildInitial('CANCEL', this.inviteBranch, {}, 'CANCEL'));
+    this.outlet.send(this.connection, this.buildInitial('CANCEL', this.inviteBranch, extras, 'CANCEL'));
   }
 
   request(method: string, extras: MessageExtras = {}, onResponse?: (response: SipResponse) => void): void {
