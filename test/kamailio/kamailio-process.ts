@@ -1,5 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +34,9 @@ export interface RunningKamailio {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** Debian installs it in /usr/sbin, which is not on every user's PATH. */
+export const KAMAILIO_BINARY =
+  process.env['TOLLGATE_KAMAILIO'] ?? (existsSync('/usr/sbin/kamailio') ? '/usr/sbin/kamailio' : 'kamailio');
 const CONFIG_TEMPLATE = join(here, 'kamailio.cfg');
 const SEED = join(here, '..', 'pbx', 'seed', 'demo-company.json');
 
@@ -106,7 +117,7 @@ export async function startKamailio(options: {
 
   const launch = async () => {
     const started = spawn(
-      'kamailio',
+      KAMAILIO_BINARY,
       ['-DD', '-E', '-f', config, '-m', '256', '-M', '16', '-Y', directory, '-w', directory],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
