@@ -172,6 +172,8 @@ describe('keys pressed while the media connects', () => {
   });
 });
 
+// Breaks when the CANCEL's Reason is ignored (every cancelled call "missed") or read too loosely
+// (cause=2000, Q.850 causes).
 describe('how an incoming call that stopped ringing ended', () => {
   it.each([
     [undefined, 'missed'],
@@ -186,6 +188,8 @@ describe('how an incoming call that stopped ringing ended', () => {
   });
 });
 
+// Breaks when the far end's direction is misread: a held party reads "Connected", or a normal
+// re-INVITE (a session refresh, sendrecv) reads "held".
 describe('hold by the far end', () => {
   it('is a flag beside the phase, only while the call is up', () => {
     const active = run(initialCall('outgoing'), [{ type: 'answered', at: 1 }]);
@@ -219,6 +223,8 @@ describe('hold by the far end', () => {
   });
 });
 
+// Breaks when failed connections or missing RTP go unnoticed, or when hold or a switched-off
+// silence limit still ends a call.
 describe('media watch', () => {
   function connection(packets: () => number | null) {
     const target = new EventTarget() as EventTarget & WatchedConnection & { state: RTCPeerConnectionState };

@@ -58,6 +58,25 @@ describe('unregistering when Tollgate goes away', () => {
     expect(calls.unregisterNow).toHaveBeenCalledTimes(1);
   });
 
+  // Breaks when the phone's effect no longer stops the softphone on cleanup: the old contact stays.
+  it('stops the phone (which unregisters) on sign-out and restarts it on an account change', async () => {
+    const { services, calls } = recordingServices();
+    const user = userEvent.setup();
+    await renderSignedIn(services);
+    await vi.waitFor(() => expect(calls.start).toHaveBeenCalledTimes(1));
+    await user.click(screen.getByRole('tab', { name: 'Konto' }));
+    const name = screen.getByLabelText('Durchwahl');
+    await user.clear(name);
+    await user.type(name, 'bob');
+    await user.click(screen.getByRole('button', { name: 'Speichern' }));
+    await vi.waitFor(() => expect(calls.start).toHaveBeenCalledTimes(2));
+    expect(calls.stop).toHaveBeenCalledTimes(1);
+    expect(calls.start.mock.calls[1]?.[0].account.extension).toBe('bob');
+    await user.click(screen.getByRole('button', { name: 'Konto von diesem Arbeitsplatz entfernen' }));
+    await vi.waitFor(() => expect(calls.stop).toHaveBeenCalledTimes(2));
+    expect(calls.start).toHaveBeenCalledTimes(2);
+  });
+
   it('stops the softphone (bounded unregister) when the host prepares to quit', async () => {
     const target = new EventTarget();
     const softphone = { unregisterNow: vi.fn(), stop: vi.fn(async () => {}) };
