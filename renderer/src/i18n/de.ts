@@ -252,6 +252,8 @@ export const de = {
     microphoneDenied:
       'Der Zugriff auf das Mikrofon wurde verweigert. Erlauben Sie ihn in den System- oder Browsereinstellungen; ohne Mikrofon hört Sie niemand.',
     microphoneMissing: 'Kein Mikrofon gefunden. Schließen Sie ein Mikrofon oder Headset an.',
+    microphoneSwitchFailed:
+      'Dieses Mikrofon ließ sich nicht öffnen. Das Gespräch läuft mit dem bisherigen Mikrofon weiter.',
     pinProtectionHeading: 'PIN-Schutz für kostenpflichtige Anrufe',
     network: 'Netzwerk',
     iceServers: 'STUN/TURN-Server (optional)',

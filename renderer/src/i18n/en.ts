@@ -241,6 +241,7 @@ export const en: Translation = {
     microphoneDenied:
       'Access to the microphone was denied. Allow it in your system or browser settings; without a microphone nobody can hear you.',
     microphoneMissing: 'No microphone found. Connect a microphone or headset.',
+    microphoneSwitchFailed: 'This microphone could not be opened. The call goes on with the previous one.',
     pinProtectionHeading: 'PIN protection for paid calls',
     network: 'Network',
     iceServers: 'STUN/TURN servers (optional)',

@@ -10,6 +10,19 @@ import { offlinePhoneServices } from '../../support/phone-services-stub';
 
 afterEach(() => vi.unstubAllGlobals());
 
+function stubDevices() {
+  vi.stubGlobal('navigator', {
+    ...navigator,
+    languages: ['de-DE'],
+    mediaDevices: {
+      enumerateDevices: async () => [{ kind: 'audioinput', deviceId: 'mic-1', label: 'Headset' }],
+      getUserMedia: () => Promise.reject(new Error('unused')),
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    },
+  });
+}
+
 /** Offline phone services whose softphone records what the app asks of it. */
 function recordingServices(policyFetch?: typeof fetch) {
   const services = offlinePhoneServices();
@@ -98,16 +111,7 @@ describe('changing the microphone', () => {
   // Breaks when the input device is part of the phone's start effect: the change restarts the
   // softphone, which hangs up the call (issue #16).
   it('switches the device on the running phone instead of restarting it', async () => {
-    vi.stubGlobal('navigator', {
-      ...navigator,
-      languages: ['de-DE'],
-      mediaDevices: {
-        enumerateDevices: async () => [{ kind: 'audioinput', deviceId: 'mic-1', label: 'Headset' }],
-        getUserMedia: () => Promise.reject(new Error('unused')),
-        addEventListener: () => {},
-        removeEventListener: () => {},
-      },
-    });
+    stubDevices();
     const { services, calls } = recordingServices();
     const user = userEvent.setup();
     await renderSignedIn(services);
@@ -117,6 +121,25 @@ describe('changing the microphone', () => {
     await user.selectOptions(screen.getByLabelText('Mikrofon'), 'mic-1');
     await vi.waitFor(() => expect(calls.setInputDevice).toHaveBeenLastCalledWith('mic-1'));
     expect(calls.start).toHaveBeenCalledTimes(1);
+    expect(calls.stop).not.toHaveBeenCalled();
+  });
+});
+
+describe('a microphone that cannot be opened during a call', () => {
+  // Breaks when the result of the switch is dropped: the user would think the new microphone is on.
+  it('is reported in the Konto tab; the call goes on', async () => {
+    stubDevices();
+    const { services, calls } = recordingServices();
+    calls.setInputDevice.mockImplementation(async (deviceId) => deviceId === null);
+    const user = userEvent.setup();
+    await renderSignedIn(services);
+    await user.click(screen.getByRole('tab', { name: 'Konto' }));
+    await screen.findByRole('option', { name: 'Headset' });
+    expect(screen.queryByTestId('microphone-switch-failed')).toBeNull();
+    await user.selectOptions(screen.getByLabelText('Mikrofon'), 'mic-1');
+    expect(await screen.findByTestId('microphone-switch-failed')).toHaveTextContent(
+      'Dieses Mikrofon ließ sich nicht öffnen.',
+    );
     expect(calls.stop).not.toHaveBeenCalled();
   });
 });

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hostErrorMessageKey } from '../../app/error-message';
 import { useHostState } from '../../app/host-context';
+import { usePhone } from '../../phone/phone-context';
 
 type Problem = 'denied' | 'missing' | null;
 
@@ -9,6 +10,7 @@ type Problem = 'denied' | 'missing' | null;
 export function AudioDevices() {
   const { t } = useTranslation();
   const { host, view, setView } = useHostState();
+  const { microphoneSwitchFailed } = usePhone();
   const [devices, setDevices] = useState<MediaDeviceInfo[]>([]);
   const [problem, setProblem] = useState<Problem>(null);
   const mediaDevices = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
@@ -73,6 +75,11 @@ export function AudioDevices() {
       {saveError ? (
         <p role="alert" className="field__error">
           {t(saveError)}
+        </p>
+      ) : null}
+      {microphoneSwitchFailed ? (
+        <p role="alert" className="notice notice--warning" data-testid="microphone-switch-failed">
+          {t('account.microphoneSwitchFailed')}
         </p>
       ) : null}
       {problem ? (
