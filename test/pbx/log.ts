@@ -1,6 +1,8 @@
 import { renameSync, statSync } from 'node:fs';
 import pino, { type DestinationStream } from 'pino';
 
+type SonicBoom = ReturnType<typeof pino.destination>;
+
 /**
  * The PBX's structured log (JSON lines: `{"time":"…","event":"…",…fields}`), written by pino
  * asynchronously (no synchronous file write per event on the call path). Callers pass fields
@@ -52,8 +54,10 @@ export function createLog(options: LogOptions): PbxLogger {
       ? pino(
           {
             base: undefined,
-            timestamp: pino.stdTimeFunctions.isoTime,
+            // No level, no pid/hostname: the lines keep the PBX's own shape. With the level gone the
+            // time comes first, so it must not start with pino's usual comma.
             formatters: { level: () => ({}) },
+            timestamp: () => `"time":"${new Date().toISOString()}"`,
             redact: { paths: REDACTED_FIELDS, censor: '[redacted]' },
           },
           pino.multistream(streams),
@@ -66,16 +70,24 @@ export function createLog(options: LogOptions): PbxLogger {
   return Object.assign(log, { close: async () => file?.close() });
 }
 
-/** pino's SonicBoom file destination with a size cap (rename and reopen). */
+/**
+ * pino's SonicBoom file destination with a size cap. Rotation as logrotate does it: rename the file
+ * (the open descriptor follows it, so what is still buffered lands in `<file>.1`), open a new one,
+ * end the old.
+ */
 class RotatingFile implements DestinationStream {
-  private readonly sink: ReturnType<typeof pino.destination>;
+  private sink: SonicBoom;
   private bytes: number;
+  private ready = false;
+  private rotating = false;
+  private readonly ending: Promise<void>[] = [];
+  private closed: Promise<void> | null = null;
 
   constructor(
     private readonly path: string,
     private readonly maxBytes: number,
   ) {
-    this.sink = pino.destination({ dest: path, sync: false, mkdir: true });
+    this.sink = this.open();
     try {
       this.bytes = statSync(path).size;
     } catch {
@@ -87,24 +99,49 @@ class RotatingFile implements DestinationStream {
     if (this.closed) return; // a late event after the PBX stopped: the file is gone
     this.sink.write(line);
     this.bytes += Buffer.byteLength(line);
-    if (this.bytes <= this.maxBytes) return;
-    this.bytes = 0;
+    if (this.bytes > this.maxBytes && !this.rotating) this.rotate();
+  }
+
+  close(): Promise<void> {
+    this.closed ??= Promise.all([...this.ending, end(this.sink)]).then(() => undefined);
+    return this.closed;
+  }
+
+  private open(): SonicBoom {
+    this.ready = false;
+    const sink = pino.destination({ dest: this.path, sync: false, mkdir: true });
+    sink.once('ready', () => {
+      if (sink === this.sink) this.ready = true;
+    });
+    return sink;
+  }
+
+  private rotate(): void {
+    const old = this.sink;
+    if (!this.ready) {
+      // Not even created yet (a burst right after start): rotate once it is.
+      this.rotating = true;
+      old.once('ready', () => {
+        this.rotating = false;
+        if (!this.closed && this.bytes > this.maxBytes) this.rotate();
+      });
+      return;
+    }
     try {
       renameSync(this.path, `${this.path}.1`);
     } catch {
-      // Nothing written yet (the file is created on first write): nothing to rotate.
+      return; // cannot rotate (the file was moved away): keep writing where we are
     }
-    this.sink.reopen();
+    this.sink = this.open();
+    this.bytes = 0;
+    this.ending.push(end(old));
   }
+}
 
-  private closed: Promise<void> | null = null;
-
-  close(): Promise<void> {
-    this.closed ??= new Promise((resolve) => {
-      this.sink.once('close', () => resolve());
-      this.sink.once('error', () => resolve());
-      this.sink.end();
-    });
-    return this.closed;
-  }
+function end(sink: SonicBoom): Promise<void> {
+  return new Promise((resolve) => {
+    sink.once('close', () => resolve());
+    sink.once('error', () => resolve());
+    sink.end();
+  });
 }

@@ -5,6 +5,21 @@ import { contactAddress, MAX_EXPIRES_S, Registrar } from '../../../test/pbx/sip/
 const request = (cseq: number, connectionId = 'ws-1', callId = 'call-1') => ({ connectionId, callId, cseq });
 
 describe('registrar', () => {
+  it('finds a Contact only among the bindings of the extension asked for (a dialog owner after a reconnect)', () => {
+    const registrar = new Registrar();
+    registrar.register('201', [{ contactUri: 'sip:a@x.invalid', expiresS: 600 }], request(1, 'ws-1'), 0);
+    // Another extension registers the same Contact address later, on its own socket.
+    registrar.register(
+      '202',
+      [{ contactUri: 'sip:a@x.invalid', expiresS: 600 }],
+      request(1, 'ws-9', 'c9'),
+      0,
+    );
+    expect(registrar.findByContact('sip:a@x.invalid', 0)?.connectionId).toBe('ws-9');
+    expect(registrar.findByContact('sip:a@x.invalid', 0, '201')?.connectionId).toBe('ws-1');
+    expect(registrar.findByContact('sip:a@x.invalid', 0, '203')).toBeUndefined();
+  });
+
   it('keeps several contacts per extension, each with its own expiry', () => {
     const registrar = new Registrar();
     registrar.register('201', [{ contactUri: 'sip:a@x.invalid', expiresS: 600 }], request(1), 0);
