@@ -215,6 +215,8 @@ export class PbxServer {
   async stop(): Promise<void> {
     this.sip?.terminateAll();
     this.sip?.close();
+    // Codes typed by calls that just ended are still decided and counted before the store closes.
+    await this.gate?.drain();
     await this.webSocket?.close();
     this.api?.close();
     await new Promise<void>((resolve) => {

@@ -47,6 +47,8 @@ export interface PinGateDeps {
 export class PinGate implements PinGatePort {
   private readonly sessions = new Map<string, Set<GateSession>>();
   private readonly listeners = new Set<(extension: string, why: GateClosed) => void>();
+  /** Codes being hashed or decided, so a stopping PBX can still count them (`drain`). */
+  private readonly inFlight = new Set<Promise<PinVerdict>>();
 
   constructor(private readonly deps: PinGateDeps) {}
 
@@ -75,8 +77,23 @@ export class PinGate implements PinGatePort {
     return this.sessions.get(extension)?.size ?? 0;
   }
 
-  /** @internal The session's steps; kept here so all gate decisions sit in one class. */
-  async verify(session: GateSession, code: string): Promise<PinVerdict> {
+  /** Resolves once every code submitted so far is decided and recorded (call before closing the store). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /**
+   * @internal The session's steps; kept here so all gate decisions sit in one class. Never rejects:
+   * a failure fails closed (see `decide`).
+   */
+  verify(session: GateSession, code: string): Promise<PinVerdict> {
+    const verdict = this.decide(session, code).catch((): PinVerdict => ({ kind: 'busy' }));
+    this.inFlight.add(verdict);
+    void verdict.then(() => this.inFlight.delete(verdict));
+    return verdict;
+  }
+
+  private async decide(session: GateSession, code: string): Promise<PinVerdict> {
     const { extension, source, callId } = session;
     const { store, rules } = this.deps;
     let decision: ReturnType<PinGateStore['decidePinCode']>;

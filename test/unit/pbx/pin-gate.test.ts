@@ -164,6 +164,14 @@ describe('PIN gate: sessions, timeouts, pending codes', () => {
     expect(db.pinSecurity('201', clock.now).wrongCodes).toBe(1);
   });
 
+  it('drains: codes of ended calls are counted before a stopping PBX closes the store', async () => {
+    const { db, gate, clock } = await fixture({ maxPinSessionsPerExtension: 2 });
+    session(gate.open('201', '192.0.2.1', 'call-1')).close('4711');
+    void session(gate.open('201', '192.0.2.2', 'call-2')).verify(WRONG);
+    await gate.drain();
+    expect(db.pinSecurity('201', clock.now).wrongCodes).toBe(2);
+  });
+
   it('counts codes with * and A-D as wrong codes (hashed like any other)', async () => {
     const { db, gate, clock } = await fixture();
     const s = session(gate.open('201', '192.0.2.1', 'call-1'));
