@@ -231,6 +231,23 @@ describe('softphone SIP behaviour', () => {
   });
 });
 
+describe('speaker', () => {
+  it('switches with setSinkId during a call, which goes on', async () => {
+    const softphone = phone();
+    const sinks: string[] = [];
+    const element = Object.assign(document.createElement('audio'), {
+      setSinkId: async (id: string) => void sinks.push(id),
+    });
+    element.play = async () => {};
+    softphone.attachRemoteAudio(element);
+    await establishedOutgoing(softphone);
+    await softphone.setOutputDevice('spk-2');
+    await softphone.setOutputDevice(null);
+    expect(sinks).toEqual(['spk-2', '']);
+    expect(softphone.getSnapshot().call?.state.phase).toBe('active');
+  });
+});
+
 describe('call history of these endings', () => {
   // Breaks when the history keeps only digits: a call from alice would vanish from the list.
   it('keeps a call from a named SIP user that was answered on another device, as such', async () => {
