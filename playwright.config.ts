@@ -38,7 +38,8 @@ export default defineConfig<TollgateOptions, TollgateWorkerOptions>({
   reporter: [['list'], ['html', { open: 'never', outputFolder: `playwright-report/${PROMPT_STYLE}` }]],
   use: {
     baseURL: `http://127.0.0.1:${RENDERER_PORT}`,
-    trace: 'retain-on-failure',
+    // No test sources in traces (they name the demo credentials); see docs/qa.md for what else is kept out.
+    trace: { mode: 'retain-on-failure', sources: false, snapshots: false },
     screenshot: 'only-on-failure',
   },
   webServer: [

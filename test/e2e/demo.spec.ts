@@ -1,11 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test } from './fixtures';
+import { EXTENSIONS } from './pbx';
 
 /**
  * `npm start` on a machine without a display: it starts the embedded demo PBX, serves Tollgate and
  * prints the address to open; opened, the app is signed in as the demo's protected extension.
  */
 let demo: ChildProcess | null = null;
+const DEMO_PIN = EXTENSIONS.protected.pin;
+const DEMO_PASSWORD = EXTENSIONS.protected.password;
 test.afterEach(() => {
   demo?.kill('SIGTERM');
   demo = null;
@@ -49,8 +52,11 @@ test('npm start brings up the demo: PBX, app signed in as 201, a banner with the
     const page = await (await browser.newContext({ locale: 'de-DE' })).newPage();
     await page.goto(url);
     await expect(page.getByTestId('registration-state')).toHaveText('Angemeldet als 201');
-    await expect(page.getByTestId('demo-banner')).toContainText(
-      'Demo-PIN für kostenpflichtige Anrufe: 471108',
+    // Secrets are compared as booleans: an expect's expected value is recorded in traces (docs/qa.md).
+    const banner = page.getByTestId('demo-banner');
+    await expect(banner).toContainText(/Demo-PIN für kostenpflichtige Anrufe: \d+/);
+    expect((await banner.textContent())?.includes(`: ${DEMO_PIN}`), 'the banner shows the demo PIN').toBe(
+      true,
     );
     await expect(page.getByTestId('demo-banner')).toContainText('*98 (Mailbox)');
     await expect(page.getByTestId('pin-protection-state')).toHaveText(
@@ -59,8 +65,8 @@ test('npm start brings up the demo: PBX, app signed in as 201, a banner with the
     // Nothing of the demo's secrets is kept: the PIN is not in the settings, the password is sealed.
     const stored = await page.evaluate(() => window.localStorage.getItem('tollgate.settings') ?? '');
     expect(stored).toContain('"extension":"201"');
-    expect(stored).not.toContain('471108');
-    expect(stored).not.toContain('demo-pass-201');
+    expect(stored.includes(DEMO_PIN), 'the PIN is not stored').toBe(false);
+    expect(stored.includes(DEMO_PASSWORD), 'the password is not stored in clear').toBe(false);
   } finally {
     await browser.close();
   }

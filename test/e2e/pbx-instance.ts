@@ -47,7 +47,8 @@ async function waitFor(check: () => Promise<boolean>, what: string, child: Child
 async function startTestPbx(port: number, directory: string): Promise<PbxInstance> {
   rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
-  const output = createWriteStream(join(directory, 'stdout.log'), { flags: 'a' });
+  // Only errors: the test PBX's banner lists the demo credentials (its log file, pbx.log, does not).
+  const output = createWriteStream(join(directory, 'stderr.log'), { flags: 'a' });
   const apiUrl = `http://127.0.0.1:${port}/api/v1`;
   let child: ChildProcess | null = null;
   const launch = async () => {
@@ -65,10 +66,9 @@ async function startTestPbx(port: number, directory: string): Promise<PbxInstanc
         '--ring-ms',
         '300',
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     child = started;
-    started.stdout?.pipe(output, { end: false });
     started.stderr?.pipe(output, { end: false });
     await waitFor(
       async () => {
