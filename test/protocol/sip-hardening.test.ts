@@ -79,6 +79,35 @@ describe('requests inside a call come only from that call’s phone', () => {
     media.close();
   });
 
+  // Breaks if isFromPeer stops accepting the socket where the same extension re-registered the same
+  // Contact (the BYE after the reconnect gets 481 and the PBX keeps the call).
+  it('after a WebSocket drop the phone, re-registered on a new socket, still owns its call', async () => {
+    const phone = await registerPhone(fixture.addresses, DEMO.protectedExtension);
+    const call = phone.call('*43'); // echo test: stays up until someone hangs up
+    await call.established;
+    await phone.ua.transport.disconnect();
+    await phone.ua.reconnect();
+    // Wait for the PBX's 200 to the new REGISTER (sip.js's state never left Registered).
+    await new Promise<void>((resolve, reject) => {
+      void phone.registerer.register({
+        requestDelegate: {
+          onAccept: () => resolve(),
+          onReject: () => reject(new Error('re-REGISTER refused')),
+        },
+      });
+    });
+    const status = await new Promise<number>((resolve) => {
+      void call.session.bye({
+        requestDelegate: {
+          onAccept: (response) => resolve(response.message.statusCode ?? 0),
+          onReject: (response) => resolve(response.message.statusCode ?? 0),
+        },
+      });
+    });
+    expect(status).toBe(200);
+    await phone.stop();
+  });
+
   // Breaks if onCancel stops checking cancelMatches / fromPeer (the forged CANCEL ends the call).
   it('a CANCEL counts only with the INVITE’s branch, Call-ID, From tag and CSeq, from the caller’s socket', async () => {
     const realm = fixture.addresses.realm;
