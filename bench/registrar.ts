@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { ha1, hash, parseDigestHeader } from '../test/pbx/sip/digest';
 import { profiling, summariseProfile, waitForProfile, type CpuProfile } from './lib/profile';
-import { barChart, writeChart, writeResult } from './lib/report';
+import { writeResult } from './lib/report';
 import { round } from './lib/stats';
 import { loadSeed } from '../test/pbx/store/seed';
 
@@ -94,6 +94,22 @@ const tollgate: Registrar = {
   },
 };
 
+/**
+ * How kamailio runs: the memory flags here, workers and connection limits in bench/kamailio/kamailio.cfg
+ * (read back from it, so the docs say what ran).
+ */
+const KAMAILIO_CONFIG = (() => {
+  const config = readFileSync('bench/kamailio/kamailio.cfg', 'utf8');
+  const setting = (name: string) => Number(new RegExp(`^${name}=(\\d+)`, 'm').exec(config)?.[1] ?? NaN);
+  return {
+    sharedMemoryMiB: 1024,
+    privateMemoryMiB: 32,
+    children: setting('children'),
+    tcpChildren: setting('tcp_children'),
+    tcpMaxConnections: setting('tcp_max_connections'),
+  };
+})();
+
 const kamailio: Registrar = {
   name: 'kamailio',
   start(port) {
@@ -103,9 +119,22 @@ const kamailio: Registrar = {
       config,
       readFileSync('bench/kamailio/kamailio.cfg', 'utf8').replace('BENCH_PORT', String(port)),
     );
-    const child = spawn('kamailio', ['-f', config, '-DD', '-E', '-w', directory, '-m', '256'], {
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      'kamailio',
+      [
+        '-f',
+        config,
+        '-DD',
+        '-E',
+        '-w',
+        directory,
+        '-m',
+        String(KAMAILIO_CONFIG.sharedMemoryMiB),
+        '-M',
+        String(KAMAILIO_CONFIG.privateMemoryMiB),
+      ],
+      { stdio: 'ignore' },
+    );
     return { pid: () => child.pid ?? 0, stop: () => child.kill('SIGTERM') };
   },
 };
@@ -163,69 +192,190 @@ function treeRssMiB(pid: number): number {
   return total;
 }
 
-/** One client: connect, REGISTER, answer the challenge; true when registered. Keeps the socket open. */
-async function register(port: number, index: number, keepOpen: WebSocket[]): Promise<boolean> {
-  const extension = extensionOf(index);
-  const password = passwordOf(extension);
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'sip');
-  try {
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
+/**
+ * One SIP client over its own WebSocket: REGISTER, answer the challenge (digest MD5, qop=auth), and
+ * re-REGISTER over the same connection reusing the nonce with the next nonce count, as RFC 7616
+ * allows; a registrar that wants a fresh nonce challenges again and the client answers.
+ */
+class Client {
+  private cseq = 0;
+  private nc = 0;
+  private nonce = '';
+  private qop = false;
+  /** Challenges answered (the first registration's included). */
+  challenges = 0;
+
+  private waiting: { resolve(text: string): void; reject(error: Error): void } | null = null;
+
+  private constructor(
+    private readonly socket: WebSocket,
+    private readonly index: number,
+  ) {
+    socket.on('message', (data) => {
+      const waiting = this.waiting;
+      this.waiting = null;
+      waiting?.resolve(data.toString());
     });
-    const send = (cseq: number, authorization?: string) =>
-      socket.send(
-        [
-          `REGISTER sip:${REALM} SIP/2.0`,
-          `Via: SIP/2.0/WS c${index}.invalid;branch=z9hG4bK${index}x${cseq}`,
-          'Max-Forwards: 70',
-          `From: <sip:${extension}@${REALM}>;tag=t${index}`,
-          `To: <sip:${extension}@${REALM}>`,
-          `Call-ID: reg-${index}`,
-          `CSeq: ${cseq} REGISTER`,
-          `Contact: <sip:c${index}@c${index}.invalid;transport=ws>;expires=600`,
-          ...(authorization ? [`Authorization: ${authorization}`] : []),
-          'Content-Length: 0',
-          '',
-          '',
-        ].join('\r\n'),
-      );
-    const next = () =>
-      new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('timeout')), 10_000);
-        socket.once('message', (data) => {
-          clearTimeout(timer);
-          resolve(data.toString());
-        });
+    socket.on('close', () => {
+      const waiting = this.waiting;
+      this.waiting = null;
+      waiting?.reject(new Error('closed'));
+    });
+  }
+
+  static async connect(port: number, index: number): Promise<Client> {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws`, 'sip');
+    try {
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
       });
-    send(1);
-    const challenge = await next();
+    } catch (error) {
+      socket.terminate();
+      throw error;
+    }
+    socket.on('error', () => {});
+    return new Client(socket, index);
+  }
+
+  private get extension() {
+    return extensionOf(this.index);
+  }
+
+  private send(authorization?: string): void {
+    const { index, extension } = this;
+    this.cseq++;
+    this.socket.send(
+      [
+        `REGISTER sip:${REALM} SIP/2.0`,
+        `Via: SIP/2.0/WS c${index}.invalid;branch=z9hG4bK${index}x${this.cseq}`,
+        'Max-Forwards: 70',
+        `From: <sip:${extension}@${REALM}>;tag=t${index}`,
+        `To: <sip:${extension}@${REALM}>`,
+        `Call-ID: reg-${index}`,
+        `CSeq: ${this.cseq} REGISTER`,
+        `Contact: <sip:c${index}@c${index}.invalid;transport=ws>;expires=600`,
+        ...(authorization ? [`Authorization: ${authorization}`] : []),
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
+  }
+
+  private next(): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting = null;
+        reject(new Error('timeout'));
+      }, 10_000);
+      this.waiting = {
+        resolve: (text) => {
+          clearTimeout(timer);
+          resolve(text);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+    });
+  }
+
+  private authorization(): string {
+    const { extension, index } = this;
+    const password = passwordOf(extension);
+    const uri = `sip:${REALM}`;
+    this.nc++;
+    const nc = this.nc.toString(16).padStart(8, '0');
+    const ha2 = hash('MD5', `REGISTER:${uri}`);
+    const secret = ha1('MD5', extension, REALM, password);
+    const digest = this.qop
+      ? hash('MD5', `${secret}:${this.nonce}:${nc}:c${index}:auth:${ha2}`)
+      : hash('MD5', `${secret}:${this.nonce}:${ha2}`);
+    const qop = this.qop ? `, qop=auth, nc=${nc}, cnonce="c${index}"` : '';
+    return `Digest username="${extension}", realm="${REALM}", nonce="${this.nonce}", uri="${uri}", response="${digest}", algorithm=MD5${qop}`;
+  }
+
+  private takeChallenge(response: string): void {
     const header =
-      challenge
+      response
         .split('\r\n')
         .find((line) => /^WWW-Authenticate:/i.test(line) && !/algorithm=SHA-256/i.test(line)) ?? '';
     const params = parseDigestHeader(header.slice(header.indexOf(':') + 1)) ?? {};
-    const nonce = params['nonce'] ?? '';
-    const uri = `sip:${REALM}`;
-    const qop = params['qop'] ? ', qop=auth, nc=00000001, cnonce="c' + index + '"' : '';
-    const digest = params['qop']
-      ? hash(
-          'MD5',
-          `${ha1('MD5', extension, REALM, password)}:${nonce}:00000001:c${index}:auth:${hash('MD5', `REGISTER:${uri}`)}`,
-        )
-      : hash('MD5', `${ha1('MD5', extension, REALM, password)}:${nonce}:${hash('MD5', `REGISTER:${uri}`)}`);
-    send(
-      2,
-      `Digest username="${extension}", realm="${REALM}", nonce="${nonce}", uri="${uri}", response="${digest}", algorithm=MD5${qop}`,
-    );
-    const ok = (await next()).startsWith('SIP/2.0 200');
-    keepOpen.push(socket);
+    this.nonce = params['nonce'] ?? '';
+    this.qop = Boolean(params['qop']);
+    this.nc = 0;
+    this.challenges++;
+  }
+
+  /** REGISTER (with the current nonce if there is one), answering at most one challenge. */
+  async register(): Promise<boolean> {
+    this.send(this.nonce ? this.authorization() : undefined);
+    let response = await this.next();
+    if (response.startsWith('SIP/2.0 401')) {
+      this.takeChallenge(response);
+      this.send(this.authorization());
+      response = await this.next();
+    }
+    return response.startsWith('SIP/2.0 200');
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+}
+
+/** Connect, challenge, register: true when registered. The client stays open and is returned in `keep`. */
+async function connectAndRegister(port: number, index: number, keep?: Client[]): Promise<boolean> {
+  let client: Client | null = null;
+  try {
+    client = await Client.connect(port, index);
+    const ok = await client.register();
+    if (keep) keep.push(client);
+    else client.close();
     return ok;
   } catch {
-    socket.terminate();
+    client?.terminate();
     return false;
   }
 }
+
+/** Completions per window after the warm-up, and the median window. */
+function windowsOf(completedAt: readonly number[], startedAt: number) {
+  const windows = Array.from({ length: WINDOWS }, (_, index) => {
+    const from = startedAt + WARM_UP_MS + index * WINDOW_MS;
+    return round(completedAt.filter((at) => at >= from && at < from + WINDOW_MS).length / (WINDOW_MS / 1000));
+  });
+  const median = [...windows].sort((a, b) => a - b)[Math.floor(WINDOWS / 2)] ?? 0;
+  return { windows, median };
+}
+
+/**
+ * A registrar's windows are stable when every one is within ±STABLE_WITHIN of the median and under
+ * 1 % of the attempts failed; only then is its median a figure one may divide by.
+ */
+const STABLE_WITHIN = 0.25;
+function stability(windows: readonly number[], median: number, failed: number, completed: number) {
+  const reasons: string[] = [];
+  if (median <= 0) reasons.push('its median window is 0');
+  const outside = windows.filter((value) => Math.abs(value - median) > STABLE_WITHIN * median);
+  if (median > 0 && outside.length > 0)
+    reasons.push(`windows outside ±${STABLE_WITHIN * 100} % of the median: ${outside.join(', ')}`);
+  if (failed > 0.01 * Math.max(completed, 1))
+    reasons.push(`${failed} of ${failed + completed} attempts failed`);
+  return { stable: reasons.length === 0, reasons };
+}
+
+const CLIENTS_AT_ONCE = 64;
+const WARM_UP_MS = Number(process.env['BENCH_REG_WARM_UP_MS'] ?? 2_000);
+const WINDOW_MS = Number(process.env['BENCH_REG_WINDOW_MS'] ?? 3_000);
+const WINDOWS = 5;
+const MAX_CLIENTS = Number(process.env['BENCH_REG_MAX_CLIENTS'] ?? 16_000);
 
 async function measure(registrar: Registrar, port: number) {
   const server = registrar.start(port);
@@ -235,49 +385,67 @@ async function measure(registrar: Registrar, port: number) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     const baseline = treeRssMiB(pid);
 
-    // Throughput: 64 clients at a time, each a new connection and registration. After a 2 s warm-up,
-    // five 3 s windows; the median window is the result (the load generator shares the two cores).
-    const WARM_UP_MS = 2_000;
-    const WINDOW_MS = 3_000;
-    const WINDOWS = 5;
+    // New connections: 64 clients at a time, each connects, is challenged, registers, disconnects.
+    // After a warm-up, five windows; the median window is the result.
     const completedAt: number[] = [];
     let failed = 0;
     let next = 0;
-    const startedAt = Date.now();
-    const until = startedAt + WARM_UP_MS + WINDOWS * WINDOW_MS;
+    let startedAt = Date.now();
+    let until = startedAt + WARM_UP_MS + WINDOWS * WINDOW_MS;
     await Promise.all(
-      Array.from({ length: 64 }, async () => {
+      Array.from({ length: CLIENTS_AT_ONCE }, async () => {
         while (Date.now() < until) {
-          const sockets: WebSocket[] = [];
-          if (await register(port, 100_000 + next++, sockets)) completedAt.push(Date.now());
+          if (await connectAndRegister(port, 100_000 + next++)) completedAt.push(Date.now());
           else failed++;
-          sockets.forEach((socket) => socket.close());
         }
       }),
     );
-    const windows = Array.from({ length: WINDOWS }, (_, index) => {
-      const from = startedAt + WARM_UP_MS + index * WINDOW_MS;
-      return round(
-        completedAt.filter((at) => at >= from && at < from + WINDOW_MS).length / (WINDOW_MS / 1000),
-      );
-    });
-    const sorted = [...windows].sort((a, b) => a - b);
-    const registrationsPerSecond = sorted[Math.floor(WINDOWS / 2)] ?? 0;
+    const connect = windowsOf(completedAt, startedAt);
     console.log(
-      `  ${registrar.name}: ${registrationsPerSecond} registrations/s (windows ${windows.join(', ')}; ${failed} failed)`,
+      `  ${registrar.name}: ${connect.median} connect + challenge + register/s (windows ${connect.windows.join(', ')}; ${failed} failed)`,
     );
 
-    // Concurrency: hold ever more registered sockets open.
-    const held: WebSocket[] = [];
+    // Re-registrations: 64 clients keep their connection and re-REGISTER one after another.
+    const clients: Client[] = [];
+    for (let index = 0; index < CLIENTS_AT_ONCE; index++) {
+      const client = await Client.connect(port, 200_000 + index).catch(() => null);
+      if (client && (await client.register().catch(() => false))) clients.push(client);
+      else client?.terminate();
+    }
+    const reregisteredAt: number[] = [];
+    let reregisterFailed = 0;
+    const challengesBefore = clients.reduce((sum, client) => sum + client.challenges, 0);
+    startedAt = Date.now();
+    until = startedAt + WARM_UP_MS + WINDOWS * WINDOW_MS;
+    await Promise.all(
+      clients.map(async (client) => {
+        while (Date.now() < until) {
+          if (await client.register().catch(() => false)) reregisteredAt.push(Date.now());
+          else {
+            reregisterFailed++;
+            return;
+          }
+        }
+      }),
+    );
+    const challenged = clients.reduce((sum, client) => sum + client.challenges, 0) - challengesBefore;
+    clients.forEach((client) => client.close());
+    const reregister = windowsOf(reregisteredAt, startedAt);
+    console.log(
+      `  ${registrar.name}: ${reregister.median} re-registrations/s over ${clients.length} open connections (windows ${reregister.windows.join(', ')}; ${challenged} challenged, ${reregisterFailed} failed)`,
+    );
+
+    // Concurrency: hold ever more registered connections open.
+    const held: Client[] = [];
     const steps: { clients: number; errorRate: number; rssMiB: number }[] = [];
     let registered = 0;
-    for (const target of [250, 500, 1000, 2000, 4000, 8000, 12_000, 16_000]) {
+    for (const target of [250, 500, 1000, 2000, 4000, 8000, 12_000, 16_000].filter((n) => n <= MAX_CLIENTS)) {
       let errors = 0;
       const batch = target - registered;
       for (let start = 0; start < batch; start += 100) {
         const results = await Promise.all(
           Array.from({ length: Math.min(100, batch - start) }, (_, index) =>
-            register(port, registered + start + index, held),
+            connectAndRegister(port, registered + start + index, held),
           ),
         );
         errors += results.filter((ok) => !ok).length;
@@ -286,18 +454,30 @@ async function measure(registrar: Registrar, port: number) {
       const errorRate = errors / batch;
       steps.push({ clients: target, errorRate: round(errorRate * 100, 2), rssMiB: round(treeRssMiB(pid)) });
       console.log(
-        `  ${registrar.name}: ${target} clients, ${round(errorRate * 100, 2)} % errors, RSS ${round(treeRssMiB(pid))} MiB`,
+        `  ${registrar.name}: ${target} clients, ${round(errorRate * 100, 2)} % errors, PSS ${round(treeRssMiB(pid))} MiB`,
       );
       if (errorRate >= 0.01) break;
     }
-    for (const socket of held) socket.terminate();
+    for (const client of held) client.terminate();
     const good = steps.filter((step) => step.errorRate < 1).at(-1);
     return {
       name: registrar.name,
-      registrationsPerSecond,
-      registrationsPerSecondWindows: windows,
-      failedDuringThroughput: failed,
+      connectRegister: {
+        perSecond: connect.median,
+        windows: connect.windows,
+        failed,
+        ...stability(connect.windows, connect.median, failed, completedAt.length),
+      },
+      reregister: {
+        perSecond: reregister.median,
+        windows: reregister.windows,
+        connections: clients.length,
+        challenged,
+        failed: reregisterFailed,
+        ...stability(reregister.windows, reregister.median, reregisterFailed, reregisteredAt.length),
+      },
       concurrency: steps,
+      concurrencyRampEndsAt: Math.min(MAX_CLIENTS, 16_000),
       mostClientsUnder1PercentErrors: good?.clients ?? 0,
       memoryPerClientKiB: good ? round(((good.rssMiB - baseline) * 1024) / good.clients, 1) : null,
       baselineRssMiB: round(baseline),
@@ -307,7 +487,11 @@ async function measure(registrar: Registrar, port: number) {
   }
 }
 
-/** Both registrars in the same run, one after the other, with the same load; the ratio compares them. */
+/**
+ * Both registrars in the same run, one after the other, with the same load. The ratio is median
+ * window to median window, and only when both registrars' windows were stable; otherwise it is not
+ * given and `ratioWithheld` says why.
+ */
 export async function benchRegistrar() {
   const ourProcess: { current?: RegistrarProcess } = {};
   const ours = await measure(
@@ -324,35 +508,40 @@ export async function benchRegistrar() {
     console.log(
       '  kamailio is not installed (apt-get install kamailio kamailio-websocket-modules): no reference.',
     );
-  // kamailio with this config answers in bursts and stalls in between (see docs/benchmarks.md): its
-  // best window is the reference, Tollgate's median is compared with it.
-  const referenceBest = reference ? Math.max(...reference.registrationsPerSecondWindows) : 0;
+  const ratioOf = (kind: 'connectRegister' | 'reregister') => {
+    if (!reference) return { ratio: null, withheld: ['kamailio is not installed'] };
+    const withheld = [
+      ...ours[kind].reasons.map((reason) => `Tollgate: ${reason}`),
+      ...reference[kind].reasons.map((reason) => `kamailio: ${reason}`),
+    ];
+    return {
+      ratio: withheld.length === 0 ? round(ours[kind].perSecond / reference[kind].perSecond, 2) : null,
+      withheld,
+    };
+  };
   const result = {
+    method: {
+      clientsAtOnce: CLIENTS_AT_ONCE,
+      warmUpMs: WARM_UP_MS,
+      windowMs: WINDOW_MS,
+      windows: WINDOWS,
+      stableWithinPercent: STABLE_WITHIN * 100,
+      extensions: EXTENSION_COUNT,
+    },
+    kamailioConfig: KAMAILIO_CONFIG,
     tollgate: ours,
     kamailio: reference,
-    ratio: reference
-      ? {
-          registrationsPerSecondAgainstBestWindow: round(ours.registrationsPerSecond / referenceBest, 2),
-          memoryPerClient:
-            ours.memoryPerClientKiB && reference.memoryPerClientKiB
-              ? round(ours.memoryPerClientKiB / reference.memoryPerClientKiB, 2)
-              : null,
-        }
-      : null,
+    ratio: {
+      connectRegister: ratioOf('connectRegister'),
+      reregister: ratioOf('reregister'),
+      memoryPerClient:
+        reference && ours.memoryPerClientKiB && reference.memoryPerClientKiB
+          ? round(ours.memoryPerClientKiB / reference.memoryPerClientKiB, 2)
+          : null,
+    },
   };
   writeResult('registrar', result);
-  const chart = writeChart(
-    'registrar-throughput',
-    barChart(
-      'Registrations per second (digest auth, SIP over WebSocket)',
-      [
-        { label: `${ours.name} (median)`, value: ours.registrationsPerSecond },
-        ...(reference ? [{ label: `${reference.name} (best window)`, value: referenceBest }] : []),
-      ],
-      '/s',
-    ),
-  );
-  return { result, chart };
+  return { result };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

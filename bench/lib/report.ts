@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import type { Calibration } from './calibration';
 import { profiling } from './profile';
 
 /** The machine a result was measured on, written next to every result. */
@@ -13,14 +14,33 @@ export function machine() {
   };
 }
 
+let currentCalibration: Calibration | null = null;
+
+/** The calibration of this run (bench/lib/calibration.ts), written next to every result. */
+export function setCalibration(value: Calibration): void {
+  currentCalibration = value;
+}
+export const calibration = (): Calibration | null => currentCalibration;
+
+/** What every result file holds besides its result: when, on what, and how fast that machine was. */
+export interface ResultFile<T> {
+  measuredAt: string;
+  machine: ReturnType<typeof machine>;
+  calibration: Calibration | null;
+  result: T;
+}
+
 export function writeResult(name: string, result: unknown): void {
   // Under the profiler only the profiles are kept: its overhead would skew the timings.
   if (profiling() && !name.startsWith('profile-')) return;
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync(
-    `bench/results/${name}.json`,
-    `${JSON.stringify({ measuredAt: new Date().toISOString(), machine: machine(), result }, null, 2)}\n`,
-  );
+  const file: ResultFile<unknown> = {
+    measuredAt: new Date().toISOString(),
+    machine: machine(),
+    calibration: currentCalibration,
+    result,
+  };
+  writeFileSync(`bench/results/${name}.json`, `${JSON.stringify(file, null, 2)}\n`);
 }
 
 /** A horizontal bar chart as SVG (no chart library needed for a few bars). */
@@ -73,7 +93,6 @@ export function histogram(title: string, values: readonly number[], unit: string
 }
 
 export function writeChart(name: string, svg: string): string {
-  if (profiling() && name.startsWith('dtmf-latency')) return `benchmarks/${name}.svg`;
   mkdirSync('docs/benchmarks', { recursive: true });
   writeFileSync(`docs/benchmarks/${name}.svg`, svg);
   return `benchmarks/${name}.svg`;

@@ -1,0 +1,403 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
+import type { benchDtmf } from './dtmf';
+import type { ProfileEntry, ProfileSummary } from './lib/profile';
+import { barChart, histogram, writeChart, type ResultFile } from './lib/report';
+import { round, type Summary } from './lib/stats';
+import type { benchRegistrar } from './registrar';
+import type { benchSoftphone } from './softphone';
+
+/**
+ * Writes docs/benchmarks.md and its charts from bench/results/*.json — every figure in the page
+ * comes from a result file written by the benchmarks; nothing is typed here but words.
+ * `npm run bench` calls it at the end; `npm run bench:docs` runs it alone.
+ */
+type SoftphoneResult = Awaited<ReturnType<typeof benchSoftphone>>['result'];
+type DtmfResult = Awaited<ReturnType<typeof benchDtmf>>['result'];
+type RegistrarResult = Awaited<ReturnType<typeof benchRegistrar>>['result'];
+
+function read<T>(name: string): ResultFile<T> | null {
+  const path = `bench/results/${name}.json`;
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as ResultFile<T>) : null;
+}
+
+const chartName = (loss: { kind: string; rate: number }) =>
+  loss.kind === 'none' ? 'no-loss' : `${loss.kind}-${round(loss.rate * 100)}`;
+const ms = (value: number) => `${round(value)} ms`;
+const fmt = (summary: Summary, unit = 'ms') =>
+  summary.count === 0
+    ? 'no samples'
+    : `median ${round(summary.median)} ${unit} (p5 ${round(summary.p5)}, p95 ${round(summary.p95)}, n = ${summary.count})`;
+const seconds = (milliseconds: number) => `${round(milliseconds / 1000, 2)} s`;
+const table = (header: string[], rows: (string | number)[][]) =>
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+
+function calibrationRow(name: string, file: ResultFile<unknown> | null): (string | number)[] {
+  if (!file) return [name, 'not run', '–', '–', '–'];
+  const { machine, calibration } = file;
+  return [
+    `\`bench/results/${name}.json\``,
+    file.measuredAt.slice(0, 16).replace('T', ' '),
+    `${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}`,
+    calibration ? `${calibration.scryptHashMs} ms` : '–',
+    calibration ? `${calibration.registerParseUs} µs` : '–',
+  ];
+}
+
+function softphoneSection(file: ResultFile<SoftphoneResult> | null): string {
+  if (!file) return '## Softphone\n\nNot measured yet (`npm run bench -- --only=softphone`).';
+  const softphone = file.result;
+  const chart = writeChart(
+    'softphone',
+    barChart(
+      'Softphone timings (medians)',
+      [
+        { label: 'load → interactive', value: round(softphone.pageLoadToInteractiveMs.median) },
+        { label: 'load → registered', value: round(softphone.pageLoadToRegisteredMs.median) },
+        { label: 'Call → first prompt packet', value: round(softphone.callToFirstPromptPacketMs.median) },
+        { label: '# → far end answered', value: round(softphone.hashToFarEndAnsweredMs.median) },
+        { label: 'key → digit at PBX', value: round(softphone.keyClickToDigitDetectedMs.median) },
+      ],
+      'ms',
+    ),
+  );
+  const typing = softphone.typing;
+  const charts = typing.runs.map((run) =>
+    writeChart(
+      `softphone-keys-${chartName(run.loss)}`,
+      histogram(
+        `Click → digit detected at the PBX (Chromium, 8 keys/s), ${run.loss.label}`,
+        run.latencies,
+        'ms',
+      ),
+    ),
+  );
+  return `## Softphone (Chromium, browser host, test PBX on loopback, ${softphone.runs} runs)
+
+${table(
+  ['What', 'Result'],
+  [
+    ['page load → interactive (tabs shown)', fmt(softphone.pageLoadToInteractiveMs)],
+    ['page load → registered', fmt(softphone.pageLoadToRegisteredMs)],
+    [
+      "click Call → first RTP packet of the PIN prompt received by the page (its RTCPeerConnection's stats)",
+      fmt(softphone.callToFirstPromptPacketMs),
+    ],
+    ['click # → far end answered (includes the "connecting" prompt)', fmt(softphone.hashToFarEndAnsweredMs)],
+    [
+      "click a key (the page's click event) → digit detected at the PBX, one key at a time, during the PIN prompt",
+      fmt(softphone.keyClickToDigitDetectedMs),
+    ],
+    ['renderer bundle', `${softphone.bundle.gzipKiB} KiB gzip (${softphone.bundle.rawKiB} KiB raw)`],
+  ],
+)}
+
+![Softphone timings](${chart})
+
+### Typing at human speed
+
+${typing.bursts} bursts of ${typing.keysPerBurst} keys at ${typing.keysPerSecond} keys a second on the in-call keypad of a call to the
+echo test; the page clicks the keys itself on that schedule. The app's tones are ${typing.toneMs} ms with ${typing.gapMs} ms gaps, and
+Chromium sends a key only when the one before it is done, so keys typed this fast queue: the first
+key of a burst is *isolated* (nothing before it), the others are *queued*. RTP from the app is
+dropped on its way to the PBX by a relay between the two (\`bench/lib/relay.ts\`), at random or in
+bursts (Gilbert–Elliott, the mean burst given); the relay also timestamps each key's first packet,
+so *click → on the wire* is the browser's own scheduling. A key not detected ${typing.lostAfterMs} ms after its first
+packet passed the relay is lost.
+
+${table(
+  [
+    'RTP loss',
+    'dropped (measured)',
+    'keys',
+    'lost',
+    'isolated key: click → detected',
+    'queued key: click → detected',
+    'click → on the wire',
+  ],
+  typing.runs.map((run) => [
+    run.loss.label,
+    `${run.measuredLossPercent ?? '–'} %`,
+    run.sent,
+    run.lost,
+    fmt(run.isolatedMs),
+    fmt(run.queuedMs),
+    fmt(run.clickToWireMs),
+  ]),
+)}
+
+${charts.map((path, index) => `![${typing.runs[index]?.loss.label ?? ''}](${path})`).join(' ')}`;
+}
+
+function dtmfSection(file: ResultFile<DtmfResult> | null): string {
+  if (!file) return '## DTMF at the PBX\n\nNot measured yet (`npm run bench -- --only=dtmf`).';
+  const dtmf = file.result;
+  const charts = dtmf.latency.map((run) =>
+    writeChart(
+      `dtmf-latency-${chartName(run.loss)}`,
+      histogram(`First packet → digit detected at the PBX, ${run.loss.label}`, run.latencies, 'ms'),
+    ),
+  );
+  const capacity = dtmf.capacity;
+  const mostCalls = capacity.ramps.map((ramp) => ramp.mostCalls);
+  const median =
+    capacity.ramps.find((ramp) => ramp.mostCalls === capacity.medianMostCalls) ?? capacity.ramps[0];
+  const capacityChart = median
+    ? writeChart(
+        'ivr-capacity',
+        barChart(
+          '# → far end ringing p95 beyond the prompt, by concurrent PIN calls',
+          median.steps.map((step) => ({
+            label: `${step.calls} calls`,
+            value: step.ringingBeyondPromptMs.p95,
+          })),
+          'ms',
+        ),
+      )
+    : null;
+  const firstMiss = median?.steps.find((step) => step.missed.length > 0);
+  return `## DTMF at the PBX (werift phone → PBX over DTLS-SRTP on loopback, RFC 4733 as Chromium sends it)
+
+From the phone handing a key's first RTP packet to its sender to the PBX's detector reporting it
+(both in this process, one clock): encryption, the relay, UDP, decryption, de-duplication. One call
+per loss condition, all at the same time; the Chromium figures above add the browser's own tone
+scheduling.
+
+${table(
+  ['RTP loss', 'dropped (measured)', 'digits sent', 'lost', 'first packet → detected'],
+  dtmf.latency.map((run) => [
+    run.loss.label,
+    `${run.measuredLossPercent} %`,
+    run.sent,
+    run.lost,
+    fmt(run.latencyMs),
+  ]),
+)}
+
+${charts.map((path, index) => `![${dtmf.latency[index]?.loss.label ?? ''}](${path})`).join(' ')}
+
+### PIN-IVR capacity, end to end
+
+Most concurrent PIN calls within the target: **${capacity.medianMostCalls}** (median of ${capacity.ramps.length} ramps: ${mostCalls.join(', ')}).
+
+Every call comes from its own PIN-protected extension (the PBX allows one PIN session per extension)
+and goes to a paid number: the PBX answers with the PIN prompt, the phone types its PIN and \`#\`
+(RFC 4733 over DTLS-SRTP), the PBX checks it (scrypt), plays "connecting" (${seconds(capacity.connectingPromptMs)}, the length of
+the prompt file) and rings the far end. A step is within the target when DTMF detection p95 < ${capacity.targets.dtmfP95Ms} ms
+**and** \`#\` (its first packet at the phone) → the far end ringing has a p95 under ${capacity.targets.ringingBeyondPromptP95Ms} ms beyond the
+prompt, no digit is lost, every right PIN is accepted and under 1 % of calls fail to set up. The PBX
+runs on this process's main thread, the phones on a worker thread. Memory per call is the growth of
+the PBX thread's heap and buffers after a garbage collection, with every caller in the PIN prompt.
+*PIN-check queue* is what the checks would wait if they only queued for libuv's thread pool
+(${capacity.threadPoolSize} threads): ⌈calls / ${capacity.threadPoolSize}⌉ × one scrypt hash of this run's calibration.
+
+${capacity.ramps
+  .map(
+    (ramp, index) =>
+      `Ramp ${index + 1}: ${ramp.mostCalls} calls${ramp.limitedBy.length ? `; stopped by ${ramp.limitedBy.join('; ')}` : ''}.`,
+  )
+  .join('\n')}
+
+${
+  median
+    ? `The ramp with the median result, step by step:
+
+${table(
+  [
+    'calls',
+    'DTMF p95',
+    'DTMF median',
+    'digits lost',
+    'failed to set up',
+    'PIN accepted',
+    '# → PIN accepted (median / p95)',
+    '# → ringing beyond the prompt (median / p95)',
+    'PIN-check queue',
+    'PBX memory per call',
+  ],
+  median.steps.map((step) => [
+    step.calls,
+    ms(step.dtmfP95Ms),
+    ms(step.dtmfMedianMs),
+    step.digitsLost,
+    step.failedToSetUp,
+    step.reachedFarEnd,
+    step.hashToPinAcceptedMs
+      ? `${step.hashToPinAcceptedMs.median} / ${step.hashToPinAcceptedMs.p95} ms`
+      : '–',
+    `${step.ringingBeyondPromptMs.median} / ${step.ringingBeyondPromptMs.p95} ms`,
+    `${step.pinCheckQueueEstimateMs} ms`,
+    `${step.pbxMemoryPerCallKiB} KiB`,
+  ]),
+)}`
+    : ''
+}
+
+${
+  firstMiss
+    ? `What limits it: at ${firstMiss.calls} calls the step missed ${firstMiss.missed.join('; ')}. With ${firstMiss.calls} PIN checks at
+once, queueing for the thread pool alone would take ${firstMiss.pinCheckQueueEstimateMs} ms; \`#\` → PIN accepted (the PBX's
+\`pin-accepted\` event) had a p95 of ${firstMiss.hashToPinAcceptedMs ? `${firstMiss.hashToPinAcceptedMs.p95} ms` : '– (not emitted)'}, and \`#\` → ringing ${firstMiss.ringingBeyondPromptMs.p95} ms beyond the prompt.
+Where the PIN-accepted time is close to the queue estimate, the PIN checks (scrypt on libuv's
+${capacity.threadPoolSize} threads, shared with the rest of the process's file and crypto work) are the limit; where
+it is far larger, the PBX's thread is (the profile below shows where it goes).`
+    : 'No ramp reached a step beyond the target (the ramp ends at its last step).'
+}
+
+${capacityChart ? `![IVR capacity](${capacityChart})` : ''}`;
+}
+
+function registrarSection(file: ResultFile<RegistrarResult> | null): string {
+  if (!file) return '## Registrar\n\nNot measured yet (`npm run bench -- --only=registrar`).';
+  const registrar = file.result;
+  const { method } = registrar;
+  const entries = [registrar.tollgate, registrar.kamailio].flatMap((entry) => (entry ? [entry] : []));
+  const windows = (values: readonly number[]) => values.join(', ');
+  const chart = writeChart(
+    'registrar-throughput',
+    barChart(
+      'Registrations per second (median window)',
+      entries.flatMap((entry) => [
+        { label: `${entry.name}: connect + register`, value: entry.connectRegister.perSecond },
+        { label: `${entry.name}: re-register`, value: entry.reregister.perSecond },
+      ]),
+      '/s',
+    ),
+  );
+  const ratio = (kind: 'connectRegister' | 'reregister', what: string) => {
+    const entry = registrar.ratio[kind];
+    return entry.ratio !== null
+      ? `Tollgate / kamailio, ${what}: **${entry.ratio} ×** (median window to median window; both registrars' windows were stable).`
+      : `Tollgate / kamailio, ${what}: not given — ${entry.withheld.join('; ')}.`;
+  };
+  const config = registrar.kamailioConfig;
+  return `## Registrar (each in its own process, SIP over WebSocket, digest auth, same load in the same run)
+
+Two figures per registrar, each the median of ${method.windows} windows of ${seconds(method.windowMs)} after a ${seconds(method.warmUpMs)} warm-up, with
+${method.clientsAtOnce} clients at a time:
+
+- **connect + challenge + register per second**: each client opens a new WebSocket, sends REGISTER,
+  answers the 401 challenge (digest MD5, qop=auth), gets the 200, and closes — the cost of a phone
+  (re)connecting.
+- **re-registrations per second over open connections**: ${method.clientsAtOnce} clients stay connected and re-REGISTER
+  one after another, reusing their nonce with the next nonce count (a registrar that wants a new
+  nonce challenges again; the client answers and that is counted) — what a registrar does most of
+  the day.
+
+A median counts as stable when every window is within ±${method.stableWithinPercent} % of it and under 1 % of attempts
+failed; a ratio is given only between stable medians.
+
+${table(
+  [
+    '',
+    'connect + challenge + register /s (windows)',
+    'stable',
+    're-registrations /s (windows)',
+    'challenged',
+    'stable',
+    'most clients with < 1 % errors',
+    'memory per client',
+  ],
+  entries.map((entry) => [
+    entry.name,
+    `${entry.connectRegister.perSecond} (${windows(entry.connectRegister.windows)})`,
+    entry.connectRegister.stable ? 'yes' : `no: ${entry.connectRegister.reasons.join('; ')}`,
+    `${entry.reregister.perSecond} (${windows(entry.reregister.windows)})`,
+    entry.reregister.challenged,
+    entry.reregister.stable ? 'yes' : `no: ${entry.reregister.reasons.join('; ')}`,
+    entry.mostClientsUnder1PercentErrors,
+    `${entry.memoryPerClientKiB ?? '–'} KiB`,
+  ]),
+)}
+
+${ratio('connectRegister', 'connect + challenge + register')}
+${ratio('reregister', 're-registrations over open connections')}
+
+One extension per client (${method.extensions} extensions, as on a real PBX: a phone or two per extension). The
+concurrency ramp stops at ${entries[0]?.concurrencyRampEndsAt ?? '–'} clients. Memory is PSS (shared pages divided among the processes
+sharing them) summed over the registrar's processes, growth over its idle baseline. kamailio runs
+\`bench/kamailio/kamailio.cfg\` with ${config.sharedMemoryMiB} MiB shared and ${config.privateMemoryMiB} MiB private memory per process (\`-m\`, \`-M\`),
+${config.tcpChildren} TCP workers and room for ${config.tcpMaxConnections} connections; Tollgate's registrar is one Node process.
+
+![Registrar](${chart})`;
+}
+
+function profileTable(summary: ProfileSummary, rows = 8): string {
+  const line = (entry: ProfileEntry) => [
+    `\`${entry.name.replace(/\|/g, '\\|')}\``,
+    `${entry.selfPercent} %`,
+    `${entry.totalPercent} %`,
+  ];
+  return `PBX busy ${summary.busyPercent} % of ${round(summary.durationMs / 1000)} s. Where: ${summary.byArea
+    .slice(0, 6)
+    .map((area) => `${area.name} ${area.selfPercent} %`)
+    .join(', ')}.
+
+${table(['Function', 'self', 'total'], summary.byFunction.slice(0, rows).map(line))}`;
+}
+
+function profileSection(): string {
+  const registrar = read<ProfileSummary>('profile-registrar');
+  const ivr = read<ProfileSummary & { measured?: string }>('profile-ivr');
+  if (!registrar && !ivr) return '';
+  return `## Where the time goes
+
+\`npm run bench:profile\` runs the registrar and the PIN-IVR loads again under V8's sampling profiler
+(the PBX's process or thread only) and writes \`bench/results/profile-*.json\`; the tables below are
+read from there. Percentages are of the PBX's busy time: *self* in the function itself, *total*
+with everything it calls.
+
+${registrar ? `### Registrar under load (profiled ${registrar.measuredAt.slice(0, 10)})\n\n${profileTable(registrar.result)}` : ''}
+
+${ivr ? `### PIN-IVR calls (${ivr.result.measured ?? 'the largest load within the target'}, profiled ${ivr.measuredAt.slice(0, 10)})\n\n${profileTable(ivr.result)}` : ''}
+
+What earlier profiles led to (the commits say what was measured before and after): sip.js 0.21.2's
+generated parser decoded its whole rule table on every parse, and werift read each RTP header bit by
+formatting the byte as a string — both patched in \`patches/\` (commits 24b034a and 9704cd6, each
+with a unit test that fails without it); the registrar indexes bindings by connection and Contact
+instead of scanning them, sweeps nonces at most once a second and caches prepared statements
+(24b034a). The calibration column at the top shows what one REGISTER parse costs now.`;
+}
+
+export async function writeDocs(): Promise<void> {
+  const softphone = read<SoftphoneResult>('softphone');
+  const dtmf = read<DtmfResult>('dtmf');
+  const registrar = read<RegistrarResult>('registrar');
+  const markdown = `# Benchmarks
+
+Generated by \`npm run bench\` (or \`npm run bench:docs\`) from \`bench/results/*.json\` — do not edit by
+hand. Medians and spread, never single timings; no test asserts a time. Everything runs on one
+machine: PBX, load generator and browser share its cores.
+
+Each result file records the machine and a **calibration** measured in the same run: one scrypt hash
+with the PBX's parameters (one PIN check) and one REGISTER parsed with sip.js's grammar (what the
+PBX does for every SIP message), medians of repeated runs. Results from different machines, or from
+a busy and a quiet one, compare through these.
+
+${table(
+  ['result', 'measured (UTC)', 'machine', 'one scrypt hash', 'one REGISTER parse'],
+  (['softphone', 'dtmf', 'registrar'] as const).map((name) => calibrationRow(name, read(name))),
+)}
+
+${softphoneSection(softphone)}
+
+${dtmfSection(dtmf)}
+
+${registrarSection(registrar)}
+
+The PIN-guessing model under the lockout policy is in docs/security.md, with its own generator.
+
+${profileSection()}
+`;
+  // Formatted as `npm run lint` checks it (prettier --check .), so a regenerated page passes.
+  const path = 'docs/benchmarks.md';
+  const options = (await resolveConfig(path)) ?? {};
+  writeFileSync(path, await format(markdown.replace(/\n{3,}/g, '\n\n'), { ...options, filepath: path }));
+  console.log('Wrote docs/benchmarks.md');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await writeDocs();
