@@ -15,6 +15,19 @@ export default {
     'shared/dial-plan/dial-plan.ts',
     'test/pbx/sip/digest.ts',
   ],
+  // Copy only what those tests need into the sandbox (not build output, traces or the renderer).
+  ignorePatterns: [
+    '/**',
+    '!/package.json',
+    '!/tsconfig*.json',
+    '!/vitest.mutation.config.ts',
+    '!/shared/**',
+    '!/test/pbx/**',
+    '!/test/support/**',
+    '!/test/unit/pbx/**',
+    '!/test/unit/shared/**',
+    '!/resources/**',
+  ],
   coverageAnalysis: 'perTest',
   concurrency: 1,
   timeoutMS: 20_000,
@@ -23,4 +36,7 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
+  // Reruns test only the mutants whose code or tests changed since the last run.
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
 };

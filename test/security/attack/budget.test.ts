@@ -18,11 +18,15 @@ describe('allowedWrongCodes (the budget the attack suite holds the PBX to)', () 
     expect(allowedWrongCodes(rules, HOUR_MS - 1, 1)).toBe(3);
   });
 
-  it('allows another batch per waited-out lock, until the quarantine caps it for good', () => {
+  it('allows another batch per waited-out lock, bounded by the lockouts a quarantine window allows', () => {
     const noSourceLimit = { ...rules, wrongCodesPerSourceToBlock: 1_000 };
     expect(allowedWrongCodes(noSourceLimit, HOUR_MS, 1)).toBe(6);
-    expect(allowedWrongCodes(noSourceLimit, 10 * HOUR_MS, 1)).toBe(9);
-    expect(allowedWrongCodes({ ...noSourceLimit, lockoutsToQuarantine: 0 }, 10 * HOUR_MS, 1)).toBe(33);
+    // 10 h: 33 by locks; per quarantine window 3 × 3 + 2 × 24 = 57, two windows started.
+    expect(allowedWrongCodes(noSourceLimit, 10 * HOUR_MS, 1)).toBe(33);
+    const dayWindow = { ...noSourceLimit, windowMs: 24 * HOUR_MS };
+    // Window of a day: 3 × 3 + 2 = 11 per quarantine window, 2 started within the first day.
+    expect(allowedWrongCodes(dayWindow, 10 * HOUR_MS, 1)).toBe(22);
+    expect(allowedWrongCodes({ ...dayWindow, lockoutsToQuarantine: 0 }, 10 * HOUR_MS, 1)).toBe(33);
   });
 
   it('counts the shorter of lock and window as the wait', () => {

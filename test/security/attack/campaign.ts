@@ -25,19 +25,7 @@ const { values } = parseArgs({
   },
 });
 
-// Rules as the gate's contract names them; before issue #10 the PBX had other fields, and the
-// fallbacks only describe what a run against such a PBX was held to.
-const rules = {
-  wrongCodesToLock: 3,
-  windowMs: 15 * 60_000,
-  lockMs: HOUR_MS,
-  lockoutsToQuarantine: 0,
-  quarantineWindowMs: 24 * HOUR_MS,
-  maxPinSessionsPerExtension: Infinity,
-  wrongCodesPerSourceToBlock: Infinity,
-  sourceBlockMs: HOUR_MS,
-  ...(DEFAULT_LOCKOUT_RULES as Partial<GateRules>),
-} satisfies GateRules;
+const rules: GateRules = DEFAULT_LOCKOUT_RULES;
 const horizonMs = Number(values.hours) * HOUR_MS;
 const maxCalls = Number(values['max-calls']);
 

@@ -35,6 +35,11 @@ export interface Strategy {
   spreadOverExtensions?: boolean;
   /** When every target refuses, move the clock on by the lock time and dial again. */
   waitOutLocks?: boolean;
+  /**
+   * Never trigger the quarantine: after one lockout less than quarantines, type one code less than
+   * locks, then wait until the last lockout has left the quarantine window (knows the rules).
+   */
+  pacedBelowQuarantine?: boolean;
 }
 
 export const STRATEGIES: readonly Strategy[] = [
@@ -93,6 +98,14 @@ export const STRATEGIES: readonly Strategy[] = [
     spreadOverExtensions: true,
   },
   {
+    id: 'paced-below-quarantine',
+    title: 'paced below the quarantine (waits out locks, never the last lockout)',
+    codesPerCall: 1,
+    ending: 'hang-up-after-verdict',
+    waitOutLocks: true,
+    pacedBelowQuarantine: true,
+  },
+  {
     id: 'wait-out-locks',
     title: 'waiting out each lock (1 code per call)',
     codesPerCall: 1,
@@ -121,9 +134,12 @@ export interface AttackResult {
   codesTyped: number;
   /** Codes the PBX took as guesses from the attacker's view: not refused (answered or unheard). */
   guesses: number;
-  /** Wrong codes the PBX answered: a wrong-PIN prompt or the goodbye after a submitted code. */
+  /**
+   * Wrong codes the PBX answered: a wrong-PIN prompt or the goodbye after a submitted code (or, with
+   * no other call running, the lock prompt right after it: that code locked the extension).
+   */
   answered: number;
-  /** Codes typed that were refused (gate closed meanwhile), not checked. */
+  /** Codes typed in parallel calls that were refused (gate closed meanwhile), maybe never checked. */
   refusedCodes: number;
   accepted: number;
   /** What the PBX recorded (`db.pinSecurity`), summed over the targets; null when it cannot say. */
@@ -200,9 +216,9 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
 
   const seen: { firstRefusal: { atMs: number; guesses: number } | null } = { firstRefusal: null };
   const noteRefusal = (answer: Extract<GateAnswer, { kind: 'refused' }>) => {
-    const key = answer.heard ?? `sip ${answer.status ?? ''} ${answer.reason ?? ''}`.trim();
+    const key = refusalKey(answer);
     // "Busy" (another PIN session runs) does not close the gate; everything else does.
-    if (!/busy/i.test(key)) seen.firstRefusal ??= { atMs: env.clock.elapsed(), guesses: tally.guesses };
+    if (!isBusy(answer)) seen.firstRefusal ??= { atMs: env.clock.elapsed(), guesses: tally.guesses };
     tally.refusals[key] = (tally.refusals[key] ?? 0) + 1;
   };
 
@@ -231,7 +247,14 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
       }
       const verdict = await call.verdict();
       if (verdict.kind === 'refused') {
-        tally.refusedCodes++;
+        // With no other call of the attacker running, a refusal right after his code can only be
+        // that code's verdict: it was wrong and closed the gate. With parallel calls, another call's
+        // code may have closed it, and this one may never have been checked.
+        if (strategy.parallelCalls) tally.refusedCodes++;
+        else {
+          tally.guesses++;
+          tally.answered++;
+        }
         break;
       }
       tally.guesses++;
@@ -277,7 +300,20 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
       }
     } else {
       let refusedInARow = 0;
+      const pace = { locks: 0, lastLockAt: 0, guessesAtLastLock: 0 };
       while (tally.calls < env.limits.maxCalls && tally.guesses <= env.limits.maxGuesses) {
+        if (
+          strategy.pacedBelowQuarantine &&
+          pace.locks >= env.rules.lockoutsToQuarantine - 1 &&
+          tally.guesses - pace.guessesAtLastLock >= env.rules.wrongCodesToLock - 1
+        ) {
+          if (waits >= env.limits.maxWaits) break;
+          const until = pace.lastLockAt + env.rules.quarantineWindowMs + 1;
+          env.clock.advance(Math.max(0, until - env.clock.now()));
+          waits++;
+          pace.locks = 0;
+          pace.guessesAtLastLock = tally.guesses;
+        }
         const target = env.targets[strategy.spreadOverExtensions ? tally.calls % env.targets.length : 0];
         if (!target) throw new Error('No target');
         const phone = await phoneFor(target, tally.calls);
@@ -290,10 +326,17 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
           refusedInARow = 0;
           continue;
         }
+        // Busy (the PBX still holds the last call's PIN session, e.g. after a dropped connection): redial.
+        if (isBusy(answer)) continue;
         refusedInARow++;
         const everyTargetRefused = refusedInARow >= (strategy.spreadOverExtensions ? env.targets.length : 1);
         if (!everyTargetRefused) continue;
         if (!strategy.waitOutLocks || waits >= env.limits.maxWaits) break;
+        if (answer.kind === 'refused' && answer.heard === 'locked') {
+          pace.locks++;
+          pace.lastLockAt = env.clock.now();
+          pace.guessesAtLastLock = tally.guesses;
+        }
         env.clock.advance(env.rules.lockMs);
         waits++;
         refusedInARow = 0;
@@ -338,6 +381,11 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
     await Promise.all(phones.map((phone) => phone.stop()));
   }
 }
+
+const refusalKey = (answer: Extract<GateAnswer, { kind: 'refused' }>) =>
+  answer.heard ?? `sip ${answer.status ?? ''} ${answer.reason ?? ''}`.trim();
+
+const isBusy = (answer: GateAnswer) => answer.kind === 'refused' && /busy|486/i.test(refusalKey(answer));
 
 /**
  * Waits until the PBX decided every typed code (one decision event per code), bounded: codes still
