@@ -56,11 +56,16 @@ test('starts in German on a German system, switches to English and saves an acco
 test('says what is wrong with an invalid account', async ({ openApp }) => {
   const page = await openApp({ locale: 'en-US' });
   await page.getByLabel('SIP WebSocket address').fill('https://pbx.example.test');
-  await page.getByLabel('Extension').fill('2');
+  // Any SIP user part is an account user (201, alice, a 9-digit number), but not one with a space.
+  await page.getByLabel('Extension').fill('ali ce');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('alert')).toHaveText('Please correct the marked fields.');
   await expect(page.getByLabel('SIP WebSocket address')).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByText('The extension has 2 to 8 digits.')).toBeVisible();
+  await expect(
+    page.getByText('Enter the extension or SIP user name without spaces, @ or : (64 characters at most)', {
+      exact: false,
+    }),
+  ).toBeVisible();
   await expect(page.getByText('Enter the password of your extension.')).toBeVisible();
 });
 
