@@ -11,7 +11,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: [
-            'test/unit/{shared,electron,pbx}/**/*.test.ts',
+            'test/unit/{shared,electron,pbx,bench}/**/*.test.ts',
             'test/protocol/**/*.test.ts',
             'test/security/**/*.test.ts',
           ],

@@ -183,6 +183,8 @@ ${charts.map((path, index) => `![${dtmf.latency[index]?.loss.label ?? ''}](${pat
 ### PIN-IVR capacity, end to end
 
 Most concurrent PIN calls within the target: **${capacity.medianMostCalls}** (median of ${capacity.ramps.length} ramps: ${mostCalls.join(', ')}).
+The first ramp climbs from the lowest step; the others start two steps below its result (and from
+the bottom again if their first step misses).
 
 Every call comes from its own PIN-protected extension (the PBX allows one PIN session per extension)
 and goes to a paid number: the PBX answers with the PIN prompt, the phone types its PIN and \`#\`
@@ -198,7 +200,7 @@ the PBX thread's heap and buffers after a garbage collection, with every caller 
 ${capacity.ramps
   .map(
     (ramp, index) =>
-      `Ramp ${index + 1}: ${ramp.mostCalls} calls${ramp.limitedBy.length ? `; stopped by ${ramp.limitedBy.join('; ')}` : ''}.`,
+      `Ramp ${index + 1} (from ${ramp.startedAt} calls): ${ramp.mostCalls} calls${ramp.limitedBy.length ? `; stopped by ${ramp.limitedBy.join('; ')}` : ''}.`,
   )
   .join('\n')}
 

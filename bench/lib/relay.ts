@@ -15,7 +15,7 @@ import { lossModel, NO_LOSS, type LossModel, type LossSpec } from './loss';
  * candidate, and `towardsPhone`, announced to the phone in place of the PBX's. Each keeps one UDP
  * IPv4 host candidate per side (every address here is on this machine).
  */
-interface Endpoint {
+export interface Endpoint {
   address: string;
   port: number;
 }
@@ -207,7 +207,7 @@ export class LossyRelay {
 }
 
 /** RTP, not RTCP (RFC 5761: RTCP packet types 192–223 share the first byte's range). */
-function isRtp(packet: Buffer): boolean {
+export function isRtp(packet: Buffer): boolean {
   const first = packet[0] ?? 0;
   const type = (packet[1] ?? 0) & 0x7f;
   return first >= 128 && first <= 191 && !(type >= 64 && type <= 95);
@@ -215,13 +215,13 @@ function isRtp(packet: Buffer): boolean {
 
 const CANDIDATE = /^a=candidate:(\S+) (\d+) (udp) (\d+) (\d+\.\d+\.\d+\.\d+) (\d+) typ host.*$/im;
 
-function firstUdpCandidate(sdp: string): Endpoint | null {
+export function firstUdpCandidate(sdp: string): Endpoint | null {
   const match = CANDIDATE.exec(sdp);
   return match?.[5] && match[6] ? { address: match[5], port: Number(match[6]) } : null;
 }
 
 /** Keeps only `candidate` (now pointing at `relay`) and the connection address that goes with it. */
-function pointAt(sdp: string, candidate: Endpoint, relay: Endpoint): string {
+export function pointAt(sdp: string, candidate: Endpoint, relay: Endpoint): string {
   const lines = sdp.split('\r\n');
   let kept = false;
   return lines
