@@ -303,3 +303,128 @@ describe('PIN entry, the edges', () => {
     }
   });
 });
+
+describe('PIN entry, exact actions (each one matters to the call adapter)', () => {
+  const rules = { maxAttempts: 2, maxLength: 8, firstDigitTimeoutMs: 111, interDigitTimeoutMs: 22 };
+  const step = (from: PinEntryState, event: PinEntryEvent) => pinEntryTransition(from, event, rules);
+  const counts = { wrongCodes: 0, timeouts: 0, accepted: 0 };
+
+  it('submits: cancels the inter-digit timer, then asks the gate', () => {
+    expect(step({ phase: 'collecting', digits: '12', ...counts }, { type: 'digit', digit: '#' })).toEqual({
+      state: { phase: 'verifying', ...counts },
+      actions: [{ type: 'cancel-timer' }, { type: 'verify', code: '12' }],
+    });
+  });
+
+  it('a silent prompt: records the timeout and asks again with the first prompt', () => {
+    expect(step({ phase: 'prompting', ...counts }, { type: 'timeout' })).toEqual({
+      state: { phase: 'prompting', ...counts, timeouts: 1 },
+      actions: [
+        { type: 'record-timeout' },
+        { type: 'play', prompt: 'enter-pin' },
+        { type: 'start-timer', kind: 'first-digit', ms: 111 },
+      ],
+    });
+  });
+
+  it('the last attempt: cancels the timer, closes the session, says goodbye', () => {
+    expect(step({ phase: 'verifying', ...counts, wrongCodes: 1 }, wrong)).toEqual({
+      state: { phase: 'done', end: 'failed', checking: false, ...counts, wrongCodes: 2 },
+      actions: [
+        { type: 'cancel-timer' },
+        { type: 'close-session' },
+        { type: 'end', prompt: 'pin-failed-goodbye', why: 'failed' },
+      ],
+    });
+  });
+
+  it('leaving while collecting: the keys go to the gate before the session closes', () => {
+    expect(step({ phase: 'collecting', digits: '7*', ...counts }, { type: 'left' })).toEqual({
+      state: { phase: 'done', end: 'left', checking: true, ...counts },
+      actions: [{ type: 'cancel-timer' }, { type: 'verify', code: '7*' }, { type: 'close-session' }],
+    });
+    expect(step({ phase: 'prompting', ...counts }, { type: 'left' })).toEqual({
+      state: { phase: 'done', end: 'left', checking: false, ...counts },
+      actions: [{ type: 'cancel-timer' }, { type: 'close-session' }],
+    });
+  });
+
+  it('leaving while a code is checked: the session closes, the verdict is still awaited', () => {
+    const left = step({ phase: 'verifying', ...counts }, { type: 'left' });
+    expect(left).toEqual({
+      state: { phase: 'done', end: 'left', checking: true, ...counts },
+      actions: [{ type: 'close-session' }],
+    });
+    expect(awaitingVerdict({ phase: 'verifying', ...counts })).toBe(true);
+    expect(awaitingVerdict(left.state)).toBe(true);
+    expect(awaitingVerdict({ phase: 'prompting', ...counts })).toBe(false);
+    expect(awaitingVerdict({ phase: 'accepted', ...counts })).toBe(false);
+  });
+
+  it('leaving before the prompt closes the session and awaits nothing', () => {
+    expect(step({ phase: 'idle' }, { type: 'left' })).toEqual({
+      state: { phase: 'done', end: 'left', checking: false, ...counts },
+      actions: [{ type: 'close-session' }],
+    });
+  });
+
+  it('the gate closing while keys are typed: they go to the gate and their verdict is awaited', () => {
+    expect(
+      step({ phase: 'collecting', digits: '4', ...counts }, { type: 'gate-closed', why: 'locked' }),
+    ).toEqual({
+      state: { phase: 'done', end: 'locked', checking: true, ...counts },
+      actions: [
+        { type: 'stop-prompt' },
+        { type: 'cancel-timer' },
+        { type: 'verify', code: '4' },
+        { type: 'close-session' },
+        { type: 'end', prompt: 'locked', why: 'locked' },
+      ],
+    });
+    expect(
+      step({ phase: 'prompting', ...counts }, { type: 'gate-closed', why: 'locked' }).state,
+    ).toMatchObject({
+      checking: false,
+    });
+  });
+
+  it('the gate closing while a code is checked: no second verify, the first one still awaited', () => {
+    expect(step({ phase: 'verifying', ...counts }, { type: 'gate-closed', why: 'quarantined' })).toEqual({
+      state: { phase: 'done', end: 'quarantined', checking: true, ...counts },
+      actions: [
+        { type: 'stop-prompt' },
+        { type: 'cancel-timer' },
+        { type: 'close-session' },
+        { type: 'end', prompt: 'quarantined', why: 'quarantined' },
+      ],
+    });
+  });
+
+  it('a key while collecting only restarts the inter-digit timer', () => {
+    expect(step({ phase: 'collecting', digits: '1', ...counts }, { type: 'digit', digit: 'D' })).toEqual({
+      state: { phase: 'collecting', digits: '1D', ...counts },
+      actions: [{ type: 'start-timer', kind: 'inter-digit', ms: 22 }],
+    });
+  });
+
+  it('takes single keys only', () => {
+    for (const digit of ['11', 'A1', '1A', '', 'flash']) {
+      const prompting: PinEntryState = { phase: 'prompting', ...counts };
+      expect(step(prompting, { type: 'digit', digit })).toEqual({ state: prompting, actions: [] });
+    }
+  });
+
+  it('the outcome of a call that ended without a wrong code', () => {
+    const done = (end: 'left' | 'failed' | 'locked'): PinEntryState => ({
+      phase: 'done',
+      end,
+      checking: false,
+      ...counts,
+    });
+    expect(pinOutcomeOf(done('left'))).toBe('abandoned');
+    expect(pinOutcomeOf(done('failed'))).toBe('abandoned');
+    expect(pinOutcomeOf(done('locked'))).toBe('locked');
+    expect(pinOutcomeOf({ phase: 'prompting', ...counts })).toBe('abandoned');
+    expect(pinOutcomeOf({ phase: 'prompting', ...counts, wrongCodes: 1 })).toBe('failed');
+  });
+});

@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyDestination, DialPlanSchema, type DialPlan } from '../../../shared/dial-plan/dial-plan';
+import {
+  classifyDestination,
+  DialPlanSchema,
+  isPaidExternal,
+  type DialPlan,
+} from '../../../shared/dial-plan/dial-plan';
 
 const plan: DialPlan = DialPlanSchema.parse({
   country: 'DE',
@@ -107,5 +112,87 @@ describe('dial plan', () => {
     );
     expect(DialPlanSchema.safeParse({ ...plan, emergencyNumbers: [] }).success).toBe(false);
     expect(DialPlanSchema.safeParse({ ...plan, tollFreePrefixes: ['0800'] }).success).toBe(false);
+  });
+
+  it.each([
+    ['country', { country: 'de' }],
+    ['country', { country: 'DEU' }],
+    ['country', { country: 'D' }],
+    ['country', { country: 'xDE' }],
+    ['internal range', { internalRanges: [{ from: '1', to: '9' }] }],
+    ['internal range', { internalRanges: [{ from: '200x', to: '299x' }] }],
+    ['internal range', { internalRanges: [{ from: 'x200', to: 'x299' }] }],
+    ['internal range', { internalRanges: [{ from: '200', to: '2999' }] }],
+    [
+      'internal range',
+      {
+        internalRanges: [
+          { from: '200', to: '299' },
+          { from: '300', to: '200' },
+        ],
+      },
+    ],
+    [
+      'internal range',
+      {
+        internalRanges: [
+          { from: '200', to: '299' },
+          { from: '30', to: '300' },
+        ],
+      },
+    ],
+    ['internal range', { internalRanges: [{ from: '123456789', to: '123456789' }] }],
+    ['IVR app', { ivrApps: [{ code: '*', app: 'voicemail' }] }],
+    ['IVR app', { ivrApps: [{ code: 'x*98', app: 'voicemail' }] }],
+    ['IVR app', { ivrApps: [{ code: '*98x', app: 'voicemail' }] }],
+    ['IVR app', { ivrApps: [{ code: '*98', app: 'fax' }] }],
+    ['emergency', { emergencyNumbers: [] }],
+    ['emergency', { emergencyNumbers: ['1'] }],
+    ['emergency', { emergencyNumbers: ['x112'] }],
+    ['emergency', { emergencyNumbers: ['112x'] }],
+    ['toll-free prefix', { tollFreePrefixes: ['+'] }],
+    ['toll-free prefix', { tollFreePrefixes: ['x+800'] }],
+    ['toll-free prefix', { tollFreePrefixes: ['+800x'] }],
+    ['toll-free prefix', { tollFreePrefixes: ['+123456789'] }],
+  ] as const)('rejects a plan with a malformed %s (%j)', (_field, change) => {
+    expect(DialPlanSchema.safeParse({ ...plan, ...change }).success).toBe(false);
+  });
+
+  it('accepts the edges of a well-formed plan', () => {
+    const edges = {
+      country: 'AT',
+      internalRanges: [
+        { from: '10', to: '10' },
+        { from: '200', to: '299' },
+        { from: '12345678', to: '12345679' },
+      ],
+      ivrApps: [
+        { code: '*98', app: 'voicemail' },
+        { code: '#1234567', app: 'echo-test' },
+      ],
+      emergencyNumbers: ['112', '11', '116117'],
+      tollFreePrefixes: ['+1', '+12345678'],
+    };
+    expect(DialPlanSchema.parse(edges)).toEqual(edges);
+  });
+
+  it('reads every internal range, with both ends included', () => {
+    const twoRanges = {
+      ...plan,
+      internalRanges: [
+        { from: '200', to: '299' },
+        { from: '500', to: '549' },
+      ],
+    };
+    for (const extension of ['200', '299', '500', '549'])
+      expect(classifyDestination(extension, twoRanges)).toEqual({ callClass: 'internal', extension });
+    for (const number of ['199', '300', '499', '550'])
+      expect(classifyDestination(number, twoRanges).callClass).not.toBe('internal');
+  });
+
+  it('only external calls are paid calls', () => {
+    expect(isPaidExternal('external')).toBe(true);
+    for (const callClass of ['internal', 'ivr-app', 'emergency', 'toll-free'] as const)
+      expect(isPaidExternal(callClass)).toBe(false);
   });
 });
