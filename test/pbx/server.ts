@@ -47,6 +47,8 @@ export interface PbxOptions {
   onDtmfDetected?(callId: string, rtpTimestamp: number): void;
   /** Benchmarks only: drops an RTP packet from a phone when this returns true (simulated loss). */
   dropInboundRtp?(): boolean;
+  /** A caller without RTP this long (not on hold) is hung up, so no far-end leg outlives it; default 5 s. */
+  mediaTimeoutMs?: number;
 }
 
 export interface PbxAddresses {
@@ -178,6 +180,7 @@ export class PbxServer {
         policyChanged: (extensions) => api.policyChanged(extensions),
         ...(this.options.onDtmfDetected ? { onDtmfDetected: this.options.onDtmfDetected } : {}),
         ...(this.options.dropInboundRtp ? { dropInboundRtp: this.options.dropInboundRtp } : {}),
+        ...(this.options.mediaTimeoutMs ? { mediaTimeoutMs: this.options.mediaTimeoutMs } : {}),
       },
     );
     const sip = this.sip;
