@@ -16,14 +16,13 @@ export interface AuthHeader {
   params: Record<string, string>;
 }
 
-/** RFC 3261 token characters. */
+/** RFC 3261 token characters, as a table (no allocation per character). */
+const TOKEN_CHARS = new Uint8Array(128);
+for (const char of "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-.!%*_+`'~")
+  TOKEN_CHARS[char.charCodeAt(0)] = 1;
+
 function isTokenChar(code: number): boolean {
-  return (
-    (code >= 0x30 && code <= 0x39) || // 0-9
-    (code >= 0x41 && code <= 0x5a) || // A-Z
-    (code >= 0x61 && code <= 0x7a) || // a-z
-    "-.!%*_+`'~".includes(String.fromCharCode(code))
-  );
+  return code < 128 && TOKEN_CHARS[code] === 1;
 }
 
 function isSpace(code: number): boolean {
@@ -56,25 +55,24 @@ export function parseAuthHeader(header: string): AuthHeader | null {
     skipSpace();
     let value: string;
     if (header.charCodeAt(at) === 0x22 /* " */) {
-      at++;
-      const parts: string[] = [];
-      let start = at;
+      // Find the closing quote first (no allocation on the way), then unescape once.
+      const start = ++at;
+      let escaped = false;
       for (;;) {
         if (at >= length) return null; // unterminated quoted string
         const code = header.charCodeAt(at);
         if (code === 0x22) break;
         if (code === 0x5c /* \ */) {
           if (at + 1 >= length) return null;
-          parts.push(header.slice(start, at), header.charAt(at + 1));
+          escaped = true;
           at += 2;
-          start = at;
           continue;
         }
         at++;
       }
-      parts.push(header.slice(start, at));
+      const raw = header.slice(start, at);
       at++; // closing quote
-      value = parts.join('');
+      value = escaped ? unescapeQuoted(raw) : raw;
     } else {
       value = token();
       if (!value) return null;
@@ -85,4 +83,14 @@ export function parseAuthHeader(header: string): AuthHeader | null {
     if (header.charCodeAt(at) !== 0x2c /* , */) return null;
     at++;
   }
+}
+
+/** `a\"b` → `a"b`: a backslash quotes the character after it (RFC 3261 quoted-pair). */
+function unescapeQuoted(raw: string): string {
+  let out = '';
+  for (let at = 0; at < raw.length; at++) {
+    if (raw.charCodeAt(at) === 0x5c) at++;
+    out += raw.charAt(at);
+  }
+  return out;
 }
