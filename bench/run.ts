@@ -37,17 +37,17 @@ if (profiling()) {
   console.log('Profiling the PBX: PIN-IVR calls …');
   await benchDtmf();
 } else {
-  if (wanted('softphone')) {
-    console.log('Softphone in Chromium …');
-    await benchSoftphone();
-  }
-  if (wanted('registrar')) {
-    console.log('Registrar …');
-    await benchRegistrar();
-  }
-  if (wanted('dtmf')) {
-    console.log('DTMF …');
-    await benchDtmf();
+  const parts = [
+    ['softphone', 'Softphone in Chromium', benchSoftphone],
+    ['registrar', 'Registrar', benchRegistrar],
+    ['dtmf', 'DTMF and PIN-IVR capacity', benchDtmf],
+  ] as const;
+  for (const [name, title, bench] of parts) {
+    if (!wanted(name)) continue;
+    console.log(`${title} …`);
+    const partStartedAt = Date.now();
+    await bench();
+    console.log(`  (${name}: ${Math.round((Date.now() - partStartedAt) / 1000)} s)`);
   }
 }
 await writeDocs();

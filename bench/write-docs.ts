@@ -87,7 +87,10 @@ ${table(
       "click Call → first RTP packet of the PIN prompt received by the page (its RTCPeerConnection's stats)",
       fmt(softphone.callToFirstPromptPacketMs),
     ],
-    ['click # → far end answered (includes the "connecting" prompt)', fmt(softphone.hashToFarEndAnsweredMs)],
+    [
+      `click # → far end answered (includes the ${seconds(softphone.connectingPromptMs)} "connecting" prompt; the far end answers at once)`,
+      fmt(softphone.hashToFarEndAnsweredMs),
+    ],
     [
       "click a key (the page's click event) → digit detected at the PBX, one key at a time, during the PIN prompt",
       fmt(softphone.keyClickToDigitDetectedMs),
