@@ -13,12 +13,20 @@ import { DEFAULT_MEDIA_TIMEOUT_MS, MediaWatch } from './media-watch';
 import { PinIvr } from './pin-ivr';
 
 /** The SIP answer for each way the IVR ends without a bridge. */
-const ENDINGS: Record<'failed' | GateClosedKind, { reason: string; status: number; text: string }> = {
-  failed: { reason: REASONS.pinFailed, status: 403, text: 'PIN Authentication Failed' },
-  locked: { reason: REASONS.locked, status: 403, text: 'Paid Calls Locked' },
-  'source-blocked': { reason: REASONS.locked, status: 403, text: 'Paid Calls Locked' },
-  quarantined: { reason: REASONS.quarantined, status: 403, text: 'Paid Calls Locked' },
-  busy: { reason: REASONS.pinBusy, status: 486, text: 'PIN Entry In Progress' },
+const ENDINGS: Record<
+  'failed' | GateClosedKind,
+  { result: string; reason: string; status: number; text: string }
+> = {
+  failed: { result: 'pin-failed', reason: REASONS.pinFailed, status: 403, text: 'PIN Authentication Failed' },
+  locked: { result: 'locked', reason: REASONS.locked, status: 403, text: 'Paid Calls Locked' },
+  'source-blocked': {
+    result: 'source-blocked',
+    reason: REASONS.locked,
+    status: 403,
+    text: 'Paid Calls Locked',
+  },
+  quarantined: { result: 'quarantined', reason: REASONS.quarantined, status: 403, text: 'Paid Calls Locked' },
+  busy: { result: 'pin-busy', reason: REASONS.pinBusy, status: 486, text: 'PIN Entry In Progress' },
 };
 
 type Phase = 'setup' | 'ivr-app' | 'pin' | 'ringing' | 'bridged' | 'ending' | 'ended';
@@ -199,7 +207,7 @@ export class MediaCall implements ActiveCall {
     this.phase = 'ending';
     await this.play(prompt, true);
     const ending = ENDINGS[why];
-    this.hangUp(why === 'failed' ? 'pin-failed' : why, ending.reason, ending.status, ending.text);
+    this.hangUp(ending.result, ending.reason, ending.status, ending.text);
   }
 
   /** The gate is closed before the PIN is asked: the matching prompt, and no PIN entry at all. */
@@ -211,7 +219,7 @@ export class MediaCall implements ActiveCall {
     if (!(await this.mediaReady())) return;
     await this.play(closedPrompt(why), true);
     const ending = ENDINGS[why];
-    this.hangUp(why === 'busy' ? 'pin-busy' : why, ending.reason, ending.status, ending.text);
+    this.hangUp(ending.result, ending.reason, ending.status, ending.text);
   }
 
   // — PSTN side —
