@@ -109,6 +109,11 @@ export class AttackCall {
     return this.phone.earOf(this.call.media());
   }
 
+  /** The prompts heard so far (for traces). */
+  heard(): readonly string[] {
+    return this.ear.heard;
+  }
+
   /** Waits until the PBX asks for the code, or says (by prompt or SIP) why it will not. */
   async gate(): Promise<GateAnswer> {
     const connected = this.earlyMedia ? this.call.early : this.call.established;

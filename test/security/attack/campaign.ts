@@ -10,16 +10,16 @@ import { type AttackResult, runAttack, STRATEGIES } from './strategies';
 
 /**
  * `npm run attack`: every strategy against a fresh PBX with the default lockout rules, each waiting
- * out every lock for a simulated day (the quarantine window), and the results in
+ * out every lock for up to two simulated days (a quarantine ends the attack: nothing more to take), and the results in
  * `bench/results/attack.json`, from which `scripts/gen-security-figures.mjs` writes the guessing
  * figures of `docs/security.md`.
  *
- *   npm run attack -- [--only <strategy id>] [--hours 24] [--max-calls 120] [--out path]
+ *   npm run attack -- [--only <strategy id>] [--hours 48] [--max-calls 120] [--out path]
  */
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
-    hours: { type: 'string', default: '24' },
+    hours: { type: 'string', default: '48' },
     'max-calls': { type: 'string', default: '120' },
     out: { type: 'string', default: 'bench/results/attack.json' },
   },
@@ -30,7 +30,12 @@ const horizonMs = Number(values.hours) * HOUR_MS;
 const maxCalls = Number(values['max-calls']);
 
 const results: AttackResult[] = [];
-for (const strategy of STRATEGIES.filter((candidate) => !values.only || candidate.id === values.only)) {
+// Parallel calls are left to the test suite (one PIN session per extension makes them a slower
+// sequential attack; with more sessions allowed the lock still comes at exactly the budget).
+const chosen = STRATEGIES.filter((candidate) =>
+  values.only ? candidate.id === values.only : !candidate.parallelCalls,
+);
+for (const strategy of chosen) {
   const clock = new SimClock();
   const { pbx, addresses } = await startTestPbx({
     now: clock.now,
@@ -52,7 +57,8 @@ for (const strategy of STRATEGIES.filter((candidate) => !values.only || candidat
           maxGuesses: 10_000,
           maxCalls,
           maxWaits: Math.ceil(horizonMs / rules.lockMs),
-          maxRounds: Math.ceil(maxCalls / (strategy.parallelCalls ?? 1)),
+          maxRounds: strategy.parallelCalls ? 3 : 1,
+          horizonMs,
         },
       },
     );

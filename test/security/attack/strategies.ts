@@ -122,6 +122,11 @@ export interface AttackLimits {
   maxWaits: number;
   /** Parallel rounds (parallelCalls). */
   maxRounds: number;
+  /**
+   * Simulated time the attack may span: no new call after it, and a quarantine (nothing more to
+   * take without an admin) moves the clock to its end at once instead of redialling in vain.
+   */
+  horizonMs?: number;
 }
 
 export interface AttackResult {
@@ -197,6 +202,10 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
     refusedCodes: 0,
     accepted: 0,
   };
+  /** With ATTACK_TRACE set: what each call heard and did, for reading a failed run. */
+  const trace: string[] | null = process.env['ATTACK_TRACE'] ? [] : null;
+  const note = (call: AttackCall, what: string) =>
+    trace?.push(`${(env.clock.elapsed() / 1000).toFixed(1)}s ${call.callId.slice(0, 6)} ${what}`);
   let nextCode = 0;
   const code = () => String(nextCode++ % 10_000).padStart(4, '0'); // the demo PINs have 6 digits: all wrong
 
@@ -224,6 +233,7 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
 
   /** One call: reach the prompt, type codes as the strategy says, end the call its way. */
   const attackCall = async (call: AttackCall, phone: AttackPhone, answer: GateAnswer) => {
+    note(call, `gate ${JSON.stringify(answer)}`);
     if (answer.kind === 'refused') {
       noteRefusal(answer);
       await call.hangUp();
@@ -246,6 +256,7 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
         break;
       }
       const verdict = await call.verdict();
+      note(call, `code ${typed + 1}: ${JSON.stringify(verdict)} heard ${call.heard().join(',')}`);
       if (verdict.kind === 'refused') {
         // With no other call of the attacker running, a refusal right after his code can only be
         // that code's verdict: it was wrong and closed the gate. With parallel calls, another call's
@@ -301,7 +312,12 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
     } else {
       let refusedInARow = 0;
       const pace = { locks: 0, lastLockAt: 0, guessesAtLastLock: 0 };
-      while (tally.calls < env.limits.maxCalls && tally.guesses <= env.limits.maxGuesses) {
+      const horizonMs = env.limits.horizonMs ?? Infinity;
+      while (
+        tally.calls < env.limits.maxCalls &&
+        tally.guesses <= env.limits.maxGuesses &&
+        env.clock.elapsed() < horizonMs
+      ) {
         if (
           strategy.pacedBelowQuarantine &&
           pace.locks >= env.rules.lockoutsToQuarantine - 1 &&
@@ -332,6 +348,11 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
         const everyTargetRefused = refusedInARow >= (strategy.spreadOverExtensions ? env.targets.length : 1);
         if (!everyTargetRefused) continue;
         if (!strategy.waitOutLocks || waits >= env.limits.maxWaits) break;
+        if (answer.kind === 'refused' && answer.heard === 'quarantined' && horizonMs < Infinity) {
+          env.clock.advance(Math.max(0, horizonMs - env.clock.elapsed()));
+          waits++;
+          break;
+        }
         if (answer.kind === 'refused' && answer.heard === 'locked') {
           pace.locks++;
           pace.lastLockAt = env.clock.now();
@@ -356,6 +377,7 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
           { wrongCodes: 0, timeouts: 0 },
         )
       : null;
+    if (trace) console.info(trace.join('\n'));
     return {
       strategy: strategy.id,
       title: strategy.title,
