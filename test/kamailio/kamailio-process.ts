@@ -125,9 +125,14 @@ export async function startKamailio(options: {
     started.stdout?.pipe(log, { end: false });
     started.stderr?.pipe(log, { end: false });
     let exited: number | null = null;
+    let failure: string | null = null;
     started.once('exit', (code) => (exited = code ?? -1));
+    started.once('error', (error) => {
+      failure = `${KAMAILIO_BINARY} could not be started (${error.message}): apt-get install kamailio kamailio-websocket-modules`;
+    });
     const deadline = Date.now() + 20_000;
     while (!(await answersHttp(port))) {
+      if (failure !== null) throw new Error(failure);
       if (exited !== null) throw new Error(`kamailio exited with ${exited} (log: ${logPath})`);
       if (Date.now() > deadline) throw new Error(`kamailio did not answer on port ${port} (log: ${logPath})`);
       await new Promise((resolve) => setTimeout(resolve, 100));
