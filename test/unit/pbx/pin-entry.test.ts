@@ -407,6 +407,19 @@ describe('PIN entry, exact actions (each one matters to the call adapter)', () =
     });
   });
 
+  it('after the IVR, only the verdict on a code in flight changes anything', () => {
+    const checking: PinEntryState = { phase: 'done', end: 'left', checking: true, ...counts };
+    for (const event of [
+      ...digits('1#'),
+      { type: 'timeout' },
+      { type: 'left' },
+      { type: 'start' },
+      { type: 'gate-closed', why: 'locked' },
+    ] as PinEntryEvent[]) {
+      expect(step(checking, event)).toEqual({ state: checking, actions: [] });
+    }
+  });
+
   it('takes single keys only', () => {
     for (const digit of ['11', 'A1', '1A', '', 'flash']) {
       const prompting: PinEntryState = { phase: 'prompting', ...counts };
