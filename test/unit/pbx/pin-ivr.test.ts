@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PinIvr, type PinIvrCall } from '../../../test/pbx/calls/pin-ivr';
 import { DEFAULT_PIN_RULES } from '../../../test/pbx/ivr/pin-entry';
 import type { GateClosed, PinGatePort, PinSession, PinVerdict } from '../../../test/pbx/ivr/pin-gate-port';
@@ -135,5 +135,41 @@ describe('PIN IVR over the gate', () => {
     type(ivr, '258025#');
     await flush();
     expect(heard).toEqual(['enter-pin', 'end:locked']);
+  });
+
+  it('records a silent prompt as a timeout with the gate, never as a code', () => {
+    vi.useFakeTimers();
+    try {
+      const gate = new FakeGate();
+      const heard: string[] = [];
+      const rules = { ...DEFAULT_PIN_RULES, firstDigitTimeoutMs: 1_000 };
+      const ivr = new PinIvr(
+        gate.open('204', '127.0.0.1', 'call-3'),
+        gate,
+        rules,
+        {
+          play: (prompt) => heard.push(prompt),
+          stopPrompt: () => {},
+          bridge: () => heard.push('bridge'),
+          end: (prompt) => heard.push(`end:${prompt}`),
+        },
+        () => {},
+      );
+      ivr.start();
+      vi.advanceTimersByTime(999);
+      expect(gate.calls).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(gate.calls).toEqual(['timeout']);
+      vi.advanceTimersByTime(2_000);
+      expect(gate.calls).toEqual(['timeout', 'timeout', 'timeout', 'close']);
+      expect(heard).toEqual(['enter-pin', 'enter-pin', 'enter-pin', 'end:pin-failed-goodbye']);
+      expect(ivr.timeouts).toBe(3);
+      expect(ivr.pinAttempts).toBe(0);
+      expect(ivr.pinOutcome).toBe('abandoned');
+      vi.advanceTimersByTime(60_000);
+      expect(gate.calls).toHaveLength(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
