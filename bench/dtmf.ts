@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PromptLibrary } from '../test/pbx/media/prompts';
@@ -142,7 +142,7 @@ interface CapacityStep {
    * null when the PBX does not emit the event.
    */
   hashToPinAcceptedMs: { median: number; p95: number; count: number } | null;
-  /** If the PIN checks queue for the thread pool: ceil(calls / pool threads) × one scrypt hash. */
+  /** If the PIN checks only queue: ceil(calls / hashes at once) × one scrypt hash (calibration). */
   pinCheckQueueEstimateMs: number;
   /** Growth of the PBX thread's heap and buffers after a garbage collection, per call. */
   pbxMemoryPerCallKiB: number;
@@ -176,6 +176,8 @@ export function connectingPromptMs(): number {
 }
 
 const threadPoolSize = () => Number(process.env['UV_THREADPOOL_SIZE'] ?? 4);
+/** Hashes that can run at once: the thread pool's threads, but no more than the machine's cores. */
+const parallelHashes = () => Math.min(threadPoolSize(), availableParallelism());
 
 /**
  * `calls` concurrent PIN-IVR calls: the PBX (this thread) answers each with the PIN prompt; the
@@ -255,7 +257,7 @@ async function capacityStep(calls: number, promptMs: number): Promise<CapacitySt
         checks.count > 0
           ? { median: Math.round(checks.median), p95: Math.round(checks.p95), count: checks.count }
           : null,
-      pinCheckQueueEstimateMs: Math.round(Math.ceil(established / threadPoolSize()) * scryptMs),
+      pinCheckQueueEstimateMs: Math.round(Math.ceil(established / parallelHashes()) * scryptMs),
       pbxMemoryPerCallKiB: round((during - before) / Math.max(established, 1) / 1024, 1),
       missed: [],
     };
@@ -336,7 +338,7 @@ export async function benchDtmf() {
     ramps.push(laterStart !== STEPS[0] && result.mostCalls === 0 ? await ramp(promptMs, label) : result);
   }
   const profile = ramps.find((entry) => entry.profile)?.profile;
-  if (profile) writeResult('profile-ivr', profile);
+  if (profile) await writeResult('profile-ivr', profile);
   const sorted = ramps.map((entry) => entry.mostCalls).sort((a, b) => a - b);
   const result = {
     digits: DIGITS,
@@ -346,6 +348,7 @@ export async function benchDtmf() {
       targets: { dtmfP95Ms: DTMF_P95_TARGET_MS, ringingBeyondPromptP95Ms: RINGING_P95_TARGET_MS },
       connectingPromptMs: promptMs,
       threadPoolSize: threadPoolSize(),
+      parallelHashes: parallelHashes(),
       ramps: ramps.map(({ startedAt, steps, mostCalls, limitedBy }) => ({
         startedAt,
         steps,
@@ -355,7 +358,7 @@ export async function benchDtmf() {
       medianMostCalls: sorted[Math.floor(sorted.length / 2)] ?? 0,
     },
   };
-  writeResult('dtmf', result);
+  await writeResult('dtmf', result);
   return { result };
 }
 

@@ -102,7 +102,7 @@ const KAMAILIO_CONFIG = (() => {
   const config = readFileSync('bench/kamailio/kamailio.cfg', 'utf8');
   const setting = (name: string) => Number(new RegExp(`^${name}=(\\d+)`, 'm').exec(config)?.[1] ?? NaN);
   return {
-    sharedMemoryMiB: 1024,
+    sharedMemoryMiB: 2048,
     privateMemoryMiB: 32,
     children: setting('children'),
     tcpChildren: setting('tcp_children'),
@@ -502,7 +502,7 @@ export async function benchRegistrar() {
     5290,
   );
   const profile = await ourProcess.current?.profile?.();
-  if (profile) writeResult('profile-registrar', summariseProfile(profile));
+  if (profile) await writeResult('profile-registrar', summariseProfile(profile));
   const reference = kamailioInstalled() ? await measure(kamailio, 5291) : null;
   if (!reference)
     console.log(
@@ -540,7 +540,7 @@ export async function benchRegistrar() {
           : null,
     },
   };
-  writeResult('registrar', result);
+  await writeResult('registrar', result);
   return { result };
 }
 

@@ -296,7 +296,7 @@ export async function benchSoftphone() {
       gzipKiB: round(bundle.reduce((total, file) => total + gzipSync(file).length, 0) / 1024),
     },
   };
-  writeResult('softphone', result);
+  await writeResult('softphone', result);
   return { result };
 }
 

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { format, resolveConfig } from 'prettier';
+import { existsSync, readFileSync } from 'node:fs';
 import type { benchDtmf } from './dtmf';
 import type { ProfileEntry, ProfileSummary } from './lib/profile';
-import { barChart, histogram, writeChart, type ResultFile } from './lib/report';
+import { barChart, histogram, writeChart, writeFormatted, type ResultFile } from './lib/report';
 import { round, type Summary } from './lib/stats';
 import type { benchRegistrar } from './registrar';
 import type { benchSoftphone } from './softphone';
@@ -197,8 +196,10 @@ the prompt file) and rings the far end. A step is within the target when DTMF de
 prompt, no digit is lost, every right PIN is accepted and under 1 % of calls fail to set up. The PBX
 runs on this process's main thread, the phones on a worker thread. Memory per call is the growth of
 the PBX thread's heap and buffers after a garbage collection, with every caller in the PIN prompt.
-*PIN-check queue* is what the checks would wait if they only queued for libuv's thread pool
-(${capacity.threadPoolSize} threads): ⌈calls / ${capacity.threadPoolSize}⌉ × one scrypt hash of this run's calibration.
+*PIN-check queue* is what the checks would wait if they did nothing but queue for the CPU: libuv's
+thread pool has ${capacity.threadPoolSize} threads, the machine ${file.machine.cores} cores, so ${capacity.parallelHashes} hashes run at once —
+⌈calls / ${capacity.parallelHashes}⌉ × one scrypt hash of this run's calibration (measured alone; the PBX's thread and the
+phones' thread share the same cores).
 
 ${capacity.ramps
   .map(
@@ -248,8 +249,8 @@ ${
 once, queueing for the thread pool alone would take ${firstMiss.pinCheckQueueEstimateMs} ms; \`#\` → PIN accepted (the PBX's
 \`pin-accepted\` event) had a p95 of ${firstMiss.hashToPinAcceptedMs ? `${firstMiss.hashToPinAcceptedMs.p95} ms` : '– (not emitted)'}, and \`#\` → ringing ${firstMiss.ringingBeyondPromptMs.p95} ms beyond the prompt.
 Where the PIN-accepted time is close to the queue estimate, the PIN checks (scrypt on libuv's
-${capacity.threadPoolSize} threads, shared with the rest of the process's file and crypto work) are the limit; where
-it is far larger, the PBX's thread is (the profile below shows where it goes).`
+${capacity.threadPoolSize} threads over ${file.machine.cores} cores, shared with the PBX and the phones) are the limit; where it is far
+larger, something else is (the profile below shows where the PBX's thread goes).`
     : 'No ramp reached a step beyond the target (the ramp ends at its last step).'
 }
 
@@ -399,9 +400,7 @@ The PIN-guessing model under the lockout policy is in docs/security.md, with its
 ${profileSection()}
 `;
   // Formatted as `npm run lint` checks it (prettier --check .), so a regenerated page passes.
-  const path = 'docs/benchmarks.md';
-  const options = (await resolveConfig(path)) ?? {};
-  writeFileSync(path, await format(markdown.replace(/\n{3,}/g, '\n\n'), { ...options, filepath: path }));
+  await writeFormatted('docs/benchmarks.md', markdown.replace(/\n{3,}/g, '\n\n'));
   console.log('Wrote docs/benchmarks.md');
 }
 

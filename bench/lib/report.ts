@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { format, resolveConfig } from 'prettier';
 import type { Calibration } from './calibration';
 import { profiling } from './profile';
 
@@ -30,7 +31,7 @@ export interface ResultFile<T> {
   result: T;
 }
 
-export function writeResult(name: string, result: unknown): void {
+export async function writeResult(name: string, result: unknown): Promise<void> {
   // Under the profiler only the profiles are kept: its overhead would skew the timings.
   if (profiling() && !name.startsWith('profile-')) return;
   mkdirSync('bench/results', { recursive: true });
@@ -40,7 +41,13 @@ export function writeResult(name: string, result: unknown): void {
     calibration: currentCalibration,
     result,
   };
-  writeFileSync(`bench/results/${name}.json`, `${JSON.stringify(file, null, 2)}\n`);
+  await writeFormatted(`bench/results/${name}.json`, JSON.stringify(file, null, 2));
+}
+
+/** Writes a generated file as `npm run lint` (prettier --check .) expects it. */
+export async function writeFormatted(path: string, text: string): Promise<void> {
+  const options = (await resolveConfig(path)) ?? {};
+  writeFileSync(path, await format(text, { ...options, filepath: path }));
 }
 
 /** A horizontal bar chart as SVG (no chart library needed for a few bars). */
