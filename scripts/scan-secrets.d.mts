@@ -1,2 +1,3 @@
 export function demoSecrets(seedPath?: string): string[];
+export function environmentSecrets(env?: Record<string, string | undefined>): string[];
 export function scanForSecrets(roots: string[], secrets: string[]): string[];
