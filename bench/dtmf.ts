@@ -32,9 +32,13 @@ import { round, summarize } from './lib/stats';
 const DIGITS = Number(process.env['BENCH_DIGITS'] ?? (profiling() ? 20 : 300));
 const RAMPS = Number(process.env['BENCH_RAMPS'] ?? (profiling() ? 1 : 3));
 const MAX_CALLS = Number(process.env['BENCH_MAX_CALLS'] ?? 512);
+/** No further ramp starts once the ramps have taken this long (keeps `npm run bench` bounded). */
+const CAPACITY_BUDGET_S = Number(process.env['BENCH_CAPACITY_BUDGET_S'] ?? 300);
 const STEPS = [8, 16, 32, 48, 64, 96, 128, 160, 192, 256, 320, 384, 448, 512].filter((n) => n <= MAX_CALLS);
 export const DTMF_P95_TARGET_MS = 100;
 export const RINGING_P95_TARGET_MS = 1000;
+/** Share of calls that may fail to set up in a step within the target. */
+const SETUP_FAILURE_LIMIT = 0.01;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -278,7 +282,8 @@ function missedTargets(step: CapacityStep): string[] {
   if (!(step.dtmfP95Ms < DTMF_P95_TARGET_MS)) missed.push(`DTMF p95 ${step.dtmfP95Ms} ms`);
   if (!(step.ringingBeyondPromptMs.p95 < RINGING_P95_TARGET_MS))
     missed.push(`# → ringing p95 ${step.ringingBeyondPromptMs.p95} ms beyond the prompt`);
-  if (step.failedToSetUp > step.calls * 0.01) missed.push(`${step.failedToSetUp} calls failed to set up`);
+  if (step.failedToSetUp > step.calls * SETUP_FAILURE_LIMIT)
+    missed.push(`${step.failedToSetUp} calls failed to set up`);
   if (step.digitsLost > 0) missed.push(`${step.digitsLost} digits lost`);
   if (step.pinNotAccepted > 0) missed.push(`${step.pinNotAccepted} right PINs not accepted`);
   return missed;
@@ -331,7 +336,14 @@ export async function benchDtmf() {
   const ramps = [await ramp(promptMs, 'ramp 1')];
   const firstResult = STEPS.indexOf(ramps[0]?.mostCalls ?? 0);
   const laterStart = STEPS[Math.max(0, firstResult - 2)] ?? STEPS[0];
+  const capacityStartedAt = Date.now();
+  let rampsSkipped = 0;
   for (let index = 1; index < RAMPS; index++) {
+    if (Date.now() - capacityStartedAt > CAPACITY_BUDGET_S * 1000) {
+      rampsSkipped = RAMPS - index;
+      console.log(`  ${rampsSkipped} ramp(s) skipped: the ramps took longer than ${CAPACITY_BUDGET_S} s`);
+      break;
+    }
     const label = `ramp ${index + 1}`;
     const result = await ramp(promptMs, label, laterStart);
     // Missing at its first step says nothing about the steps below it: climb from the bottom then.
@@ -345,7 +357,11 @@ export async function benchDtmf() {
     latency: runs,
     capacity: {
       steps: STEPS,
-      targets: { dtmfP95Ms: DTMF_P95_TARGET_MS, ringingBeyondPromptP95Ms: RINGING_P95_TARGET_MS },
+      targets: {
+        dtmfP95Ms: DTMF_P95_TARGET_MS,
+        ringingBeyondPromptP95Ms: RINGING_P95_TARGET_MS,
+        setUpFailuresPercent: SETUP_FAILURE_LIMIT * 100,
+      },
       connectingPromptMs: promptMs,
       threadPoolSize: threadPoolSize(),
       parallelHashes: parallelHashes(),
@@ -356,6 +372,9 @@ export async function benchDtmf() {
         limitedBy,
       })),
       medianMostCalls: sorted[Math.floor(sorted.length / 2)] ?? 0,
+      rampsPlanned: RAMPS,
+      rampsSkippedForTime: rampsSkipped,
+      timeBudgetS: CAPACITY_BUDGET_S,
     },
   };
   await writeResult('dtmf', result);

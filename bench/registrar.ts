@@ -360,13 +360,15 @@ function windowsOf(completedAt: readonly number[], startedAt: number) {
  * 1 % of the attempts failed; only then is its median a figure one may divide by.
  */
 const STABLE_WITHIN = 0.25;
+/** Share of failed attempts a figure may have (stable windows; the concurrency ramp's last step). */
+const ERROR_LIMIT = 0.01;
 function stability(windows: readonly number[], median: number, failed: number, completed: number) {
   const reasons: string[] = [];
   if (median <= 0) reasons.push('its median window is 0');
   const outside = windows.filter((value) => Math.abs(value - median) > STABLE_WITHIN * median);
   if (median > 0 && outside.length > 0)
     reasons.push(`windows outside ±${STABLE_WITHIN * 100} % of the median: ${outside.join(', ')}`);
-  if (failed > 0.01 * Math.max(completed, 1))
+  if (failed > ERROR_LIMIT * Math.max(completed, 1))
     reasons.push(`${failed} of ${failed + completed} attempts failed`);
   return { stable: reasons.length === 0, reasons };
 }
@@ -456,7 +458,7 @@ async function measure(registrar: Registrar, port: number) {
       console.log(
         `  ${registrar.name}: ${target} clients, ${round(errorRate * 100, 2)} % errors, PSS ${round(treeRssMiB(pid))} MiB`,
       );
-      if (errorRate >= 0.01) break;
+      if (errorRate >= ERROR_LIMIT) break;
     }
     for (const client of held) client.terminate();
     const good = steps.filter((step) => step.errorRate < 1).at(-1);
@@ -526,6 +528,7 @@ export async function benchRegistrar() {
       windowMs: WINDOW_MS,
       windows: WINDOWS,
       stableWithinPercent: STABLE_WITHIN * 100,
+      errorLimitPercent: ERROR_LIMIT * 100,
       extensions: EXTENSION_COUNT,
     },
     kamailioConfig: KAMAILIO_CONFIG,

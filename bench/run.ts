@@ -13,7 +13,8 @@ import { writeDocs } from './write-docs';
  * `--only=registrar,dtmf,softphone` runs those; the docs take the others from bench/results/ of an
  * earlier run (each result file says when and on what it was measured). Sizes can be reduced for a
  * smoke run: BENCH_RUNS, BENCH_BURSTS (softphone), BENCH_DIGITS, BENCH_RAMPS, BENCH_MAX_CALLS (dtmf),
- * BENCH_REG_WINDOW_MS, BENCH_REG_WARM_UP_MS, BENCH_REG_MAX_CLIENTS (registrar).
+ * BENCH_CAPACITY_BUDGET_S (dtmf), BENCH_REG_WINDOW_MS, BENCH_REG_WARM_UP_MS, BENCH_REG_MAX_CLIENTS
+ * (registrar).
  */
 const only = process.argv
   .find((arg) => arg.startsWith('--only='))

@@ -186,14 +186,18 @@ ${charts.map((path, index) => `![${dtmf.latency[index]?.loss.label ?? ''}](${pat
 
 Most concurrent PIN calls within the target: **${capacity.medianMostCalls}** (median of ${capacity.ramps.length} ramps: ${mostCalls.join(', ')}).
 The first ramp climbs from the lowest step; the others start two steps below its result (and from
-the bottom again if their first step misses).
+the bottom again if their first step misses).${
+    capacity.rampsSkippedForTime > 0
+      ? ` ${capacity.rampsSkippedForTime} of ${capacity.rampsPlanned} ramps were skipped: the ramps had taken longer than ${capacity.timeBudgetS} s.`
+      : ''
+  }
 
 Every call comes from its own PIN-protected extension (the PBX allows one PIN session per extension)
 and goes to a paid number: the PBX answers with the PIN prompt, the phone types its PIN and \`#\`
 (RFC 4733 over DTLS-SRTP), the PBX checks it (scrypt), plays "connecting" (${seconds(capacity.connectingPromptMs)}, the length of
 the prompt file) and rings the far end. A step is within the target when DTMF detection p95 < ${capacity.targets.dtmfP95Ms} ms
 **and** \`#\` (its first packet at the phone) → the far end ringing has a p95 under ${capacity.targets.ringingBeyondPromptP95Ms} ms beyond the
-prompt, no digit is lost, every right PIN is accepted and under 1 % of calls fail to set up. The PBX
+prompt, no digit is lost, every right PIN is accepted and under ${capacity.targets.setUpFailuresPercent} % of calls fail to set up. The PBX
 runs on this process's main thread, the phones on a worker thread. Memory per call is the growth of
 the PBX thread's heap and buffers after a garbage collection, with every caller in the PIN prompt.
 *PIN-check queue* is what the checks would wait if they did nothing but queue for the CPU: libuv's
@@ -294,7 +298,7 @@ ${method.clientsAtOnce} clients at a time:
   nonce challenges again; the client answers and that is counted) — what a registrar does most of
   the day.
 
-A median counts as stable when every window is within ±${method.stableWithinPercent} % of it and under 1 % of attempts
+A median counts as stable when every window is within ±${method.stableWithinPercent} % of it and under ${method.errorLimitPercent} % of attempts
 failed; a ratio is given only between stable medians.
 
 ${table(
@@ -305,7 +309,7 @@ ${table(
     're-registrations /s (windows)',
     'challenged',
     'stable',
-    'most clients with < 1 % errors',
+    `most clients with < ${method.errorLimitPercent} % errors`,
     'memory per client',
   ],
   entries.map((entry) => [
