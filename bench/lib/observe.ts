@@ -13,16 +13,23 @@ export const now = (): number => performance.timeOrigin + performance.now();
  *   reports a new key calls the listener. The PBX's own detectors see only phones' keys; the far
  *   end's detector sees keys only after a call is bridged, which no benchmark sends.
  *
- * Both feed the same listener; `firstSeen` keeps the first report of a timestamp. Returns a stop
- * function that removes the observation.
+ * Both feed the same listener, once per RTP timestamp. Returns a stop function that removes the
+ * observation.
  */
 export function observeDtmfDetections(
   pbx: object,
   listener: (rtpTimestamp: number, at: number) => void,
 ): () => void {
+  // Both sources report the same key in the same tick: each RTP timestamp is passed on once.
+  const reported = new Set<number>();
+  const report = (rtpTimestamp: number) => {
+    if (reported.has(rtpTimestamp)) return;
+    reported.add(rtpTimestamp);
+    listener(rtpTimestamp, now());
+  };
   const events = (pbx as { events?: EventEmitter }).events;
   const onEvent = (fields: { rtpTimestamp?: unknown }) => {
-    if (typeof fields.rtpTimestamp === 'number') listener(fields.rtpTimestamp, now());
+    if (typeof fields.rtpTimestamp === 'number') report(fields.rtpTimestamp);
   };
   events?.on('dtmf-detected', onEvent);
 
@@ -31,7 +38,7 @@ export function observeDtmfDetections(
   const receive = prototype.receive;
   prototype.receive = function (this: DtmfDetector, rtpTimestamp, payload) {
     const key = receive.call(this, rtpTimestamp, payload);
-    if (key !== null) listener(rtpTimestamp, now());
+    if (key !== null) report(rtpTimestamp);
     return key;
   };
   return () => {
