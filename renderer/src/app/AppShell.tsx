@@ -19,13 +19,15 @@ const TAB_STORAGE_KEY = 'tollgate.tab';
 export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
   const { t } = useTranslation();
   const { host, view } = useHostState();
-  const { dial, softphone } = usePhone();
+  const { dial, softphone, classify, snapshot } = usePhone();
   const [tab, setTab] = useState<TabId>(() =>
     initialTab(initialLink !== null, view.settings.account !== null),
   );
   // The number lives here so it survives switching tabs; a link fills it in and never dials.
   const [number, setNumber] = useState(initialLink?.number ?? '');
   const [linkNumber, setLinkNumber] = useState<string | null>(initialLink?.number ?? null);
+  // A paid number called back from Verlauf waits for "Anrufen" with the same warning as dialling.
+  const [callbackNumber, setCallbackNumber] = useState<string | null>(null);
 
   useEffect(
     () =>
@@ -55,17 +57,28 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
         <LanguageSelect />
       </header>
       <main className="app__main">
-        <DemoBanner />
+        {snapshot.call ? null : <DemoBanner />}
         <Notices />
         <Tabs selected={tab} onSelect={setTab}>
           {{
-            phone: <PhoneTab number={number} onNumberChange={setNumber} linkNumber={linkNumber} />,
+            phone: (
+              <PhoneTab
+                number={number}
+                onNumberChange={setNumber}
+                linkNumber={linkNumber}
+                callbackNumber={callbackNumber}
+              />
+            ),
             history: (
               <HistoryTab
                 onCall={(target) => {
                   setNumber(target);
                   setTab('phone');
-                  dial(target);
+                  if (classify(target).protectedPaid) setCallbackNumber(target);
+                  else {
+                    setCallbackNumber(null);
+                    dial(target);
+                  }
                 }}
               />
             ),
@@ -74,7 +87,7 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
           }}
         </Tabs>
       </main>
-      <footer>
+      <footer className="app__footer">
         <StatusBar />
       </footer>
       <RemoteAudio />

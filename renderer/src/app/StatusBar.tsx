@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { usePhone } from '../phone/phone-context';
 import type { PolicyProblem } from '../policy/policy-client';
+import { usePaidCallLock } from '../features/phone/use-paid-call-lock';
 import { useHostState } from './host-context';
 
 /** Why the policy shown is an older one: each problem says what is wrong and what to do. */
@@ -45,17 +46,20 @@ export function StatusBar() {
 
   const time = (iso: string | number) =>
     new Date(iso).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' });
-  const current = policy.kind === 'fresh' || policy.kind === 'stale' ? policy.policy : null;
-  const lockedUntil = current?.pinProtection.lockedUntil ?? null;
-  const entitlementText = lockedUntil
-    ? t('status.pinLocked', { time: time(lockedUntil) })
-    : entitlement === 'active'
-      ? t('status.pinActive')
-      : entitlement === 'available'
-        ? t('status.pinAvailable')
-        : entitlement === 'not-available'
-          ? t('status.pinNotAvailable')
-          : t('status.pinUnknown');
+  // The same lock the dialler and the history show: locked until a time, or quarantined.
+  const lock = usePaidCallLock(policy);
+  const entitlementText =
+    lock.kind === 'quarantined'
+      ? t('status.pinQuarantined')
+      : lock.kind === 'locked'
+        ? t('status.pinLocked', { time: time(lock.until) })
+        : entitlement === 'active'
+          ? t('status.pinActive')
+          : entitlement === 'available'
+            ? t('status.pinAvailable')
+            : entitlement === 'not-available'
+              ? t('status.pinNotAvailable')
+              : t('status.pinUnknown');
 
   return (
     <div className="status" role="status" aria-label={t('status.label')}>
@@ -65,7 +69,10 @@ export function StatusBar() {
       >
         {registrationText}
       </span>
-      <span className={`status__item status__item--pin-${entitlement}`} data-testid="pin-protection-state">
+      <span
+        className={`status__item status__item--pin-${lock.kind === 'none' ? entitlement : 'locked'}`}
+        data-testid="pin-protection-state"
+      >
         {entitlementText}
         {policy.kind === 'stale' ? ` ${t(STALE_TEXT[policy.problem], { time: time(policy.fetchedAt) })}` : ''}
       </span>

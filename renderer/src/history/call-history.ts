@@ -17,8 +17,11 @@ export const HistoryEntrySchema = z.object({
   startedAt: z.number(),
   durationS: z.number().int().min(0),
   outcome: z.string(),
-  /** Whether the PBX asked for a PIN on this call, and how it ended. */
-  pin: z.enum(['not-required', 'requested', 'failed', 'locked']),
+  /**
+   * Whether the PBX asked for a PIN on this call, and how it ended ('unknown': a PBX that does not
+   * say; 'accepted': it said so).
+   */
+  pin: z.enum(['not-required', 'requested', 'accepted', 'unknown', 'failed', 'locked']),
 });
 export type HistoryEntry = z.output<typeof HistoryEntrySchema>;
 

@@ -47,6 +47,7 @@ export const de = {
     pinAvailable: 'PIN-Schutz: verfügbar, für diese Durchwahl nicht aktiv',
     pinActive: 'PIN-Schutz: aktiv – kostenpflichtige Anrufe verlangen Ihre PIN',
     pinLocked: 'Kostenpflichtige Anrufe gesperrt bis {{time}}',
+    pinQuarantined: 'Kostenpflichtige Anrufe gesperrt – nur die Administration kann entsperren',
     policyStale: '(Stand {{time}}, die Telefonanlage ist gerade nicht erreichbar)',
     policyStaleServer:
       '(Stand {{time}}: die Telefonanlage liefert gerade keine gültigen Einstellungen. Die PIN-Abfrage macht sie trotzdem; hält es an, informieren Sie die Administration.)',
@@ -76,8 +77,30 @@ export const de = {
     pinRequired: 'PIN erforderlich',
     pinRequiredHint:
       'Die Telefonanlage fragt nach Ihrer PIN. Geben Sie sie auf der Tastatur ein und bestätigen Sie mit #.',
-    pinLockedHint:
-      'Kostenpflichtige Anrufe sind gesperrt. Bitten Sie die Administration, die Sperre aufzuheben.',
+    paidLocked: 'Kostenpflichtige Anrufe gesperrt',
+    lockedUntilHint:
+      'bis {{time}} nach zu vielen falschen PINs. Danach geht es wieder; die Administration kann die Sperre früher aufheben.',
+    quarantinedHint: 'nach wiederholt falschen PINs. Nur die Administration kann die Sperre aufheben.',
+    callbackConfirm: 'Rückruf aus dem Verlauf: Prüfen Sie die Nummer und wählen Sie dann „Anrufen“.',
+    pin: {
+      headlinePbx: 'Mit der Telefonanlage verbunden',
+      headlineRinging: 'Es klingelt bei {{number}} …',
+      headlineConnected: 'Verbunden mit {{number}}',
+      prompt: 'Geben Sie Ihre PIN ein und bestätigen Sie mit # oder Enter.',
+      promptPossible: 'Fragt die Telefonanlage nach einer PIN: eingeben und mit # oder Enter bestätigen.',
+      entering: 'Bestätigen Sie die PIN mit # oder Enter.',
+      nextAttempt: 'Versuch {{attempt}}: Geben Sie die PIN erneut ein und bestätigen Sie mit #.',
+      checking: 'Die PIN wird geprüft …',
+      checkingNoSignals:
+        'PIN gesendet. Stimmt sie, verbindet die Telefonanlage Sie mit {{number}}: Sie hören Freizeichen oder Ihr Gegenüber. Sonst fragt die Ansage erneut. Diese Telefonanlage meldet das Ergebnis nicht.',
+      wrongCode:
+        'Falsche PIN – Versuch {{attempt}} von {{max}}. Geben Sie die PIN erneut ein und bestätigen Sie mit #.',
+      wrongCodeNoMax:
+        'Falsche PIN – Versuch {{attempt}}. Geben Sie die PIN erneut ein und bestätigen Sie mit #.',
+      accepted: 'PIN angenommen. Sie werden mit {{number}} verbunden …',
+      locked: 'Kostenpflichtige Anrufe sind gesperrt; die Telefonanlage beendet den Anruf.',
+      failed: 'Die PIN wurde zu oft falsch eingegeben; die Telefonanlage beendet den Anruf.',
+    },
     phaseConnecting: 'Verbindung wird aufgebaut …',
     phaseRinging: 'Es klingelt …',
     phaseEarlyMedia: 'Ansage der Telefonanlage',
@@ -95,7 +118,8 @@ export const de = {
     keypad: 'Tastatur',
     hideKeypad: 'Tastatur ausblenden',
     keypadLabel: 'Tastatur im Gespräch',
-    pinEcho: 'Eingegeben: {{dots}}',
+    digitsEntered_one: '{{count}} Ziffer eingegeben',
+    digitsEntered_other: '{{count}} Ziffern eingegeben',
     keysEcho: 'Gesendet: {{keys}}',
     dtmfFailed: 'Die Taste konnte nicht gesendet werden: Dieses Gespräch überträgt keine Tastentöne.',
     callWith: 'Gespräch mit {{who}}',
@@ -113,7 +137,13 @@ export const de = {
       'incomplete-number': 'Die Nummer ist unvollständig. Prüfen Sie die Eingabe.',
       forbidden: 'Die Telefonanlage erlaubt diesen Anruf nicht. Wenden Sie sich an die Administration.',
       'pin-failed':
-        'Die PIN wurde dreimal falsch eingegeben; die Telefonanlage hat den Anruf beendet. Rufen Sie erneut an und geben Sie die richtige PIN ein – oder fragen Sie die Administration nach Ihrer PIN.',
+        'Die PIN wurde zu oft falsch eingegeben; die Telefonanlage hat den Anruf beendet. Prüfen Sie Ihre PIN (die Administration kann sie neu festlegen) und rufen Sie dann erneut an – weitere Fehlversuche sperren kostenpflichtige Anrufe.',
+      pinFailedLocked:
+        'Die PIN wurde zu oft falsch eingegeben. Kostenpflichtige Anrufe von dieser Durchwahl sind jetzt bis {{time}} gesperrt; die Administration kann die Sperre früher aufheben.',
+      lockedUntil:
+        'Kostenpflichtige Anrufe von dieser Durchwahl sind bis {{time}} gesperrt (zu viele falsche PINs). Die Administration kann die Sperre früher aufheben.',
+      quarantined:
+        'Kostenpflichtige Anrufe von dieser Durchwahl sind nach wiederholt falschen PINs gesperrt. Nur die Administration kann die Sperre aufheben.',
       locked:
         'Kostenpflichtige Anrufe von dieser Durchwahl sind nach zu vielen falschen PINs gesperrt. Bitten Sie die Administration, die Sperre aufzuheben.',
       'no-media': 'Die Sprachverbindung kam nicht zustande. Versuchen Sie es erneut.',
@@ -133,6 +163,7 @@ export const de = {
     incoming: 'Eingehend',
     duration: '{{minutes}}:{{seconds}} min',
     callBack: '{{who}} anrufen',
+    noTalkTime: 'keine Gesprächszeit',
     outcome: {
       completed: 'beendet',
       cancelled: 'abgebrochen',
@@ -154,7 +185,9 @@ export const de = {
     },
     pin: {
       requested: 'PIN abgefragt',
-      failed: 'PIN dreimal falsch',
+      accepted: 'PIN angenommen',
+      unknown: 'PIN-Ergebnis unbekannt',
+      failed: 'PIN zu oft falsch',
       locked: 'wegen PIN-Sperre abgewiesen',
     },
   },

@@ -46,6 +46,7 @@ export const en: Translation = {
     pinAvailable: 'PIN protection: available, not active on this extension',
     pinActive: 'PIN protection: active – paid calls ask for your PIN',
     pinLocked: 'Paid calls locked until {{time}}',
+    pinQuarantined: 'Paid calls locked – only your administrator can unlock them',
     policyStale: '(as of {{time}}; the PBX cannot be reached right now)',
     policyStaleServer:
       '(as of {{time}}: the PBX is not sending valid settings right now. It still asks for the PIN; if this goes on, tell your administrator.)',
@@ -73,7 +74,28 @@ export const en: Translation = {
     classInvalid: 'This number cannot be dialled.',
     pinRequired: 'PIN required',
     pinRequiredHint: 'The PBX will ask for your PIN. Type it on the keypad and confirm with #.',
-    pinLockedHint: 'Paid calls are locked. Ask your administrator to unlock them.',
+    paidLocked: 'Paid calls locked',
+    lockedUntilHint:
+      'until {{time}} after too many wrong PINs. They open again then; your administrator can unlock them sooner.',
+    quarantinedHint: 'after repeated wrong PINs. Only your administrator can unlock them.',
+    callbackConfirm: 'Calling back from History: check the number, then choose “Call”.',
+    pin: {
+      headlinePbx: 'Connected to the PBX',
+      headlineRinging: 'Ringing {{number}} …',
+      headlineConnected: 'Connected to {{number}}',
+      prompt: 'Type your PIN and confirm with # or Enter.',
+      promptPossible: 'If the PBX asks for a PIN: type it and confirm with # or Enter.',
+      entering: 'Confirm the PIN with # or Enter.',
+      nextAttempt: 'Attempt {{attempt}}: type the PIN again and confirm with #.',
+      checking: 'Checking the PIN …',
+      checkingNoSignals:
+        'PIN sent. If it is right, the PBX connects you to {{number}}: you hear ringing or the other party. If not, the prompt asks again. This PBX does not report the result.',
+      wrongCode: 'Wrong PIN – attempt {{attempt}} of {{max}}. Type the PIN again and confirm with #.',
+      wrongCodeNoMax: 'Wrong PIN – attempt {{attempt}}. Type the PIN again and confirm with #.',
+      accepted: 'PIN accepted. Connecting you to {{number}} …',
+      locked: 'Paid calls are locked; the PBX ends the call.',
+      failed: 'The PIN was wrong too often; the PBX ends the call.',
+    },
     phaseConnecting: 'Connecting …',
     phaseRinging: 'Ringing …',
     phaseEarlyMedia: 'PBX announcement',
@@ -91,7 +113,8 @@ export const en: Translation = {
     keypad: 'Keypad',
     hideKeypad: 'Hide keypad',
     keypadLabel: 'In-call keypad',
-    pinEcho: 'Entered: {{dots}}',
+    digitsEntered_one: '{{count}} digit entered',
+    digitsEntered_other: '{{count}} digits entered',
     keysEcho: 'Sent: {{keys}}',
     dtmfFailed: 'The key could not be sent: this call does not carry key tones.',
     callWith: 'Call with {{who}}',
@@ -109,7 +132,13 @@ export const en: Translation = {
       'incomplete-number': 'The number is incomplete. Check what you typed.',
       forbidden: 'The PBX does not allow this call. Ask your administrator.',
       'pin-failed':
-        'The PIN was entered incorrectly three times, so the PBX ended the call. Call again and enter the right PIN – or ask your administrator for your PIN.',
+        'The PIN was wrong too often; the PBX ended the call. Check your PIN (your administrator can set a new one), then call again – more wrong attempts lock paid calls.',
+      pinFailedLocked:
+        'The PIN was wrong too often. Paid calls from this extension are now locked until {{time}}; your administrator can unlock them sooner.',
+      lockedUntil:
+        'Paid calls from this extension are locked until {{time}} (too many wrong PINs). Your administrator can unlock them sooner.',
+      quarantined:
+        'Paid calls from this extension are locked after repeated wrong PINs. Only your administrator can unlock them.',
       locked:
         'Paid calls from this extension are locked after too many wrong PINs. Ask your administrator to unlock them.',
       'no-media': 'The voice connection could not be set up. Try again.',
@@ -127,6 +156,7 @@ export const en: Translation = {
     incoming: 'Incoming',
     duration: '{{minutes}}:{{seconds}} min',
     callBack: 'Call {{who}}',
+    noTalkTime: 'no talk time',
     outcome: {
       completed: 'ended',
       cancelled: 'cancelled',
@@ -148,7 +178,9 @@ export const en: Translation = {
     },
     pin: {
       requested: 'PIN asked',
-      failed: 'PIN wrong three times',
+      accepted: 'PIN accepted',
+      unknown: 'PIN outcome unknown',
+      failed: 'PIN wrong too often',
       locked: 'refused: PIN lock',
     },
   },

@@ -10,13 +10,13 @@ import {
 } from 'react';
 import {
   classifyDestination,
-  isPaidExternal,
   type CallClass,
   type Classification,
 } from '../../../shared/dial-plan/dial-plan';
 import { entitlementState, type EntitlementState, type Policy } from '../../../shared/policy/policy';
 import type { Account } from '../../../shared/settings/schema';
 import { useHostState } from '../app/host-context';
+import { callPrivacy, pinRecordOf, type PinExpectation } from '../features/phone/pin-phase';
 import { CallHistory, type HistoryEntry } from '../history/call-history';
 import { defaultBackoff, PolicyClient, policyBackoff, type PolicyStatus } from '../policy/policy-client';
 import { Softphone, type CallView, type SoftphoneSnapshot } from '../sip/softphone';
@@ -57,22 +57,17 @@ export function createPhoneServices(): PhoneServices {
 export function historyEntryOf(call: CallView): HistoryEntry {
   const endedAt = call.state.endedAt ?? call.startedAt;
   const outcome = call.state.outcome ?? 'completed';
+  // Talk time counts from the destination's answer, never the PBX's prompt; a failed PIN has none.
+  const record = pinRecordOf(call.pin, outcome, call.state.answeredAt);
   return {
     id: call.id,
     number: call.number,
     name: call.name,
     direction: call.direction,
     startedAt: call.startedAt,
-    durationS: call.state.answeredAt ? Math.max(0, Math.round((endedAt - call.state.answeredAt) / 1000)) : 0,
+    durationS: record.talkSince !== null ? Math.max(0, Math.round((endedAt - record.talkSince) / 1000)) : 0,
     outcome,
-    pin:
-      outcome === 'pin-failed'
-        ? 'failed'
-        : outcome === 'locked'
-          ? 'locked'
-          : call.state.pinRequested
-            ? 'requested'
-            : 'not-required',
+    pin: record.pin,
   };
 }
 
@@ -82,8 +77,17 @@ interface PhoneState {
   policy: PolicyStatus;
   entitlement: EntitlementState;
   history: CallHistory;
-  /** Classifies a number with the policy's dial plan; null without a policy. */
-  classify(number: string): { classification: Classification | null; protectedPaid: boolean };
+  /**
+   * Classifies a number with the policy's dial plan (null without a policy). `protectedPaid`: the PIN
+   * is required (requiresPin); `pin`: whether the call screen follows a PIN step ('possible' when the
+   * policy is unknown); `masked`: the in-call echo shows dots only.
+   */
+  classify(number: string): {
+    classification: Classification | null;
+    protectedPaid: boolean;
+    masked: boolean;
+    pin: PinExpectation | null;
+  };
   /** Dials after classifying; false if not registered or busy. */
   dial(number: string): boolean;
   /** Asks the policy API again now (the Konto tab's "Retry" after it was found unreachable). */
@@ -184,13 +188,12 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
   const state = useMemo<PhoneState>(() => {
     const current = policyOf(policy);
     const classify = (number: string) => {
-      if (!current) return { classification: null, protectedPaid: false };
+      if (!current) return { classification: null, protectedPaid: false, ...callPrivacy(null, null) };
       const classification = classifyDestination(number, current.dialPlan);
-      const protectedPaid =
-        classification.callClass !== 'invalid' &&
-        isPaidExternal(classification.callClass) &&
-        entitlementState(current) === 'active';
-      return { classification, protectedPaid };
+      if (classification.callClass === 'invalid')
+        return { classification, protectedPaid: false, masked: true, pin: null };
+      const privacy = callPrivacy(classification.callClass, current.pinProtection);
+      return { classification, protectedPaid: privacy.pin === 'required', ...privacy };
     };
     return {
       softphone,
@@ -200,10 +203,10 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
       history,
       classify,
       dial: (number: string) => {
-        const { classification, protectedPaid } = classify(number);
+        const { classification, protectedPaid, pin } = classify(number);
         const callClass: CallClass | null =
           classification && classification.callClass !== 'invalid' ? classification.callClass : null;
-        return softphone.dial(number.replace(/[\s\-.()]/g, ''), { callClass, protectedPaid });
+        return softphone.dial(number.replace(/[\s\-.()]/g, ''), { callClass, protectedPaid, pin });
       },
       retryPolicy: () => policyClient?.refresh(),
       passwordProblem,

@@ -18,6 +18,14 @@ import {
   type CallOutcome,
   type CallState,
 } from './call-machine';
+// The PIN step's state machine is the call screen's model (features/phone); the engine feeds it.
+import {
+  initialPin,
+  pinTransition,
+  type PinEvent,
+  type PinExpectation,
+  type PinState,
+} from '../features/phone/pin-phase';
 import { PendingKeys, sendKey, type ToneSender } from './keypad-sender';
 import { DEFAULT_MEDIA_WATCH, MediaWatch, type MediaWatchOptions } from './media-watch';
 import { offerHoldsUs } from './sdp-direction';
@@ -44,6 +52,8 @@ export interface CallView {
   callClass: CallClass | null;
   /** A paid call from an extension whose IVR authentication is active: the PBX will ask for the PIN. */
   protectedPaid: boolean;
+  /** The PIN step as the user sees it (counts only, never a digit); null where no PIN is expected. */
+  pin?: PinState | null;
 }
 
 export interface SoftphoneSnapshot {
@@ -280,7 +290,10 @@ export class Softphone {
 
   // — calls —
 
-  dial(number: string, classification: { callClass: CallClass | null; protectedPaid: boolean }): boolean {
+  dial(
+    number: string,
+    classification: { callClass: CallClass | null; protectedPaid: boolean; pin?: PinExpectation | null },
+  ): boolean {
     const ua = this.ua;
     const config = this.config;
     if (!ua || !config || this.snapshot.call || this.snapshot.registration.kind !== 'registered')
@@ -304,6 +317,7 @@ export class Softphone {
       state: initialCall('outgoing'),
       callClass: classification.callClass,
       protectedPaid: classification.protectedPaid,
+      pin: pinExpectationOf(classification),
     };
     this.setCall(view);
     this.watch(inviter);
@@ -386,6 +400,24 @@ export class Softphone {
    * key is held and sent as soon as the DTMF sender can. Returns false if it cannot be sent at all.
    */
   pressKey(key: string): boolean {
+    const sent = this.sendOrHoldKey(key);
+    // The PIN step counts the key (never keeps it): `#` submits.
+    if (sent) this.pinSignal({ type: key === '#' ? 'submitted' : 'key', at: this.deps.now() });
+    return sent;
+  }
+
+  /**
+   * An in-dialog signal about the PBX's IVR (wrong code, accepted, ringing, destination answered),
+   * or the phone's own observation (prompt started): moves the call's PIN step.
+   */
+  pinSignal(event: PinEvent): void {
+    const call = this.snapshot.call;
+    if (!call?.pin) return;
+    const pin = pinTransition(call.pin, event);
+    if (pin !== call.pin) this.setCall({ ...call, pin });
+  }
+
+  private sendOrHoldKey(key: string): boolean {
     const sender = this.toneSender();
     if (!this.pendingKeys.waiting && sendKey(sender, key)) return true;
     const connection = this.handler()?.peerConnection?.connectionState;
@@ -496,7 +528,12 @@ export class Softphone {
     if (!call) return;
     const state = callTransition(call.state, event, call.protectedPaid);
     if (state === call.state) return;
-    const next = { ...call, state };
+    // The first media of a PIN call is the PBX's prompt.
+    const pin =
+      call.pin && state.mediaSince !== null && call.state.mediaSince === null
+        ? pinTransition(call.pin, { type: 'prompt-started', at: state.mediaSince })
+        : call.pin;
+    const next = { ...call, state, pin };
     if (state.phase === 'ended') {
       this.finishCall(next);
     } else {
@@ -555,6 +592,15 @@ export class Softphone {
   private emit(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+function pinExpectationOf(classification: {
+  protectedPaid: boolean;
+  pin?: PinExpectation | null;
+}): PinState | null {
+  const expectation =
+    classification.pin !== undefined ? classification.pin : classification.protectedPaid ? 'required' : null;
+  return expectation ? initialPin(expectation) : null;
 }
 
 /** Sends the un-REGISTER (expires 0), then waits (in dispose) for the PBX's final answer. */

@@ -69,7 +69,8 @@ describe('entitlement state, as the user reads it', () => {
   });
 
   it('locked', async () => {
-    await renderSignedIn(samplePolicy({ lockedUntil: '2026-11-25T11:30:00.000Z' }));
+    // A lock that has not run out yet (the phone ignores one whose end has passed).
+    await renderSignedIn(samplePolicy({ lockedUntil: '2099-11-25T11:30:00.000Z' }));
     await waitFor(() =>
       expect(screen.getByTestId('pin-protection-state')).toHaveTextContent(
         /Kostenpflichtige Anrufe gesperrt bis/,

@@ -2,31 +2,34 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePhone } from '../../phone/phone-context';
 import { keypadAvailable } from '../../sip/call-machine';
+import { keypadKeyOf } from '../../sip/keypad-sender';
 import type { CallView } from '../../sip/softphone';
 import { Tones } from '../../sip/tones';
+import { callScreen, maskedEcho } from './call-screen';
 import { InCallKeypad } from './InCallKeypad';
 
-const PHASE_TEXT = {
-  connecting: 'phone.phaseConnecting',
-  ringing: 'phone.phaseRinging',
-  'early-media': 'phone.phaseEarlyMedia',
-  incoming: 'phone.phaseIncoming',
-  active: 'phone.phaseActive',
-  'on-hold': 'phone.phaseOnHold',
-  ended: 'phone.phaseActive',
-} as const;
-
+/**
+ * One call: what is happening (the SIP phase, or the PIN step on a PIN call), the actions, and the
+ * keypad. Keys typed on the physical keyboard go to the PBX whenever the call can carry them, keypad
+ * open or not; in the PIN step Enter sends `#`. Esc never hangs up. Focus starts on the heading, not
+ * on a button a stray Enter would press (Auflegen, Ablehnen, Stumm).
+ */
 export function CallPanel({ call }: { call: CallView }) {
   const { t } = useTranslation();
   const { softphone } = usePhone();
   const [tones] = useState(() => new Tones());
-  const [keypadOpen, setKeypadOpen] = useState(false);
+  // null: the keypad opens by itself on a PIN call; true/false: the user's choice.
+  const [keypadChoice, setKeypadChoice] = useState<boolean | null>(null);
+  // Masked calls keep a count only; the keys themselves only where the echo shows them.
+  const [echo, setEcho] = useState<{ count: number; keys: string }>({ count: 0, keys: '' });
+  const [sendFailed, setSendFailed] = useState(false);
   const phase = call.state.phase;
   const who = call.name ? `${call.name} (${call.number})` : call.number;
   const canUseKeypad = keypadAvailable(call.state);
-  // The PBX's prompt has started: open the keypad for the PIN.
-  const keypadShown = canUseKeypad && (keypadOpen || call.state.pinRequested);
-  const hangUpRef = useRef<HTMLButtonElement>(null);
+  const screen = callScreen(call);
+  const masked = maskedEcho(call);
+  const keypadShown = canUseKeypad && (keypadChoice ?? call.pin != null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     if (phase === 'ringing') tones.ringback();
@@ -44,20 +47,59 @@ export function CallPanel({ call }: { call: CallView }) {
     }
   }, [phase, who, t]);
 
-  useEffect(() => hangUpRef.current?.focus(), []);
+  // The heading takes focus when the call appears and again when an incoming call is accepted (its
+  // buttons are replaced): never a button that a stray Enter or Space would press.
+  const acceptedIncoming = call.direction === 'incoming' && call.state.answeredAt !== null;
+  useEffect(() => headingRef.current?.focus(), [acceptedIncoming]);
+
+  const press = (key: string) => {
+    const sent = softphone.pressKey(key);
+    setSendFailed(!sent);
+    if (!sent) return;
+    tones.click();
+    setEcho((current) => ({
+      count: current.count + 1,
+      keys: masked ? '' : (current.keys + key).slice(-24),
+    }));
+  };
+
+  const pressRef = useRef(press);
+  useEffect(() => {
+    pressRef.current = press;
+  });
+  const pinEntry = screen.pinEntry;
+  useEffect(() => {
+    if (!canUseKeypad) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target as HTMLElement | null;
+      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+      const key = event.key === 'Enter' ? (pinEntry ? '#' : null) : keypadKeyOf(event);
+      if (key === null) return;
+      // Enter on a focused button would press it (Auflegen, say): in the PIN step it is `#` only.
+      event.preventDefault();
+      event.stopPropagation();
+      pressRef.current(key);
+    };
+    document.addEventListener('keydown', onKeyDown, true);
+    return () => document.removeEventListener('keydown', onKeyDown, true);
+  }, [canUseKeypad, pinEntry]);
+
+  const count = masked ? (call.pin ? call.pin.keys : echo.count) : echo.count;
 
   return (
     <section className="call" aria-labelledby="call-heading" data-testid="call-panel">
-      <h2 id="call-heading">
+      <h2 id="call-heading" ref={headingRef} tabIndex={-1}>
         {call.direction === 'incoming' ? t('phone.incomingFrom', { who }) : t('phone.callWith', { who })}
       </h2>
-      <p role="status" className="call__phase" data-testid="call-phase">
-        {t(call.state.heldByRemote ? 'phone.phaseHeldByRemote' : PHASE_TEXT[phase])}{' '}
-        {call.state.answeredAt ? <CallTimer since={call.state.answeredAt} /> : null}
+      <p className="call__phase" data-testid="call-phase">
+        <span role="status">{t(screen.headline.key, screen.headline.params)}</span>
+        {screen.timerSince !== null ? <CallTimer since={screen.timerSince} /> : null}
       </p>
-      {call.protectedPaid ? (
-        <p className="pin-badge" data-testid="pin-required">
-          <strong>{t('phone.pinRequired')}</strong> {t('phone.pinRequiredHint')}
+      {call.pin && screen.detail ? (
+        <p className="pin-step" aria-live="polite" data-testid="pin-step">
+          {call.protectedPaid ? <strong data-testid="pin-required">{t('phone.pinRequired')}: </strong> : null}
+          {t(screen.detail.key, screen.detail.params)}
         </p>
       ) : null}
       {phase === 'incoming' ? (
@@ -65,12 +107,7 @@ export function CallPanel({ call }: { call: CallView }) {
           <button type="button" className="button button--call" onClick={() => softphone.accept()}>
             {t('phone.accept')}
           </button>
-          <button
-            type="button"
-            ref={hangUpRef}
-            className="button button--hangup"
-            onClick={() => softphone.decline()}
-          >
+          <button type="button" className="button button--hangup" onClick={() => softphone.decline()}>
             {t('phone.decline')}
           </button>
         </div>
@@ -98,29 +135,25 @@ export function CallPanel({ call }: { call: CallView }) {
             type="button"
             className="button"
             aria-expanded={keypadShown}
+            aria-controls={keypadShown ? 'in-call-keypad' : undefined}
             disabled={!canUseKeypad}
-            onClick={() => setKeypadOpen(!keypadShown)}
+            onClick={() => setKeypadChoice(!keypadShown)}
           >
             {keypadShown ? t('phone.hideKeypad') : t('phone.keypad')}
           </button>
-          <button
-            type="button"
-            ref={hangUpRef}
-            className="button button--hangup"
-            onClick={() => softphone.hangUp()}
-          >
+          <button type="button" className="button button--hangup" onClick={() => softphone.hangUp()}>
             {t('phone.hangUp')}
           </button>
         </div>
       )}
-      {keypadShown ? (
+      {canUseKeypad ? (
         <InCallKeypad
-          masked={call.protectedPaid}
-          onKey={(key) => {
-            const sent = softphone.pressKey(key);
-            if (sent) tones.click();
-            return sent;
-          }}
+          masked={masked}
+          count={count}
+          keys={masked ? '' : echo.keys}
+          shown={keypadShown}
+          sendFailed={sendFailed}
+          onKey={press}
         />
       ) : null}
     </section>

@@ -1,8 +1,9 @@
-import { useId, type FormEvent } from 'react';
+import { useEffect, useId, useRef, type FormEvent, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Classification } from '../../../../shared/dial-plan/dial-plan';
 import { useHostState } from '../../app/host-context';
 import { usePhone } from '../../phone/phone-context';
+import { usePaidCallLock } from './use-paid-call-lock';
 import { DialPad } from './DialPad';
 
 const CLASS_TEXT: Record<Exclude<Classification['callClass'], 'invalid'>, string> = {
@@ -18,8 +19,13 @@ export function Dialer(props: {
   number: string;
   onNumberChange(number: string): void;
   linkNumber: string | null;
+  /** The number field, so focus can return to it after a call. */
+  numberRef?: Ref<HTMLInputElement>;
+  /** A paid number to call back from Verlauf: shown with the warning, dialled only by "Anrufen". */
+  callbackNumber?: string | null;
 }) {
-  const { t } = useTranslation();
+  const { numberRef } = props;
+  const { t, i18n } = useTranslation();
   const { view } = useHostState();
   const { snapshot, classify, dial, policy } = usePhone();
   const inputId = useId();
@@ -29,9 +35,15 @@ export function Dialer(props: {
     : { classification: null, protectedPaid: false };
   const registered = snapshot.registration.kind === 'registered';
   const invalid = classification?.callClass === 'invalid';
-  const lockedUntil =
-    policy.kind === 'fresh' || policy.kind === 'stale' ? policy.policy.pinProtection.lockedUntil : null;
-  const canCall = registered && number !== '' && !invalid;
+  const lock = usePaidCallLock(policy);
+  // The PBX refuses PIN calls while paid calls are locked or quarantined: do not offer them.
+  const lockedOut = protectedPaid && lock.kind !== 'none';
+  const canCall = registered && number !== '' && !invalid && !lockedOut;
+  const callButton = useRef<HTMLButtonElement>(null);
+  const confirming = props.callbackNumber != null && props.callbackNumber === props.number;
+  useEffect(() => {
+    if (confirming) callButton.current?.focus();
+  }, [confirming]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -54,6 +66,7 @@ export function Dialer(props: {
           type="tel"
           inputMode="tel"
           autoComplete="off"
+          ref={numberRef}
           value={props.number}
           onChange={(event) => props.onNumberChange(event.target.value)}
           aria-describedby={`${inputId}-class`}
@@ -73,19 +86,35 @@ export function Dialer(props: {
         {props.linkNumber !== null && props.linkNumber === props.number ? (
           <p className="field__hint">{t('phone.numberFromLink', { number: props.linkNumber })}</p>
         ) : null}
+        {confirming ? <p className="field__hint">{t('phone.callbackConfirm')}</p> : null}
         {classification && classification.callClass !== 'invalid' ? (
           <p className="field__hint">{t(CLASS_TEXT[classification.callClass])}</p>
         ) : null}
         {invalid ? <p className="field__error">{t('phone.classInvalid')}</p> : null}
         {protectedPaid ? (
           <p className="pin-badge" data-testid="pin-required">
-            <strong>{t('phone.pinRequired')}</strong>{' '}
-            {lockedUntil ? t('phone.pinLockedHint') : t('phone.pinRequiredHint')}
+            <strong>{t(lockedOut ? 'phone.paidLocked' : 'phone.pinRequired')}</strong>{' '}
+            {lock.kind === 'locked'
+              ? t('phone.lockedUntilHint', {
+                  time: new Date(lock.until).toLocaleTimeString(i18n.language, {
+                    hour: '2-digit',
+                    minute: '2-digit',
+                  }),
+                })
+              : lock.kind === 'quarantined'
+                ? t('phone.quarantinedHint')
+                : t('phone.pinRequiredHint')}
           </p>
         ) : null}
       </div>
       <DialPad label={t('phone.dialPad')} onKey={(key) => props.onNumberChange(props.number + key)} />
-      <button type="submit" className="button button--call" disabled={!canCall}>
+      <button
+        type="submit"
+        ref={callButton}
+        className="button button--call"
+        disabled={!canCall}
+        data-testid="dial-call"
+      >
         {t('phone.call')}
       </button>
       {!registered && view.settings.account !== null ? (

@@ -1,9 +1,13 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePhone } from '../../phone/phone-context';
+import type { CallOutcome } from '../../sip/call-machine';
 import { CallPanel } from './CallPanel';
+import type { PaidCallLock } from './call-screen';
+import { usePaidCallLock } from './use-paid-call-lock';
 import { Dialer } from './Dialer';
 
-const FAILURE_OUTCOMES = new Set([
+const FAILURE_OUTCOMES = new Set<CallOutcome>([
   'busy',
   'unavailable',
   'not-found',
@@ -18,27 +22,66 @@ const FAILURE_OUTCOMES = new Set([
   'network',
 ]);
 
+/**
+ * How the last call ended, in one sentence with what to do next. After wrong PINs the policy may
+ * already say the extension is locked: then "call again with the right PIN" would be wrong.
+ */
+export function outcomeMessage(outcome: CallOutcome, lock: PaidCallLock): { key: string; time?: string } {
+  if (outcome === 'pin-failed' || outcome === 'locked') {
+    if (lock.kind === 'quarantined') return { key: 'phone.outcome.quarantined' };
+    if (lock.kind === 'locked')
+      return {
+        key: outcome === 'pin-failed' ? 'phone.outcome.pinFailedLocked' : 'phone.outcome.lockedUntil',
+        time: lock.until,
+      };
+  }
+  return { key: `phone.outcome.${outcome}` };
+}
+
 export function PhoneTab(props: {
   number: string;
   onNumberChange(number: string): void;
   linkNumber: string | null;
+  callbackNumber?: string | null;
 }) {
-  const { t } = useTranslation();
-  const { snapshot } = usePhone();
-  if (snapshot.call) return <CallPanel call={snapshot.call} />;
+  const { t, i18n } = useTranslation();
+  const { snapshot, policy } = usePhone();
+  const numberRef = useRef<HTMLInputElement>(null);
+  const hadCall = useRef(false);
+  const call = snapshot.call;
+  const lock = usePaidCallLock(policy);
+
+  // After a call, focus returns to the number field (the call panel and its buttons are gone).
+  useEffect(() => {
+    if (call) hadCall.current = true;
+    else if (hadCall.current) {
+      hadCall.current = false;
+      numberRef.current?.focus();
+    }
+  }, [call]);
+
+  if (call) return <CallPanel key={call.id} call={call} />;
   const outcome = snapshot.lastEnded?.state.outcome ?? null;
+  const message = outcome ? outcomeMessage(outcome, lock) : null;
   return (
     <>
-      {outcome ? (
+      {outcome && message ? (
         <p
           role={FAILURE_OUTCOMES.has(outcome) ? 'alert' : 'status'}
           className={FAILURE_OUTCOMES.has(outcome) ? 'notice notice--warning' : 'notice'}
           data-testid="call-outcome"
         >
-          {t(`phone.outcome.${outcome}`)}
+          {t(message.key, {
+            time: message.time
+              ? new Date(message.time).toLocaleTimeString(i18n.language, {
+                  hour: '2-digit',
+                  minute: '2-digit',
+                })
+              : '',
+          })}
         </p>
       ) : null}
-      <Dialer {...props} />
+      <Dialer {...props} numberRef={numberRef} />
     </>
   );
 }
