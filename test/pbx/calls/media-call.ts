@@ -1,6 +1,15 @@
 import { requiresPin } from '../../../shared/policy/requires-pin';
+import {
+  headerListHas,
+  IVR_INFO_PACKAGE,
+  IVR_SIGNAL_CONTENT_TYPE,
+  IVR_SIGNAL_HEADERS,
+  ivrSignalBody,
+  type IvrSignal,
+} from '../../../shared/ivr-signal/ivr-signal';
 import { closedPrompt, type EndPrompt, type GateClosedKind } from '../ivr/pin-entry';
-import type { PinSession } from '../ivr/pin-gate-port';
+import type { GateClosed, PinSession } from '../ivr/pin-gate-port';
+import { closedSignal } from '../ivr/pin-signals';
 import { MediaEndpoint } from '../media/media-endpoint';
 import { FramePlayer, type PromptName } from '../media/prompts';
 import { answerDirection, directionOf, reviseAnswer } from '../media/sdp';
@@ -50,6 +59,9 @@ export class MediaCall implements ActiveCall {
   private readonly startedAt: number;
   private answeredAt: number | null = null;
   private result = 'failed';
+  /** IVR signals sent so far (their `seq`); only to a phone that asked (`Recv-Info: tollgate-ivr`). */
+  private signalsSent = 0;
+  private readonly wantsSignals: boolean;
 
   constructor(
     private readonly caller: ServerLeg,
@@ -58,6 +70,7 @@ export class MediaCall implements ActiveCall {
   ) {
     this.id = caller.callId;
     this.startedAt = context.now();
+    this.wantsSignals = headerListHas(caller.invite.getHeaders('recv-info'), IVR_INFO_PACKAGE);
     this.mediaWatch = new MediaWatch(
       context.mediaTimeoutMs ?? DEFAULT_MEDIA_TIMEOUT_MS,
       directionOf(caller.invite.body),
@@ -145,7 +158,7 @@ export class MediaCall implements ActiveCall {
         this.caller.connection.remoteAddress,
         this.id,
       );
-      if ('kind' in gate) return this.refuse(gate.kind);
+      if ('kind' in gate) return this.refuse(gate);
       return this.runPinIvr(gate);
     }
     return this.ringFarEnd(true);
@@ -190,6 +203,7 @@ export class MediaCall implements ActiveCall {
         if (this.phase === 'pin') void this.ringFarEnd(false);
       }),
     end: (prompt: EndPrompt, why: 'failed' | GateClosedKind) => void this.endIvr(prompt, why),
+    signal: (signal: IvrSignal) => this.signal(signal),
   };
 
   private onDtmf(key: string, timestamp: number): void {
@@ -211,12 +225,15 @@ export class MediaCall implements ActiveCall {
   }
 
   /** The gate is closed before the PIN is asked: the matching prompt, and no PIN entry at all. */
-  private async refuse(why: GateClosedKind): Promise<void> {
-    this.pinOutcome = 'locked';
+  private async refuse(closed: GateClosed): Promise<void> {
+    const why = closed.kind;
+    // Another PIN entry in progress is not a lock (and not a guess).
+    this.pinOutcome = why === 'busy' ? 'busy' : 'locked';
     this.phase = 'ending';
     if (this.context.promptStyle === 'answer-first') this.answer();
     else this.earlyMedia();
     if (!(await this.mediaReady())) return;
+    this.signal(closedSignal(closed));
     await this.play(closedPrompt(why), true);
     const ending = ENDINGS[why];
     this.hangUp(ending.result, ending.reason, ending.status, ending.text);
@@ -237,19 +254,67 @@ export class MediaCall implements ActiveCall {
     );
     this.farEnd = farEnd;
     if (answerWhenFarEndAnswers) this.caller.respond(180, 'Ringing');
+    this.signal({ phase: 'ringing', destination: this.destination });
     await farEnd.answerAfter(this.context.farEnd.ringMs, (frame) => endpoint.sendAudioFrame(frame));
     if (this.phase !== 'ringing') return farEnd.hangUp();
     this.phase = 'bridged';
-    if (!this.caller.answered) this.answer();
+    this.connected();
     this.context.log('call-bridged', { callId: this.id, callClass: this.setup.classification.callClass });
+  }
+
+  /**
+   * The destination answered. Its identity goes to the phone: in the 200 OK when the call is
+   * answered only now (early-media style, calls without PIN), else in an RFC 4916 connected-identity
+   * UPDATE (no SDP) to a phone that allows UPDATE — P-Asserted-Identity (RFC 3325) carries it, From
+   * stays as it was. And the `connected` IVR signal, which sip.js phones can read (sip.js 0.21 answers
+   * every UPDATE with 501 without showing it to the application).
+   */
+  private connected(): void {
+    const identity = `P-Asserted-Identity: <sip:${this.destination}@${this.context.domain};user=phone>`;
+    if (!this.caller.answered) this.answer([identity]);
+    else if (headerListHas(this.caller.invite.getHeaders('allow'), 'UPDATE'))
+      this.caller.request('UPDATE', { headers: [identity] }, (response) => {
+        // Any answer is fine (sip.js: 501); the call goes on whatever the phone says.
+        const status = response.statusCode ?? 0;
+        if (status >= 300) this.context.log('connected-identity-refused', { callId: this.id, status });
+      });
+    this.signal({ phase: 'connected', destination: this.destination });
+  }
+
+  /**
+   * Tells the phone where the IVR is: SIP INFO (RFC 6086) with the `tollgate-ivr` Info Package, only
+   * to a phone that asked for it (`Recv-Info`) and only in the confirmed dialog — an early dialog
+   * without reliable provisional responses carries none (sip.js 0.21 answers those with 469). Any
+   * answer is fine; a refusal or no answer never ends the call. Never a digit or the code.
+   */
+  private signal(signal: IvrSignal): void {
+    if (!this.wantsSignals || !this.caller.answered || this.phase === 'ended') return;
+    const seq = ++this.signalsSent;
+    this.context.log('ivr-signal', { callId: this.id, phase: signal.phase, seq });
+    this.caller.request(
+      'INFO',
+      {
+        headers: IVR_SIGNAL_HEADERS,
+        body: ivrSignalBody(signal, seq),
+        contentType: IVR_SIGNAL_CONTENT_TYPE,
+      },
+      (response) => {
+        const status = response.statusCode ?? 0;
+        if (status >= 300) this.context.log('ivr-signal-refused', { callId: this.id, seq, status });
+      },
+    );
   }
 
   // — media and signalling helpers —
 
-  private answer(): void {
+  private answer(headers: readonly string[] = []): void {
     if (this.caller.answered || !this.endpoint) return;
     this.answeredAt = this.context.now();
-    this.caller.respond(200, 'OK', { body: this.endpoint.localSdp, contentType: 'application/sdp' });
+    this.caller.respond(200, 'OK', {
+      body: this.endpoint.localSdp,
+      contentType: 'application/sdp',
+      headers,
+    });
   }
 
   private earlyMedia(): void {

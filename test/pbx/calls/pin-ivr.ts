@@ -12,6 +12,8 @@ import {
   type PinPrompt,
 } from '../ivr/pin-entry';
 import type { PinGatePort, PinSession } from '../ivr/pin-gate-port';
+import { pinSignals, type SignalFacts } from '../ivr/pin-signals';
+import type { IvrSignal } from '../../../shared/ivr-signal/ivr-signal';
 import type { PbxLog } from '../log';
 
 /** What the PIN IVR needs from its call: prompts, and the two ways out (bridge or end). */
@@ -23,6 +25,8 @@ export interface PinIvrCall {
   bridge(): void;
   /** The IVR is over without a bridge: play `prompt` to the end and hang up. */
   end(prompt: EndPrompt, why: 'failed' | GateClosedKind): void;
+  /** Tells the phone where the IVR is (SIP INFO, `shared/ivr-signal/`); before the step's actions. */
+  signal(signal: IvrSignal): void;
 }
 
 /**
@@ -36,6 +40,7 @@ export class PinIvr {
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private settled: (() => void)[] = [];
+  private readonly facts: SignalFacts = { closed: null, wrongCodesLeftBeforeLock: null };
 
   constructor(
     private readonly session: PinSession,
@@ -48,7 +53,9 @@ export class PinIvr {
   /** Asks for the PIN. From now on a lock set elsewhere ends this call with the lock prompt. */
   start(): void {
     this.unsubscribe = this.gate.onClosed((extension, why) => {
-      if (extension === this.session.extension) this.dispatch({ type: 'gate-closed', why: why.kind });
+      if (extension !== this.session.extension) return;
+      this.facts.closed = why;
+      this.dispatch({ type: 'gate-closed', why: why.kind });
     });
     this.dispatch({ type: 'start' });
   }
@@ -86,8 +93,10 @@ export class PinIvr {
   }
 
   private dispatch(event: PinEntryEvent): void {
+    const before = this.state;
     const { state, actions } = pinEntryTransition(this.state, event, this.rules);
     this.state = state;
+    for (const signal of pinSignals(before, state, actions, this.rules, this.facts)) this.call.signal(signal);
     for (const action of actions) this.perform(action);
     if (!awaitingVerdict(this.state) && this.settled.length > 0) {
       const waiting = this.settled;
@@ -111,10 +120,16 @@ export class PinIvr {
       case 'verify':
         this.session.verify(action.code).then(
           (verdict) => {
-            this.dispatch({ type: 'verdict', verdict: verdict.kind });
-            // The code that used up the budget: end now even if the gate's notice comes later.
-            if (verdict.kind === 'wrong' && verdict.wrongCodesLeftBeforeLock <= 0)
-              this.dispatch({ type: 'gate-closed', why: 'locked' });
+            if (verdict.kind !== 'wrong') {
+              if (verdict.kind !== 'accepted') this.facts.closed = verdict;
+              return this.dispatch({ type: 'verdict', verdict: verdict.kind });
+            }
+            this.facts.wrongCodesLeftBeforeLock = verdict.wrongCodesLeftBeforeLock;
+            // The code that used up the budget is counted and ends the call with the lock prompt,
+            // even if the gate's notice comes later (or from a gate that only gives the budget).
+            if (verdict.closes) this.facts.closed = verdict.closes;
+            const closes = verdict.closes?.kind ?? (verdict.wrongCodesLeftBeforeLock <= 0 ? 'locked' : null);
+            this.dispatch({ type: 'verdict', verdict: 'wrong', ...(closes ? { closes } : {}) });
           },
           (error: unknown) => {
             // The gate could not decide: end the call as if locked; never bridge on an error.

@@ -45,7 +45,8 @@ export type PinEntryEvent =
   | { type: 'start' }
   | { type: 'digit'; digit: string }
   | { type: 'timeout' }
-  | { type: 'verdict'; verdict: PinVerdictKind }
+  /** The gate's verdict; a wrong code that closed the gate says how (`closes`): it ends the IVR. */
+  | { type: 'verdict'; verdict: PinVerdictKind; closes?: GateClosedKind }
   /** The gate closed for this extension while the call sits in the IVR (a lock set by another call). */
   | { type: 'gate-closed'; why: GateClosedKind }
   /** The call ended from outside (BYE, CANCEL, media lost, shutdown). */
@@ -178,6 +179,8 @@ export function pinEntryTransition(
           }
           if (event.verdict === 'wrong') {
             const after = { ...counts, wrongCodes: counts.wrongCodes + 1 };
+            // The code that locked the extension: counted, and the caller hears the lock prompt.
+            if (event.closes) return closed(after, event.closes, false, '');
             if (used(after) >= rules.maxAttempts) return failed(after);
             return prompt(after, 'wrong-pin', rules);
           }
@@ -217,13 +220,28 @@ export function pinAttemptsOf(state: PinEntryState): number {
   return state.phase === 'idle' ? 0 : state.wrongCodes + state.accepted;
 }
 
-/** The pin outcome of a call record. A call that leaves the IVR after a wrong code has failed. */
-export function pinOutcomeOf(state: PinEntryState): 'ok' | 'failed' | 'locked' | 'abandoned' {
+/**
+ * The pin outcome of a call record. A call that leaves the IVR after a wrong code has failed (also
+ * when that code locked the extension); a closed gate without a wrong code of this call is `locked`,
+ * another PIN entry in progress is `busy` (not a guess).
+ */
+export function pinOutcomeOf(state: PinEntryState): 'ok' | 'failed' | 'locked' | 'busy' | 'abandoned' {
   if (state.phase === 'idle') return 'abandoned';
   if (state.phase === 'accepted') return 'ok';
   if (state.wrongCodes > 0) return 'failed';
-  if (state.phase === 'done' && state.end !== 'left' && state.end !== 'failed') return 'locked';
-  return 'abandoned';
+  if (state.phase !== 'done') return 'abandoned';
+  switch (state.end) {
+    // Left, or only timeouts (attempts used up without a code): no code was tried.
+    case 'left':
+    case 'failed':
+      return 'abandoned';
+    case 'busy':
+      return 'busy';
+    case 'locked':
+    case 'quarantined':
+    case 'source-blocked':
+      return 'locked';
+  }
 }
 
 /** Whether the IVR still waits for the gate's verdict on a submitted code. */

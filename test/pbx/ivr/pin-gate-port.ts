@@ -40,7 +40,13 @@ export interface PinSession {
 
 export type PinVerdict =
   | { kind: 'accepted' }
-  | { kind: 'wrong'; wrongCodesLeftBeforeLock: number }
+  /**
+   * A wrong code, counted. When this very code closed the gate (used up the extension's budget, a
+   * third lockout, the source's budget) it is still `wrong` — the call record counts it — with
+   * `wrongCodesLeftBeforeLock: 0` and `closes` saying how the gate is closed now.
+   */
+  | { kind: 'wrong'; wrongCodesLeftBeforeLock: number; closes?: GateClosed }
+  /** The gate was closed before this code could be decided: not counted as a guess. */
   | GateClosed;
 
 export interface PinGatePort {

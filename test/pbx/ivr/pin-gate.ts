@@ -131,11 +131,10 @@ export class PinGate implements PinGatePort {
           wrongCodesInWindow: decision.wrongCodesInWindow,
         });
         this.afterWrongCode(extension, source, decision, now);
-        // A wrong code that closes the gate answers with the closed verdict (the caller hears why).
-        if (decision.quarantined) return { kind: 'quarantined', since: now };
-        if (decision.locked) return { kind: 'locked', until: decision.locked.until };
-        if (decision.sourceBlockedUntil !== null)
-          return { kind: 'source-blocked', until: decision.sourceBlockedUntil };
+        // A wrong code that closes the gate is still a wrong code (the call record counts it); it
+        // says how the gate is closed now, so the caller hears why.
+        const closes = closedBy(decision, now);
+        if (closes) return { kind: 'wrong', wrongCodesLeftBeforeLock: 0, closes };
         return { kind: 'wrong', wrongCodesLeftBeforeLock: decision.wrongCodesLeftBeforeLock };
     }
   }
@@ -203,6 +202,18 @@ export class PinGate implements PinGatePort {
       }
     }
   }
+}
+
+/** How a wrong code closed the gate, if it did: quarantine over lock over source block. */
+function closedBy(
+  decision: Extract<ReturnType<PinGateStore['decidePinCode']>, { kind: 'wrong' }>,
+  now: number,
+): GateClosed | null {
+  if (decision.quarantined) return { kind: 'quarantined', since: now };
+  if (decision.locked) return { kind: 'locked', until: decision.locked.until };
+  if (decision.sourceBlockedUntil !== null)
+    return { kind: 'source-blocked', until: decision.sourceBlockedUntil };
+  return null;
 }
 
 class GateSession implements PinSession {

@@ -141,7 +141,7 @@ export interface ExtensionRecord {
   lockReason: LockReason | null;
 }
 
-export type PinOutcome = 'not-required' | 'ok' | 'failed' | 'locked' | 'abandoned';
+export type PinOutcome = 'not-required' | 'ok' | 'failed' | 'locked' | 'busy' | 'abandoned';
 export interface CallRecord {
   callId: string;
   caller: string;

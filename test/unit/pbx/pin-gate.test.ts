@@ -77,12 +77,14 @@ describe('PIN gate: counting every wrong code, race-free', () => {
     const security = db.pinSecurity('201', Date.now());
     expect(security.wrongCodes).toBe(rules.wrongCodesToLock);
     expect(security.refused).toBe(10 - rules.wrongCodesToLock);
+    // The code that locked is a wrong code too (it is counted); the rest were refused uncounted.
     expect(kinds(verdicts)).toEqual(
       [
-        ...Array<string>(rules.wrongCodesToLock - 1).fill('wrong'),
-        ...Array<string>(10 - rules.wrongCodesToLock + 1).fill('locked'),
+        ...Array<string>(rules.wrongCodesToLock).fill('wrong'),
+        ...Array<string>(10 - rules.wrongCodesToLock).fill('locked'),
       ].sort(),
     );
+    expect(verdicts.filter((verdict) => verdict.kind === 'wrong' && verdict.closes)).toHaveLength(1);
   });
 
   it('counts ten wrong codes of one session typed faster than they are checked', async () => {
@@ -206,7 +208,11 @@ describe('PIN gate: locks, quarantine, unlock, source blocks', () => {
 
   it('locks for lockMs, opens at its end and counts afresh after a lock', async () => {
     const { db, gate, clock, rules, log } = await fixture();
-    expect(await lockOnce(gate, rules)).toEqual({ kind: 'locked', until: clock.now + rules.lockMs });
+    expect(await lockOnce(gate, rules)).toEqual({
+      kind: 'wrong',
+      wrongCodesLeftBeforeLock: 0,
+      closes: { kind: 'locked', until: clock.now + rules.lockMs },
+    });
     expect(log.find((entry) => entry.event === 'extension-locked')?.fields).toEqual({
       extension: '201',
       until: clock.now + rules.lockMs,
@@ -233,11 +239,15 @@ describe('PIN gate: locks, quarantine, unlock, source blocks', () => {
     const closed: GateClosed[] = [];
     gate.onClosed((_, why) => closed.push(why));
     for (let lockout = 1; lockout < rules.lockoutsToQuarantine; lockout++) {
-      expect((await lockOnce(gate, rules))?.kind).toBe('locked');
+      expect(await lockOnce(gate, rules)).toMatchObject({ kind: 'wrong', closes: { kind: 'locked' } });
       clock.now += rules.lockMs;
     }
     const quarantinedAt = clock.now;
-    expect(await lockOnce(gate, rules)).toEqual({ kind: 'quarantined', since: quarantinedAt });
+    expect(await lockOnce(gate, rules)).toEqual({
+      kind: 'wrong',
+      wrongCodesLeftBeforeLock: 0,
+      closes: { kind: 'quarantined', since: quarantinedAt },
+    });
     expect(closed.map((why) => why.kind)).toEqual(['locked', 'locked', 'quarantined']);
     expect(log.filter((entry) => entry.event === 'extension-quarantined')).toHaveLength(1);
     clock.now += 30 * DAY;
@@ -253,12 +263,12 @@ describe('PIN gate: locks, quarantine, unlock, source blocks', () => {
 
     db.unlock('201', { admin: 'admin', at: clock.now });
     expect(db.listAudit()).toMatchObject([{ admin: 'admin', extension: '201', detail: 'quarantined' }]);
-    expect(await lockOnce(gate, rules)).toMatchObject({ kind: 'locked' });
+    expect(await lockOnce(gate, rules)).toMatchObject({ closes: { kind: 'locked' } });
     clock.now += rules.lockMs;
-    expect(await lockOnce(gate, rules)).toMatchObject({ kind: 'locked' });
+    expect(await lockOnce(gate, rules)).toMatchObject({ closes: { kind: 'locked' } });
     clock.now += rules.lockMs;
     // Within a day of the lockouts since the unlock: the third quarantines again.
-    expect(await lockOnce(gate, rules)).toMatchObject({ kind: 'quarantined' });
+    expect(await lockOnce(gate, rules)).toMatchObject({ closes: { kind: 'quarantined' } });
   });
 
   it('blocks a source that spreads wrong codes over extensions, and only that source', async () => {
@@ -269,7 +279,11 @@ describe('PIN gate: locks, quarantine, unlock, source blocks', () => {
     a.close();
     const b = session(gate.open('202', attacker, 'call-2'));
     expect((await b.verify(WRONG)).kind).toBe('wrong');
-    expect(await b.verify(WRONG)).toEqual({ kind: 'source-blocked', until: clock.now + DAY });
+    expect(await b.verify(WRONG)).toEqual({
+      kind: 'wrong',
+      wrongCodesLeftBeforeLock: 0,
+      closes: { kind: 'source-blocked', until: clock.now + DAY },
+    });
     expect(await b.verify(WRONG)).toMatchObject({ kind: 'source-blocked' });
     expect(gate.open('204', attacker, 'call-3')).toMatchObject({ kind: 'source-blocked' });
     expect(db.sourceBlockedUntil(attacker, clock.now)).toBe(clock.now + DAY);

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { PinIvr, type PinIvrCall } from '../../../test/pbx/calls/pin-ivr';
 import { DEFAULT_PIN_RULES } from '../../../test/pbx/ivr/pin-entry';
 import type { GateClosed, PinGatePort, PinSession, PinVerdict } from '../../../test/pbx/ivr/pin-gate-port';
+import type { IvrSignal } from '../../../shared/ivr-signal/ivr-signal';
 
 /** A PIN gate in memory: verdicts are resolved by the test, so a code can be "in flight". */
 class FakeGate implements PinGatePort {
@@ -39,15 +40,17 @@ class FakeGate implements PinGatePort {
 function setUp() {
   const gate = new FakeGate();
   const heard: string[] = [];
+  const signals: IvrSignal[] = [];
   const call: PinIvrCall = {
     play: (prompt) => heard.push(prompt),
     stopPrompt: () => {},
     bridge: () => heard.push('bridge'),
     end: (prompt, why) => heard.push(`end:${prompt}:${why}`),
+    signal: (signal) => signals.push(signal),
   };
   const ivr = new PinIvr(gate.open('204', '127.0.0.1', 'call-1'), gate, DEFAULT_PIN_RULES, call, () => {});
   ivr.start();
-  return { gate, heard, ivr };
+  return { gate, heard, ivr, signals };
 }
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 const type = (ivr: PinIvr, keys: string) => [...keys].forEach((key) => ivr.key(key));
@@ -110,8 +113,78 @@ describe('PIN IVR over the gate', () => {
     type(ivr, '1#');
     gate.decide({ kind: 'wrong', wrongCodesLeftBeforeLock: 0 });
     await flush();
-    expect(heard.at(-1)).toBe('end:locked:locked');
+    expect(heard).toEqual(['enter-pin', 'end:locked:locked']);
     expect(ivr.pinAttempts).toBe(1);
+  });
+
+  // Issue #10 leftover: the locking code used to come back as a closed verdict, so the call record
+  // said `locked` with one attempt short. Breaks when pin-ivr.ts or pin-entry.ts drops the count of
+  // a wrong verdict that `closes` the gate.
+  it('counts the code that locked the extension: the only code of the call makes it failed, not locked', async () => {
+    const { gate, heard, ivr, signals } = setUp();
+    type(ivr, '1#');
+    gate.decide({ kind: 'wrong', wrongCodesLeftBeforeLock: 0, closes: { kind: 'quarantined', since: 5 } });
+    await flush();
+    await ivr.leave();
+    expect(heard).toEqual(['enter-pin', 'end:quarantined:quarantined']);
+    expect(ivr.pinOutcome).toBe('failed');
+    expect(ivr.pinAttempts).toBe(1);
+    expect(signals.slice(-2)).toEqual([
+      { phase: 'wrong-code', attempt: 1, attemptsLeft: 0, wrongCodesLeftBeforeLock: 0 },
+      { phase: 'quarantined' },
+    ]);
+  });
+
+  it('counts the locking code also when the gate tells the lock before the verdict', async () => {
+    const { gate, heard, ivr, signals } = setUp();
+    type(ivr, '1#');
+    for (const listener of gate.listeners) listener('204', { kind: 'locked', until: Date.UTC(2026, 11, 2) });
+    gate.decide({ kind: 'wrong', wrongCodesLeftBeforeLock: 0, closes: { kind: 'locked', until: 1 } });
+    await ivr.leave();
+    expect(heard).toEqual(['enter-pin', 'end:locked:locked']);
+    expect(ivr.pinOutcome).toBe('failed');
+    expect(ivr.pinAttempts).toBe(1);
+    expect(signals.at(-1)).toEqual({
+      phase: 'locked',
+      until: '2026-12-02T00:00:00.000Z',
+      scope: 'extension',
+    });
+  });
+
+  // Issue #12: what the phone is told at each step. Breaks when pin-signals.ts maps a step wrongly
+  // or pin-ivr.ts stops sending them.
+  it('tells the phone each phase: prompt, checking, wrong code, prompt 2 of 3, checking, accepted', async () => {
+    const { gate, ivr, signals } = setUp();
+    type(ivr, '1111#');
+    gate.decide({ kind: 'wrong', wrongCodesLeftBeforeLock: 3 });
+    await flush();
+    type(ivr, '258025#');
+    gate.decide({ kind: 'accepted' });
+    await flush();
+    expect(signals).toEqual([
+      { phase: 'prompt', attempt: 1, attempts: 3 },
+      { phase: 'checking', attempt: 1 },
+      { phase: 'wrong-code', attempt: 1, attemptsLeft: 2, wrongCodesLeftBeforeLock: 3 },
+      { phase: 'prompt', attempt: 2, attempts: 3, after: 'wrong-code' },
+      { phase: 'checking', attempt: 2 },
+      { phase: 'accepted' },
+    ]);
+    expect(JSON.stringify(signals)).not.toMatch(/1111|258025/);
+  });
+
+  it('tells the phone the third wrong code and that the call failed', async () => {
+    const { gate, heard, ivr, signals } = setUp();
+    for (const code of ['1#', '2#', '3#']) {
+      type(ivr, code);
+      gate.decide(WRONG);
+      await flush();
+    }
+    expect(heard.at(-1)).toBe('end:pin-failed-goodbye:failed');
+    expect(signals.slice(-3)).toEqual([
+      { phase: 'checking', attempt: 3 },
+      { phase: 'wrong-code', attempt: 3, attemptsLeft: 0, wrongCodesLeftBeforeLock: 5 },
+      { phase: 'failed', wrongCodes: 3, timeouts: 0 },
+    ]);
   });
 
   it('never bridges when the gate fails', async () => {
@@ -128,6 +201,7 @@ describe('PIN IVR over the gate', () => {
         stopPrompt: () => {},
         bridge: () => heard.push('bridge'),
         end: (prompt) => heard.push(`end:${prompt}`),
+        signal: () => {},
       },
       () => {},
     );
@@ -152,6 +226,7 @@ describe('PIN IVR over the gate', () => {
           stopPrompt: () => {},
           bridge: () => heard.push('bridge'),
           end: (prompt) => heard.push(`end:${prompt}`),
+          signal: () => {},
         },
         () => {},
       );
