@@ -12,7 +12,8 @@ export const PROMPTS = {
     'enter-pin': 'Bitte geben Sie Ihre PIN ein und bestätigen Sie mit der Rautetaste.',
     'wrong-pin': 'Die PIN ist nicht korrekt. Bitte versuchen Sie es erneut.',
     'pin-accepted': 'Danke. Sie werden verbunden.',
-    'pin-failed-goodbye': 'Die PIN wurde dreimal falsch eingegeben. Der Anruf wird beendet. Auf Wiederhören.',
+    // True whether the attempts were wrong codes or prompts left without a key (timeouts).
+    'pin-failed-goodbye': 'Die PIN wurde nicht korrekt eingegeben. Der Anruf wird beendet. Auf Wiederhören.',
     locked:
       'Kostenpflichtige Anrufe sind für diesen Anschluss vorübergehend gesperrt. Bitte wenden Sie sich an Ihre Administration.',
     quarantined:
@@ -26,7 +27,7 @@ export const PROMPTS = {
     'enter-pin': 'Please enter your PIN, followed by the hash key.',
     'wrong-pin': 'That PIN is not correct. Please try again.',
     'pin-accepted': 'Thank you. Connecting your call.',
-    'pin-failed-goodbye': 'The PIN was entered incorrectly three times. The call will now end. Goodbye.',
+    'pin-failed-goodbye': 'The PIN was not entered correctly. The call will now end. Goodbye.',
     locked: 'Paid calls from this extension are temporarily locked. Please contact your administrator.',
     quarantined: 'Paid calls from this extension are blocked until an administrator unlocks them.',
     'pin-busy': 'Another PIN entry for this extension is in progress. Please try again shortly.',
