@@ -15,6 +15,12 @@ import { type AttackLimits, type AttackResult, runAttack, STRATEGIES, type Strat
  * run before the fix), checking the lock only at call start (parallel calls overshoot), counting per
  * registration or connection instead of per extension, broken DTMF detection (the PBX records
  * timeouts, not the wrong codes typed: `recorded.wrongCodes` differs from the guesses).
+ *
+ * Checked once by breaking it: with the PBX's DTMF handler ignoring every key (`onDtmf: () => {}` in
+ * media-call.ts) "1 wrong code then hang up" and "hang up while the code is being checked" each took 7
+ * guesses with 0 recorded, and failed;
+ * on the PBX before issue #10 (commit 5cc44a8's parent) "1 wrong code then hang up" took 7 guesses
+ * against a budget of 3 and was never refused.
  */
 const RULES: GateRules = {
   wrongCodesToLock: 3,

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LOCKOUT_RULES } from '../../pbx/ivr/lockout';
@@ -74,7 +74,16 @@ for (const strategy of chosen) {
   }
 }
 
-const held = results.every((result) => result.guesses <= result.allowed);
+// Results of strategies not run this time are kept from the last run (`--only` reruns one).
+const previous: AttackResult[] = existsSync(values.out)
+  ? (JSON.parse(readFileSync(values.out, 'utf8')) as { strategies: AttackResult[] }).strategies
+  : [];
+const ran = new Set(results.map((result) => result.strategy));
+const all = [...previous.filter((result) => !ran.has(result.strategy)), ...results].sort(
+  (a, b) =>
+    STRATEGIES.findIndex((s) => s.id === a.strategy) - STRATEGIES.findIndex((s) => s.id === b.strategy),
+);
+const held = all.every((result) => result.guesses <= result.allowed);
 mkdirSync(dirname(values.out), { recursive: true });
 writeFileSync(
   values.out,
@@ -88,7 +97,7 @@ writeFileSync(
         Object.entries(rules).map(([key, value]) => [key, Number.isFinite(value) ? value : null]),
       ),
       held,
-      strategies: results,
+      strategies: all,
     },
     null,
     2,

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { credentialsFrom, DigestAuthenticator, ha1, hash, parseDigestHeader } from '../../pbx/sip/digest';
+import { MAX_AUTH_HEADER_BYTES } from '../../pbx/sip/auth-header';
+import {
+  credentialsFrom,
+  DigestAuthenticator,
+  expectedResponse,
+  ha1,
+  hash,
+  parseDigestHeader,
+} from '../../pbx/sip/digest';
 
 /**
  * Digest cases written to kill the mutants Stryker found surviving (`npm run test:mutation`): the
@@ -150,5 +158,33 @@ describe('digest: nonces', () => {
     auth.pruneNonceCounts();
     // Not yet expired: the count is still known, a replay is stale.
     expect(auth.verify(header(nonce), request)).toMatchObject({ kind: 'stale', why: 'replayed' });
+  });
+});
+
+describe('digest: the rest of the answer', () => {
+  it('without qop=auth there is no expected response at all', () => {
+    const c = credentialsFrom(header('n.s.x'));
+    if (!c) throw new Error('no credentials');
+    expect(expectedResponse('ha1', c, 'INVITE')).toMatch(/^[0-9a-f]{32}$/);
+    expect(expectedResponse('ha1', { ...c, qop: undefined }, 'INVITE')).toBeNull();
+    expect(expectedResponse('ha1', { ...c, qop: 'auth-int' }, 'INVITE')).toBeNull();
+    expect(expectedResponse('ha1', { ...c, nc: undefined }, 'INVITE')).toBeNull();
+    expect(expectedResponse('ha1', { ...c, cnonce: undefined }, 'INVITE')).toBeNull();
+  });
+
+  it('refuses an answer without qop as no-qop', () => {
+    const auth = authenticator({ now: 1_000_000 });
+    expect(auth.verify(header(nonceOf(auth), { drop: ['qop'] }), request)).toMatchObject({
+      reason: 'no-qop',
+    });
+  });
+
+  it('keeps opaque, and takes headers up to the size limit exactly', () => {
+    expect(credentialsFrom(`${header('n.s.x')}, opaque="abc"`)?.opaque).toBe('abc');
+    const base = header('n.s.x');
+    const padded = `${base}, opaque="${'a'.repeat(MAX_AUTH_HEADER_BYTES - base.length - 11)}"`;
+    expect(padded.length).toBe(MAX_AUTH_HEADER_BYTES);
+    expect(credentialsFrom(padded)).not.toBeNull();
+    expect(credentialsFrom(`${padded}a`)).toBeNull();
   });
 });
