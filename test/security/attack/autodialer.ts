@@ -130,7 +130,9 @@ export class AttackCall {
     if (!up) return refusal(null, await this.call.ended);
     const heard = await within(this.ear.next([], this.call.ended), 30_000, null);
     if (heard === 'enter-pin') return { kind: 'open' };
-    return refusal(heard, await within(this.call.ended, 10_000, undefined));
+    // A prompt that is not the PIN prompt is the refusal: the attacker hangs up at once.
+    if (heard !== null) return refusal(heard, this.outcome ?? undefined);
+    return refusal(null, await within(this.call.ended, 10_000, undefined));
   }
 
   /** Types a code and `#`; the verdict is whatever the PBX plays after the `#`. */
