@@ -100,6 +100,9 @@ export const de = {
       accepted: 'PIN angenommen. Sie werden mit {{number}} verbunden …',
       locked: 'Kostenpflichtige Anrufe sind gesperrt; die Telefonanlage beendet den Anruf.',
       failed: 'Die PIN wurde zu oft falsch eingegeben; die Telefonanlage beendet den Anruf.',
+      busy: 'Auf dieser Durchwahl wird gerade schon eine PIN eingegeben. Versuchen Sie es gleich noch einmal.',
+      attemptOf:
+        'Versuch {{attempt}} von {{max}}: Geben Sie Ihre PIN ein und bestätigen Sie mit # oder Enter.',
     },
     phaseConnecting: 'Verbindung wird aufgebaut …',
     phaseRinging: 'Es klingelt …',

@@ -95,6 +95,8 @@ export const en: Translation = {
       accepted: 'PIN accepted. Connecting you to {{number}} …',
       locked: 'Paid calls are locked; the PBX ends the call.',
       failed: 'The PIN was wrong too often; the PBX ends the call.',
+      busy: 'A PIN is already being entered on this extension. Try again in a moment.',
+      attemptOf: 'Attempt {{attempt}} of {{max}}: type your PIN and confirm with # or Enter.',
     },
     phaseConnecting: 'Connecting …',
     phaseRinging: 'Ringing …',

@@ -26,6 +26,8 @@ import {
   type PinExpectation,
   type PinState,
 } from '../features/phone/pin-phase';
+import { pinEventOfIvrSignal } from '../features/phone/ivr-signal-events';
+import { IVR_INFO_PACKAGE, parseIvrSignal } from '../../../shared/ivr-signal/ivr-signal';
 import { PendingKeys, sendKey, type ToneSender } from './keypad-sender';
 import { DEFAULT_MEDIA_WATCH, MediaWatch, type MediaWatchOptions } from './media-watch';
 import { offerHoldsUs } from './sdp-direction';
@@ -108,6 +110,8 @@ export class Softphone {
   private readonly pendingKeys = new PendingKeys(3_000);
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private mediaWatch: MediaWatch | null = null;
+  /** The last IVR signal's sequence number on this call: older or repeated ones are dropped. */
+  private ivrSeq = 0;
 
   constructor(private readonly deps: SoftphoneDeps) {}
 
@@ -303,8 +307,11 @@ export class Softphone {
       `sip:${encodeURIComponent(number).replace(/%2B/g, '+').replace(/%2A/gi, '*')}@${domain}`,
     );
     if (!target) return false;
+    const pin = pinExpectationOf(classification);
     const inviter = new Inviter(ua, target, {
       earlyMedia: true,
+      // A PIN call asks the PBX to say where its IVR is (SIP INFO, RFC 6086; shared/ivr-signal).
+      ...(pin ? { extraHeaders: [`Recv-Info: ${IVR_INFO_PACKAGE}`] } : {}),
       sessionDescriptionHandlerOptions: { constraints: this.constraints() },
     });
     this.session = inviter;
@@ -317,8 +324,9 @@ export class Softphone {
       state: initialCall('outgoing'),
       callClass: classification.callClass,
       protectedPaid: classification.protectedPaid,
-      pin: pinExpectationOf(classification),
+      pin,
     };
+    this.ivrSeq = 0;
     this.setCall(view);
     this.watch(inviter);
     inviter
@@ -479,6 +487,24 @@ export class Softphone {
         // without it the far end's BYE times out (408 after 32 s).
         void bye.accept().catch(() => {});
         this.event({ type: 'remote-hangup', reason: bye.request.getHeader('reason'), at: this.deps.now() });
+      },
+      // The PBX's IVR says where it is (tollgate-ivr Info Package): the PIN step follows it.
+      onInfo: (info) => {
+        const request = info.request;
+        const signal = parseIvrSignal({
+          contentType: request.getHeader('content-type'),
+          infoPackage: request.getHeader('info-package'),
+          body: request.body,
+        });
+        if (!signal) {
+          void info.reject({ statusCode: 469 }).catch(() => {}); // Bad Info Package
+          return;
+        }
+        void info.accept().catch(() => {});
+        if (session !== this.session || signal.seq <= this.ivrSeq) return;
+        this.ivrSeq = signal.seq;
+        const event = pinEventOfIvrSignal(signal, this.deps.now());
+        if (event) this.pinSignal(event);
       },
       // A re-INVITE sip.js has answered: sendonly/inactive from the far end means it holds us.
       onInvite: (request, _response, statusCode) => {

@@ -4,7 +4,7 @@ import axe from 'axe-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { samplePolicy } from '../../support/sample-policy';
 import { reactStateStrings, renderPhone, userAgent } from './support/call-screen-harness';
-import { resetFakeSip } from './support/fake-sip';
+import { FakeMessage, Inviter, resetFakeSip } from './support/fake-sip';
 
 vi.mock('sip.js', () => import('./support/fake-sip'));
 
@@ -304,5 +304,56 @@ describe('English', () => {
       'PIN required: Confirm the PIN with # or Enter.',
     );
     expect(screen.getByTestId('keypad-announcement')).toHaveTextContent('2 digits entered');
+  });
+});
+
+describe('the PBX says where its IVR is (SIP INFO, tollgate-ivr)', () => {
+  function info(body: object | string, contentType = 'application/vnd.tollgate.ivr+json') {
+    const answers: number[] = [];
+    return {
+      answers,
+      info: {
+        request: new FakeMessage(
+          { 'content-type': contentType, 'info-package': 'tollgate-ivr' },
+          typeof body === 'string' ? body : JSON.stringify({ v: 1, ...body }),
+        ),
+        accept: () => {
+          answers.push(200);
+          return Promise.resolve();
+        },
+        reject: (options?: { statusCode?: number }) => {
+          answers.push(options?.statusCode ?? 480);
+          return Promise.resolve();
+        },
+      },
+    };
+  }
+
+  // Breaks when the engine ignores INFO (no onInfo delegate) or does not ask for the package.
+  it('asks for the signals on a PIN call and follows them: wrong code, checking, connected with its timer', async () => {
+    const harness = await renderPhone(samplePolicy());
+    const user = await dialAndAnswer(harness);
+    const inviter = Inviter.last;
+    expect(inviter?.options).toMatchObject({ extraHeaders: ['Recv-Info: tollgate-ivr'] });
+    const deliver = (body: object | string, contentType?: string) => {
+      const signal = info(body, contentType);
+      const onInfo = inviter?.delegate?.['onInfo'] as ((info: unknown) => void) | undefined;
+      act(() => onInfo?.(signal.info));
+      return signal.answers;
+    };
+    expect(deliver({ seq: 1, phase: 'prompt', attempt: 1, attempts: 3 })).toEqual([200]);
+    await user.keyboard(`${PIN}#`);
+    deliver({ seq: 2, phase: 'checking', attempt: 1 });
+    expect(screen.getByTestId('pin-step')).toHaveTextContent('Die PIN wird geprüft …');
+    deliver({ seq: 3, phase: 'wrong-code', attempt: 1, attemptsLeft: 2 });
+    expect(screen.getByTestId('pin-step')).toHaveTextContent('Falsche PIN – Versuch 2 von 3.');
+    // An old signal arriving late changes nothing; a body that is not ours is refused with 469.
+    deliver({ seq: 2, phase: 'checking', attempt: 1 });
+    expect(screen.getByTestId('pin-step')).toHaveTextContent('Falsche PIN – Versuch 2 von 3.');
+    expect(deliver('hello', 'text/plain')).toEqual([469]);
+    deliver({ seq: 4, phase: 'accepted' });
+    deliver({ seq: 5, phase: 'connected', destination: '+49301234567' });
+    expect(screen.getByTestId('call-phase')).toHaveTextContent('Verbunden mit 0301234567');
+    expect(screen.getByTestId('call-timer')).toBeInTheDocument();
   });
 });

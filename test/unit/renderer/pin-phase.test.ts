@@ -8,7 +8,9 @@ import {
   type PinEvent,
   type PinState,
 } from '../../../renderer/src/features/phone/pin-phase';
+import { pinEventOfIvrSignal } from '../../../renderer/src/features/phone/ivr-signal-events';
 import { outcomeMessage } from '../../../renderer/src/features/phone/PhoneTab';
+import type { IvrSignal } from '../../../shared/ivr-signal/ivr-signal';
 import { initialCall } from '../../../renderer/src/sip/call-machine';
 import type { CallView } from '../../../renderer/src/sip/softphone';
 import { samplePolicy } from '../../support/sample-policy';
@@ -195,5 +197,53 @@ describe('lock state', () => {
       'phone.outcome.quarantined',
     );
     expect(outcomeMessage('locked', { kind: 'locked', until: 'x' }).key).toBe('phone.outcome.lockedUntil');
+  });
+});
+
+describe('PBX IVR signals (tollgate-ivr Info Package) as PIN events', () => {
+  const steps = (signals: IvrSignal[], start = initialPin('required')) =>
+    signals.reduce((state, signal, index) => {
+      const event = pinEventOfIvrSignal(signal, 1_000 * (index + 1));
+      return event ? pinTransition(state, event) : state;
+    }, start);
+
+  it('prompt → checking → wrong code (attempt 2 of 3, said twice, counted once) → accepted → connected', () => {
+    const afterWrong = steps([
+      { phase: 'prompt', attempt: 1, attempts: 3 },
+      { phase: 'checking', attempt: 1 },
+      { phase: 'wrong-code', attempt: 1, attemptsLeft: 2 },
+    ]);
+    expect(afterWrong).toMatchObject({ mode: 'signals', phase: 'wrong-code', attempt: 2, maxAttempts: 3 });
+    const typing = pinTransition(afterWrong, { type: 'key', at });
+    // The new prompt for attempt 2 arrives after the first key: the key still counts.
+    const prompted = steps([{ phase: 'prompt', attempt: 2, attempts: 3, after: 'wrong-code' }], typing);
+    expect(prompted).toMatchObject({ phase: 'entering', keys: 1, attempt: 2 });
+    const connected = steps(
+      [
+        { phase: 'checking', attempt: 2 },
+        { phase: 'accepted' },
+        { phase: 'ringing', destination: '+49301234567' },
+        { phase: 'connected', destination: '+49301234567' },
+      ],
+      prompted,
+    );
+    expect(connected).toMatchObject({ phase: 'connected', destinationAnsweredAt: 4_000 });
+  });
+
+  it('a prompt after no key starts the attempt again; locked, quarantined, busy and failed end it', () => {
+    expect(
+      steps([
+        { phase: 'prompt', attempt: 1, attempts: 3 },
+        { phase: 'prompt', attempt: 2, attempts: 3, after: 'timeout' },
+      ]),
+    ).toMatchObject({ phase: 'prompt', attempt: 2, keys: 0 });
+    expect(steps([{ phase: 'locked', until: '2026-12-01T13:00:00Z', scope: 'extension' }]).phase).toBe(
+      'locked',
+    );
+    expect(steps([{ phase: 'quarantined' }])).toMatchObject({ phase: 'locked', lockedUntil: null });
+    expect(steps([{ phase: 'busy' }]).phase).toBe('busy');
+    expect(steps([{ phase: 'failed', wrongCodes: 3, timeouts: 0 }]).phase).toBe('failed');
+    // The last wrong code changes nothing by itself: failed or locked follows.
+    expect(pinEventOfIvrSignal({ phase: 'wrong-code', attempt: 3, attemptsLeft: 0 }, at)).toBeNull();
   });
 });

@@ -114,12 +114,16 @@ export function callScreen(call: CallView): CallScreen {
       return { ...base, headline: pbx, detail: { key: 'phone.pin.locked' }, timerSince: null };
     case 'failed':
       return { ...base, headline: pbx, detail: { key: 'phone.pin.failed' }, timerSince: null };
+    case 'busy':
+      return { ...base, headline: pbx, detail: { key: 'phone.pin.busy' }, timerSince: null };
   }
 }
 
 function enteringDetail(pin: PinState): CallScreen['detail'] {
   if (pin.attempt > 1 && pin.mode === 'no-signals')
     return { key: 'phone.pin.nextAttempt', params: { attempt: pin.attempt } };
+  if (pin.attempt > 1 && pin.maxAttempts !== null && pin.phase !== 'entering')
+    return { key: 'phone.pin.attemptOf', params: { attempt: pin.attempt, max: pin.maxAttempts } };
   if (pin.phase === 'entering') return { key: 'phone.pin.entering' };
   return { key: pin.expectation === 'required' ? 'phone.pin.prompt' : 'phone.pin.promptPossible' };
 }

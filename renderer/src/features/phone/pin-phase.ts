@@ -33,7 +33,9 @@ export type PinPhase =
   | 'ringing'
   | 'connected'
   | 'locked'
-  | 'failed';
+  | 'failed'
+  /** Another PIN entry of this extension is in progress (PBX signal): nothing counted. */
+  | 'busy';
 
 export interface PinState {
   expectation: PinExpectation;
@@ -50,15 +52,19 @@ export interface PinState {
   submittedAt: number | null;
   /** When the destination answered (PBX signal only). */
   destinationAnsweredAt: number | null;
+  /** Locked: until when (ISO 8601), or null for a quarantine (only an admin unlocks); when known. */
+  lockedUntil?: string | null;
 }
 
 export type PinEvent =
   /** The PBX's prompt started: from the call's first media, or signalled by the PBX (`fromPbx`). */
-  | { type: 'prompt-started'; at: number; fromPbx?: boolean }
+  | { type: 'prompt-started'; at: number; fromPbx?: boolean; attempt?: number; maxAttempts?: number }
   /** The user typed a key other than `#` (which key is never part of the event). */
   | { type: 'key'; at: number }
   /** The user typed `#` (or Enter in the PIN phase). */
   | { type: 'submitted'; at: number }
+  /** PBX signal: the code was submitted and is being checked. */
+  | { type: 'checking' }
   /** PBX signal: the code was wrong; the attempt now being asked for and the limit, when known. */
   | { type: 'wrong-code'; attempt?: number; maxAttempts?: number }
   /** PBX signal: the code was right. */
@@ -68,11 +74,15 @@ export type PinEvent =
   /** PBX signal (e.g. RFC 4916 connected identity): the destination answered. */
   | { type: 'destination-answered'; at: number }
   /** The PBX refused: paid calls of this extension are locked (signal or the call's Reason). */
-  | { type: 'locked' }
+  | { type: 'locked'; until?: string | null }
+  /** PBX signal: another PIN entry of this extension is in progress. */
+  | { type: 'busy' }
   /** The PBX gave up after wrong codes (signal or the call's Reason). */
   | { type: 'failed' };
 
 const PBX_SIGNALS: ReadonlySet<PinEvent['type']> = new Set([
+  'checking',
+  'busy',
   'wrong-code',
   'accepted',
   'ringing',
@@ -107,14 +117,29 @@ export function inPinEntry(state: PinState): boolean {
 }
 
 export function pinTransition(state: PinState, event: PinEvent): PinState {
-  if (state.phase === 'locked' || state.phase === 'failed') return state;
+  if (state.phase === 'locked' || state.phase === 'failed' || state.phase === 'busy') return state;
   const next =
     PBX_SIGNALS.has(event.type) || (event.type === 'prompt-started' && event.fromPbx)
       ? { ...state, mode: 'signals' as const }
       : state;
   switch (event.type) {
     case 'prompt-started':
+      if (event.fromPbx && event.attempt !== undefined && event.attempt !== next.attempt)
+        // A new prompt for a later attempt (e.g. after no key at all): the count starts again.
+        return {
+          ...next,
+          phase: 'prompt',
+          keys: 0,
+          attempt: event.attempt,
+          maxAttempts: event.maxAttempts ?? next.maxAttempts,
+        };
+      if (event.maxAttempts !== undefined && next.maxAttempts === null) {
+        const withMax = { ...next, maxAttempts: event.maxAttempts };
+        return withMax.phase === 'waiting' ? { ...withMax, phase: 'prompt' } : withMax;
+      }
       return next.phase === 'waiting' ? { ...next, phase: 'prompt' } : next;
+    case 'checking':
+      return next.phase === 'checking' ? next : { ...next, phase: 'checking', keys: 0 };
     case 'key':
       if (!inPinEntry(next)) return { ...next, keys: next.keys + 1 };
       // Without signals a key after `#` means the PBX asked again: a new attempt, dots cleared.
@@ -127,6 +152,13 @@ export function pinTransition(state: PinState, event: PinEvent): PinState {
       if (next.phase === 'checking') return next;
       return { ...next, phase: 'checking', keys: 0, submittedAt: event.at };
     case 'wrong-code':
+      // The same attempt said twice (the wrong-code signal, then its new prompt): keep the count.
+      if (
+        event.attempt !== undefined &&
+        event.attempt === next.attempt &&
+        (next.phase === 'wrong-code' || next.phase === 'entering')
+      )
+        return next;
       return {
         ...next,
         phase: 'wrong-code',
@@ -143,7 +175,9 @@ export function pinTransition(state: PinState, event: PinEvent): PinState {
         ? next
         : { ...next, phase: 'connected', keys: 0, destinationAnsweredAt: event.at };
     case 'locked':
-      return { ...next, phase: 'locked', keys: 0 };
+      return { ...next, phase: 'locked', keys: 0, lockedUntil: event.until ?? null };
+    case 'busy':
+      return { ...next, phase: 'busy', keys: 0 };
     case 'failed':
       return { ...next, phase: 'failed', keys: 0 };
   }
@@ -184,6 +218,7 @@ export function pinRecordOf(
   if (!pin) return { pin: 'not-required', talkSince: answeredAt };
   if (pin.phase === 'failed') return { pin: 'failed', talkSince: null };
   if (pin.phase === 'locked') return { pin: 'locked', talkSince: null };
+  if (pin.phase === 'busy') return { pin: 'requested', talkSince: null };
   if (pin.mode === 'signals') {
     const passed = pin.phase === 'accepted' || pin.phase === 'ringing' || pin.phase === 'connected';
     return {

