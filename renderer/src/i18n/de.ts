@@ -211,11 +211,11 @@ export const de = {
     productAllows: 'Ihr Produkt „{{product}}“ enthält PIN-Schutz.',
     productDoesNotAllow:
       'PIN-Schutz ist für Ihr Produkt nicht verfügbar. Fragen Sie Ihren Dienstanbieter, ob er ihn freischalten kann.',
-    unlockCodeSet: 'Ein Entsperrcode ist festgelegt.',
-    unlockCodeNotSet: 'Es ist kein Entsperrcode festgelegt.',
+    unlockCodeSet: 'Eine PIN ist festgelegt.',
+    unlockCodeNotSet: 'Es ist keine PIN festgelegt.',
     lockedUntil: 'Kostenpflichtige Anrufe sind bis {{time}} gesperrt.',
     ownQuarantined:
-      'Kostenpflichtige Anrufe sind seit {{time}} in Quarantäne (wiederholt falsche Entsperrcodes). Nur die Administration kann sie entsperren.',
+      'Kostenpflichtige Anrufe sind seit {{time}} in Quarantäne (wiederholt falsche PINs). Nur die Administration kann sie entsperren.',
     readOnly: 'Nur die Administration kann diese Einstellungen ändern.',
     adminHeading: 'Verwaltung (Durchwahlen)',
     adminIntro:
@@ -227,14 +227,14 @@ export const de = {
     extension: 'Durchwahl',
     registered: 'angemeldet',
     notRegistered: 'nicht angemeldet',
-    newUnlockCode: 'Neuer Entsperrcode',
-    repeatUnlockCode: 'Entsperrcode wiederholen',
-    setUnlockCode: 'Entsperrcode festlegen',
+    newUnlockCode: 'Neue PIN',
+    repeatUnlockCode: 'PIN wiederholen',
+    setUnlockCode: 'PIN festlegen',
     unlock: 'Sperre aufheben',
-    lockLocked: 'Gesperrt bis {{time}}: zu viele falsche Entsperrcodes.',
+    lockLocked: 'Gesperrt bis {{time}}: zu viele falsche PINs.',
     lockQuarantined:
       'In Quarantäne seit {{time}} – nur ein Admin kann entsperren. Grund: wiederholte Sperren ({{lockouts}} kurz hintereinander).',
-    wrongCodesInWindow: 'Falsche Entsperrcodes seit der letzten Sperre: {{count}}.',
+    wrongCodesInWindow: 'Falsche PINs seit der letzten Sperre: {{count}}.',
     saved: 'Gespeichert.',
     errors: {
       'invalid-credentials': 'Benutzername oder Passwort ist falsch.',
@@ -243,10 +243,10 @@ export const de = {
       'pin-protection-not-available':
         'PIN-Schutz ist für das Produkt dieser Durchwahl nicht verfügbar. Fragen Sie Ihren Dienstanbieter.',
       'unlock-code-required':
-        'Legen Sie zuerst einen Entsperrcode fest, dann können Sie die IVR-Authentifizierung einschalten.',
+        'Legen Sie zuerst eine PIN fest, dann können Sie die IVR-Authentifizierung einschalten.',
       unauthenticated: 'Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.',
-      'codes-differ': 'Die beiden Entsperrcodes stimmen nicht überein.',
-      'code-format': 'Der Entsperrcode besteht aus 4 bis 16 Ziffern.',
+      'codes-differ': 'Die beiden PINs stimmen nicht überein.',
+      'code-format': 'Die PIN besteht aus 4 bis 16 Ziffern.',
       network:
         'Die Telefonanlage ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
       generic: 'Die Änderung wurde nicht übernommen. Versuchen Sie es erneut.',

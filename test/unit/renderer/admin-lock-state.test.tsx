@@ -60,7 +60,7 @@ describe('admin tab: why paid calls are closed', () => {
       }),
     );
     expect(screen.getByTestId('lock-state-201')).toHaveTextContent(
-      /^Gesperrt bis .+: zu viele falsche Entsperrcodes\./,
+      /^Gesperrt bis .+: zu viele falsche PINs\./,
     );
     await userEvent.setup().click(screen.getByRole('button', { name: 'Sperre aufheben' }));
     expect(unlock).toHaveBeenCalledWith('201');
@@ -92,7 +92,7 @@ describe('admin tab: why paid calls are closed', () => {
 
   it('shows wrong codes that count towards a lock, without an unlock button while open', () => {
     renderRow(entry({ wrongCodesInWindow: 2 }));
-    expect(screen.getByText('Falsche Entsperrcodes seit der letzten Sperre: 2.')).toBeInTheDocument();
+    expect(screen.getByText('Falsche PINs seit der letzten Sperre: 2.')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Sperre aufheben' })).toBeNull();
     expect(screen.queryByTestId('lock-state-201')).toBeNull();
   });
