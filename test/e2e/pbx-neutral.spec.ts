@@ -49,8 +49,10 @@ async function connect(caller: Phone, callee: Phone, number: string) {
   await dial(caller, number);
   await expect(callee.page.getByTestId('call-phase')).toHaveText(/Eingehender Anruf|Incoming call/);
   await callee.page.getByRole('button', { name: /^(Annehmen|Accept)$/ }).click();
-  await expect(caller.page.getByTestId('call-phase')).toContainText(/Verbunden|Connected/);
-  await expect(callee.page.getByTestId('call-phase')).toContainText(/Verbunden|Connected/);
+  // The caller's screen may say "Connected to the PBX" (a call not known to be free, without a
+  // policy API) or "Connected to 203"; the callee's says "Verbunden".
+  await expect(caller.page.getByTestId('call-phase')).toContainText(/verbunden|connected/i);
+  await expect(callee.page.getByTestId('call-phase')).toContainText(/verbunden|connected/i);
 }
 
 /** Audio flows both ways: each side received (and sent) more than `atLeast` RTP packets since `since`. */
@@ -109,16 +111,17 @@ test.describe('any PBX', () => {
     // The user guides' pictures (docs/user-guide.*.md) come from the test PBX's run.
     if (pbx.kind === 'test-pbx') await screenshot(b.page, testInfo, 'eingehender-anruf-de');
     await b.page.getByRole('button', { name: 'Annehmen' }).click();
-    await expect(a.page.getByTestId('call-phase')).toContainText('Connected');
+    await expect(a.page.getByTestId('call-phase')).toContainText(/connected/i);
     await expectAudioBothWays(a, b);
     if (pbx.kind === 'test-pbx') await screenshot(a.page, testInfo, 'call-active-en');
 
     await a.page.getByRole('button', { name: 'Hold' }).click();
-    await expect(a.page.getByTestId('call-phase')).toContainText('On hold');
+    // A's own screen may keep its PBX headline; the button says what A can do now.
+    await expect(a.page.getByRole('button', { name: 'Resume' })).toBeVisible();
     // Fails while the phone ignores the far end's sendonly/inactive (it kept saying "Verbunden").
     await expect(b.page.getByTestId('call-phase')).toContainText('Vom Gesprächspartner gehalten');
     await a.page.getByRole('button', { name: 'Resume' }).click();
-    await expect(a.page.getByTestId('call-phase')).toContainText('Connected');
+    await expect(a.page.getByRole('button', { name: 'Hold' })).toBeVisible();
     await expect(b.page.getByTestId('call-phase')).toContainText('Verbunden');
     await expectAudioBothWays(a, b);
 
@@ -141,8 +144,9 @@ test.describe('any PBX', () => {
     await expectAudioBothWays(a, b);
 
     await startToneDecoder(a.page);
-    await b.page.getByRole('button', { name: 'Tastatur' }).click();
     const keypad = b.page.getByTestId('in-call-keypad');
+    // Open unless the call screen opened it already (a call not known to be free asks for keys).
+    if (!(await keypad.isVisible())) await b.page.getByRole('button', { name: 'Tastatur' }).click();
     for (const key of ['1', '5', '9']) await keypad.getByRole('button', { name: key, exact: true }).click();
     await keypad.getByRole('button', { name: /\(#\)/ }).click();
     // Heard at the far end, in order: a key that was lost or sent in-band as audio would not decode.
@@ -176,7 +180,7 @@ test.describe('any PBX', () => {
     await expect(desk.page.getByTestId('call-phase')).toHaveText('Eingehender Anruf');
     await expect(laptop.page.getByTestId('call-phase')).toHaveText('Eingehender Anruf');
     await desk.page.getByRole('button', { name: 'Annehmen' }).click();
-    await expect(a.page.getByTestId('call-phase')).toContainText('Connected');
+    await expect(a.page.getByTestId('call-phase')).toContainText(/connected/i);
     // The PBX CANCELs the other device with "Reason: SIP;cause=200" (RFC 3326).
     await expect(laptop.page.getByTestId('call-outcome')).toHaveText('An anderem Gerät angenommen.');
     await laptop.page.getByRole('tab', { name: 'Verlauf' }).click();
@@ -269,7 +273,7 @@ test.describe('any PBX', () => {
     test.setTimeout(180_000);
     const a = await phone(openApp, pbx, PHONES.a, 'en-US');
     await dial(a, NUMBERS.echo ?? '');
-    await expect(a.page.getByTestId('call-phase')).toContainText('Connected');
+    await expect(a.page.getByTestId('call-phase')).toContainText(/connected/i);
     await expect
       .poll(async () => (await audioPackets(a.page)).received, { timeout: 15_000 })
       .toBeGreaterThan(25);
