@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { HostHandlers } from '../ipc/contract';
+import { UnlockCodeSchema } from '../policy/unlock-code';
 import { AccountSchema } from '../settings/schema';
 
 /**
@@ -10,10 +11,7 @@ import { AccountSchema } from '../settings/schema';
 export const DemoInfoSchema = z.object({
   extension: z.string(),
   /** The demo extension's unlock code, when it has IVR authentication. */
-  pin: z
-    .string()
-    .regex(/^[0-9]{4,16}$/)
-    .nullable(),
+  pin: UnlockCodeSchema.nullable(),
   tryNumbers: z
     .array(
       z.object({ number: z.string(), kind: z.enum(['extension', 'voicemail', 'echo', 'paid', 'toll-free']) }),

@@ -2,12 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ExtensionCallSettings, Policy } from '../../../shared/policy/policy';
+import { UnlockCodeSchema } from '../../../shared/policy/unlock-code';
+import { ha1 } from '../crypto/ha1';
 import type { PbxLog } from '../log';
 import type { PstnFarEnd } from '../pstn/far-end';
 import type { AuthThrottle, ThrottleVerdict } from '../sip/auth-throttle';
-import { ha1 } from '../sip/digest';
 import type { Registrar } from '../sip/registrar';
-import type { PbxDatabase } from '../store/database';
+import type { ApiStore } from '../store/ports';
+import { callSettingsView, policyFor } from './policy-view';
 
 /**
  * The PBX's HTTP API: the extension policy (and its push channel), the admin's Anrufeinstellungen,
@@ -34,10 +36,7 @@ export const Credentials = {
 export const CallSettingsPatch = z
   .object({
     ivrAuthentication: z.boolean().optional(),
-    unlockCode: z
-      .string()
-      .regex(/^[0-9]{4,16}$/, 'The unlock code has 4 to 16 digits.')
-      .optional(),
+    unlockCode: UnlockCodeSchema.optional(),
   })
   .strict()
   .refine(
@@ -57,7 +56,7 @@ class ApiFailure extends Error {
 }
 
 export interface HttpApiDeps {
-  db: PbxDatabase;
+  db: ApiStore;
   registrar: Registrar;
   farEnd: PstnFarEnd;
   /** Failed HTTP sign-ins (token, admin and provider sessions); SIP has its own. */
@@ -91,7 +90,7 @@ export class HttpApi {
   /** Push the current policy to every open event stream of these extensions (if it changed). */
   policyChanged(extensions: readonly string[]): void {
     for (const extension of extensions) {
-      const policy = this.deps.db.policyFor(extension, this.deps.now());
+      const policy = policyFor(this.deps.db, extension, this.deps.now());
       for (const stream of this.streams.get(extension) ?? []) this.pushPolicy(stream, policy);
     }
   }
@@ -266,7 +265,7 @@ export class HttpApi {
 
   private getPolicy(request: IncomingMessage, response: ServerResponse): void {
     const grant = this.requireToken(request, 'extension');
-    const policy = this.deps.db.policyFor(grant.subject, this.deps.now());
+    const policy = policyFor(this.deps.db, grant.subject, this.deps.now());
     if (!policy) throw new ApiFailure(404, 'extension-not-found', 'The extension no longer exists.');
     const etag = `"${policy.version}"`;
     response.setHeader('ETag', etag);
@@ -289,7 +288,7 @@ export class HttpApi {
     const set = this.streams.get(grant.subject) ?? new Set();
     set.add(stream);
     this.streams.set(grant.subject, set);
-    this.pushPolicy(stream, this.deps.db.policyFor(grant.subject, this.deps.now()));
+    this.pushPolicy(stream, policyFor(this.deps.db, grant.subject, this.deps.now()));
     request.on('close', () => set.delete(stream));
   }
 
@@ -314,51 +313,15 @@ export class HttpApi {
   }
 
   private callSettings(number: string): ExtensionCallSettings {
-    const extension = this.deps.db.findExtension(number);
-    if (!extension) throw new ApiFailure(404, 'extension-not-found', `No extension ${number}.`);
-    const product = this.deps.db.pinProtectionProduct(number);
     const now = this.deps.now();
-    const security = this.deps.db.pinSecurity(number, now);
-    const lock: ExtensionCallSettings['lock'] =
-      security.quarantinedSince !== null
-        ? {
-            kind: 'quarantined',
-            until: null,
-            since: new Date(security.quarantinedSince).toISOString(),
-            reason: security.lockReason ?? 'repeated-lockouts',
-            wrongCodesInWindow: security.wrongCodesInWindow,
-            lockoutsInWindow: security.lockouts24h,
-          }
-        : security.lockedUntil !== null
-          ? {
-              kind: 'locked',
-              until: new Date(security.lockedUntil).toISOString(),
-              since: null,
-              reason: security.lockReason ?? 'wrong-codes',
-              wrongCodesInWindow: security.wrongCodesInWindow,
-              lockoutsInWindow: security.lockouts24h,
-            }
-          : {
-              kind: 'none',
-              until: null,
-              since: null,
-              reason: null,
-              wrongCodesInWindow: security.wrongCodesInWindow,
-              lockoutsInWindow: security.lockouts24h,
-            };
-    return {
-      extension: extension.number,
-      displayName: extension.displayName,
-      pinProtection: { available: product !== null, product },
-      ivrAuthentication: extension.ivrAuthentication && product !== null,
-      unlockCodeSet: extension.unlockCodeSet,
-      lockedUntil:
-        extension.lockedUntil !== null && extension.lockedUntil > now
-          ? new Date(extension.lockedUntil).toISOString()
-          : null,
-      registered: this.deps.registrar.lookup(extension.number, now).length > 0,
-      lock,
-    };
+    const view = callSettingsView(
+      this.deps.db,
+      number,
+      now,
+      (extension) => this.deps.registrar.lookup(extension, now).length > 0,
+    );
+    if (!view) throw new ApiFailure(404, 'extension-not-found', `No extension ${number}.`);
+    return view;
   }
 
   /** Failed sign-ins that throttle SIP or HTTP, for this admin's extensions (and the addresses that failed on them). */

@@ -1,5 +1,8 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, type DigestAlgorithm } from '../crypto/ha1';
 import { MAX_AUTH_HEADER_BYTES, parseAuthHeader } from './auth-header';
+
+export { ha1, hash, type DigestAlgorithm } from '../crypto/ha1';
 
 /**
  * SIP digest authentication (RFC 3261 §22, RFC 7616/8760 algorithms), sans-IO apart from one unref'd
@@ -19,7 +22,6 @@ import { MAX_AUTH_HEADER_BYTES, parseAuthHeader } from './auth-header';
  * Such a repeat is answered with a fresh challenge (`stale`), which sip.js answers with a new nonce
  * and nc=1; it is never accepted as it is.
  */
-export type DigestAlgorithm = 'MD5' | 'SHA-256';
 export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['MD5', 'SHA-256'];
 
 export interface DigestCredentials {
@@ -50,16 +52,6 @@ export interface DigestRequest {
   method: string;
   /** True when the `uri` directive names the request's Request-URI. */
   uriMatches(uri: string): boolean;
-}
-
-export function hash(algorithm: DigestAlgorithm, text: string): string {
-  return createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
-    .update(text)
-    .digest('hex');
-}
-
-export function ha1(algorithm: DigestAlgorithm, username: string, realm: string, password: string): string {
-  return hash(algorithm, `${username}:${realm}:${password}`);
 }
 
 /**

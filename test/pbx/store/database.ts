@@ -1,8 +1,7 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type DialPlan, DialPlanSchema } from '../../../shared/dial-plan/dial-plan';
-import type { Policy } from '../../../shared/policy/policy';
 import type { GateClosed } from '../ivr/pin-gate-port';
 import {
   afterWrongCode,
@@ -12,10 +11,32 @@ import {
   type GateFacts,
   type LockoutRules,
 } from '../ivr/lockout';
-import { ha1, type DigestAlgorithm } from '../sip/digest';
+import { ha1, type DigestAlgorithm } from '../crypto/ha1';
 import { resolvePepper } from './pepper';
 import { hashSecret, verifySecret, type SecretCheck } from './secrets';
+import type {
+  ApiStore,
+  AuditEntry,
+  CallRecord,
+  CallRecordStore,
+  ExtensionRecord,
+  LockReason,
+  PinEventKind,
+  PinOutcome,
+  PinProduct,
+  PinSecurity,
+} from './ports';
 import type { Seed } from './seed';
+
+export type {
+  AuditEntry,
+  CallRecord,
+  ExtensionRecord,
+  LockReason,
+  PinEventKind,
+  PinOutcome,
+  PinSecurity,
+} from './ports';
 
 /**
  * The PBX's persistent state in SQLite: companies, products (with the provider's PIN-protection
@@ -78,28 +99,6 @@ export const MIGRATIONS: readonly string[] = [
      SELECT extension, 'legacy', 'legacy-failed-call', 'wrong-code', failed_at FROM pin_failures;`,
 ];
 
-/** Why an extension is closed: a lock after wrong codes, or quarantine after repeated lockouts. */
-export type LockReason = 'wrong-codes' | 'repeated-lockouts';
-export type PinEventKind = 'wrong-code' | 'timeout' | 'accepted' | 'refused';
-
-/** The contract view of an extension's PIN gate (tests, admin API). */
-export interface PinSecurity {
-  /** All wrong codes ever recorded. */
-  wrongCodes: number;
-  /** Wrong codes that count towards the next lock (since the window start, last lock or unlock). */
-  wrongCodesInWindow: number;
-  timeouts: number;
-  accepted: number;
-  /** Sessions or codes refused because the gate was closed or busy (never guesses). */
-  refused: number;
-  /** The lock in force, or null. */
-  lockedUntil: number | null;
-  quarantinedSince: number | null;
-  lockReason: LockReason | null;
-  /** Lockouts (locks and quarantines) within the quarantine window (24 h by default). */
-  lockouts24h: number;
-}
-
 /** One decided code, as the gate's transaction recorded it. */
 export type PinCodeDecision =
   | { kind: 'closed'; why: GateClosed }
@@ -113,14 +112,6 @@ export type PinCodeDecision =
       sourceBlockedUntil: number | null;
     };
 
-export interface AuditEntry {
-  at: number;
-  admin: string;
-  action: string;
-  extension: string | null;
-  detail: string | null;
-}
-
 export interface PbxDatabaseOptions {
   /** The pepper for secret hashes; by default `resolvePepper(path)` (env or `pepper.key`). */
   pepper?: Buffer;
@@ -128,35 +119,7 @@ export interface PbxDatabaseOptions {
   lockoutRules?: LockoutRules;
 }
 
-export interface ExtensionRecord {
-  number: string;
-  companyId: string;
-  displayName: string;
-  language: 'de' | 'en';
-  ivrAuthentication: boolean;
-  unlockCodeSet: boolean;
-  /** The last lock's end as stored (may lie in the past); see `pinSecurity` for what is in force. */
-  lockedUntil: number | null;
-  quarantinedSince: number | null;
-  lockReason: LockReason | null;
-}
-
-export type PinOutcome = 'not-required' | 'ok' | 'failed' | 'locked' | 'busy' | 'abandoned';
-export interface CallRecord {
-  callId: string;
-  caller: string;
-  /** The normalised destination (never what was typed during the call). */
-  destination: string;
-  callClass: string;
-  pinOutcome: PinOutcome;
-  pinAttempts: number;
-  result: string;
-  startedAt: number;
-  answeredAt: number | null;
-  endedAt: number | null;
-}
-
-export class PbxDatabase {
+export class PbxDatabase implements ApiStore, CallRecordStore {
   readonly db: Database.Database;
 
   /** True when there was no database file and a new one was made (seeded on start). */
@@ -391,38 +354,12 @@ export class PbxDatabase {
   }
 
   /** The product (main first, then add-ons) that carries PIN protection for this extension, if any. */
-  pinProtectionProduct(number: string): { id: string; name: string; kind: 'main' | 'add-on' } | null {
+  pinProtectionProduct(number: string): PinProduct | null {
     const row = this.statement(
       `SELECT p.id, p.name, p.kind FROM extension_products ep JOIN products p ON p.id = ep.product_id
          WHERE ep.extension = ? AND p.pin_protection = 1 ORDER BY p.kind = 'add-on', p.id LIMIT 1`,
-    ).get(number) as { id: string; name: string; kind: 'main' | 'add-on' } | undefined;
+    ).get(number) as PinProduct | undefined;
     return row ?? null;
-  }
-
-  policyFor(number: string, now: number): Policy | null {
-    const extension = this.findExtension(number);
-    if (!extension) return null;
-    const product = this.pinProtectionProduct(number);
-    const lockedUntil =
-      extension.lockedUntil !== null && extension.lockedUntil > now ? extension.lockedUntil : null;
-    const body: Omit<Policy, 'version'> = {
-      extension: extension.number,
-      displayName: extension.displayName,
-      language: extension.language,
-      company: { id: extension.companyId, name: this.companyName(extension.companyId) },
-      pinProtection: {
-        available: product !== null,
-        product,
-        ivrAuthentication: product !== null && extension.ivrAuthentication,
-        unlockCodeSet: extension.unlockCodeSet,
-        lockedUntil: lockedUntil === null ? null : new Date(lockedUntil).toISOString(),
-        quarantinedSince:
-          extension.quarantinedSince === null ? null : new Date(extension.quarantinedSince).toISOString(),
-      },
-      dialPlan: this.dialPlanOf(extension.companyId),
-    };
-    const version = createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 16);
-    return { version, ...body };
   }
 
   setIvrAuthentication(number: string, on: boolean): void {

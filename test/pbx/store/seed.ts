@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DialPlanSchema } from '../../../shared/dial-plan/dial-plan';
+import { UnlockCodeSchema } from '../../../shared/policy/unlock-code';
 
 /** The seed file: a provider's products and one demo company. Passwords here are demo values. */
 export const SeedSchema = z.object({
@@ -26,10 +27,7 @@ export const SeedSchema = z.object({
         password: z.string().min(8),
         products: z.array(z.string()).min(1),
         ivrAuthentication: z.boolean(),
-        unlockCode: z
-          .string()
-          .regex(/^[0-9]{4,16}$/)
-          .optional(),
+        unlockCode: UnlockCodeSchema.optional(),
       }),
     ),
   }),

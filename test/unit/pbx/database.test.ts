@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { entitlementState } from '../../../shared/policy/policy';
+import { policyFor } from '../../../test/pbx/api/policy-view';
 import { MIGRATIONS, PbxDatabase } from '../../../test/pbx/store/database';
 import { PEPPER_FILE, resolvePepper } from '../../../test/pbx/store/pepper';
 import { loadSeed } from '../../../test/pbx/store/seed';
@@ -18,16 +19,16 @@ async function seeded(path = join(mkdtempSync(join(tmpdir(), 'tollgate-db-')), '
 describe('PBX database', () => {
   it('seeds the demo company with every entitlement state', async () => {
     const { database } = await seeded();
-    const state = (number: string) => entitlementState(database.policyFor(number, Date.now()));
+    const state = (number: string) => entitlementState(policyFor(database, number, Date.now()));
     expect(state('201')).toBe('active');
     expect(state('202')).toBe('available');
     expect(state('203')).toBe('not-available');
-    expect(database.policyFor('204', Date.now())?.pinProtection.product).toEqual({
+    expect(policyFor(database, '204', Date.now())?.pinProtection.product).toEqual({
       id: 'paid-call-guard',
       name: 'Paid Call Guard',
       kind: 'add-on',
     });
-    expect(database.policyFor('999', Date.now())).toBeNull();
+    expect(policyFor(database, '999', Date.now())).toBeNull();
   });
 
   it('keeps admin changes across a restart and does not seed twice', async () => {
@@ -42,10 +43,10 @@ describe('PBX database', () => {
 
   it('changes the policy version when the policy changes', async () => {
     const { database } = await seeded();
-    const before = database.policyFor('201', 0)?.version;
-    expect(database.policyFor('201', 0)?.version).toBe(before);
+    const before = policyFor(database, '201', 0)?.version;
+    expect(policyFor(database, '201', 0)?.version).toBe(before);
     database.setIvrAuthentication('201', false);
-    expect(database.policyFor('201', 0)?.version).not.toBe(before);
+    expect(policyFor(database, '201', 0)?.version).not.toBe(before);
   });
 
   it('verifies unlock codes and admin passwords against scrypt hashes only', async () => {
@@ -77,15 +78,15 @@ describe('PBX database', () => {
     const { database } = await seeded();
     expect(database.setProductPinProtection('paid-call-guard', false)).toEqual(['204']);
     expect(database.findExtension('204')?.ivrAuthentication).toBe(false);
-    expect(entitlementState(database.policyFor('204', 0))).toBe('not-available');
+    expect(entitlementState(policyFor(database, '204', 0))).toBe('not-available');
     expect(database.setProductPinProtection('missing', true)).toBeNull();
   });
 
   it('locks, and an admin unlock lifts lock and quarantine and is audited', async () => {
     const { database } = await seeded();
     database.lock('201', 5_000);
-    expect(database.policyFor('201', 1_000)?.pinProtection.lockedUntil).toBe(new Date(5_000).toISOString());
-    expect(database.policyFor('201', 6_000)?.pinProtection.lockedUntil).toBeNull();
+    expect(policyFor(database, '201', 1_000)?.pinProtection.lockedUntil).toBe(new Date(5_000).toISOString());
+    expect(policyFor(database, '201', 6_000)?.pinProtection.lockedUntil).toBeNull();
     expect(database.pinSecurity('201', 1_000)).toMatchObject({
       lockedUntil: 5_000,
       lockReason: 'wrong-codes',

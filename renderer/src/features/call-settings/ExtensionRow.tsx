@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Feedback, formatDateTime } from '../../app/Feedback';
+import { isValidUnlockCode } from '../../../../shared/policy/unlock-code';
 import type { AdminClient, AdminResult, ExtensionSettings } from '../../policy/admin-client';
 import { TextField } from '../account/TextField';
 
@@ -70,7 +71,7 @@ export function ExtensionRow(props: {
 
   const setUnlockCode = (event: FormEvent) => {
     event.preventDefault();
-    if (!/^[0-9]{4,16}$/.test(code))
+    if (!isValidUnlockCode(code))
       return setMessage({ kind: 'error', key: 'callSettings.errors.code-format' });
     if (code !== repeat) return setMessage({ kind: 'error', key: 'callSettings.errors.codes-differ' });
     const unlockCode = code;

@@ -1,0 +1,113 @@
+import type { DialPlan } from '../../../shared/dial-plan/dial-plan';
+
+/**
+ * The store as the PBX's layers see it: record types and one narrow interface per user. Each layer
+ * depends on the interface it needs (types only); `database.ts` implements all of them over SQLite
+ * and only the composition root (`server.ts`) knows that class. The store knows no SIP, no calls and
+ * no HTTP: it keeps rows, and the layers above decide what they mean.
+ */
+
+/** Why an extension is closed: a lock after wrong codes, or quarantine after repeated lockouts. */
+export type LockReason = 'wrong-codes' | 'repeated-lockouts';
+export type PinEventKind = 'wrong-code' | 'timeout' | 'accepted' | 'refused';
+
+/** The contract view of an extension's PIN gate (tests, admin API). */
+export interface PinSecurity {
+  /** All wrong codes ever recorded. */
+  wrongCodes: number;
+  /** Wrong codes that count towards the next lock (since the window start, last lock or unlock). */
+  wrongCodesInWindow: number;
+  timeouts: number;
+  accepted: number;
+  /** Sessions or codes refused because the gate was closed or busy (never guesses). */
+  refused: number;
+  /** The lock in force, or null. */
+  lockedUntil: number | null;
+  quarantinedSince: number | null;
+  lockReason: LockReason | null;
+  /** Lockouts (locks and quarantines) within the quarantine window (24 h by default). */
+  lockouts24h: number;
+}
+
+export interface AuditEntry {
+  at: number;
+  admin: string;
+  action: string;
+  extension: string | null;
+  detail: string | null;
+}
+
+export interface ExtensionRecord {
+  number: string;
+  companyId: string;
+  displayName: string;
+  language: 'de' | 'en';
+  ivrAuthentication: boolean;
+  unlockCodeSet: boolean;
+  /** The last lock's end as stored (may lie in the past); see `pinSecurity` for what is in force. */
+  lockedUntil: number | null;
+  quarantinedSince: number | null;
+  lockReason: LockReason | null;
+}
+
+export type PinOutcome = 'not-required' | 'ok' | 'failed' | 'locked' | 'busy' | 'abandoned';
+export interface CallRecord {
+  callId: string;
+  caller: string;
+  /** The normalised destination (never what was typed during the call). */
+  destination: string;
+  callClass: string;
+  pinOutcome: PinOutcome;
+  pinAttempts: number;
+  result: string;
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+}
+
+/** A product (main or add-on) of the provider's catalogue. */
+export interface PinProduct {
+  id: string;
+  name: string;
+  kind: 'main' | 'add-on';
+}
+
+/** Who an extension is, its company's dial plan and its PIN-protection grant (routing, policy view). */
+export interface ExtensionDirectory {
+  findExtension(number: string): ExtensionRecord | null;
+  dialPlanOf(companyId: string): DialPlan;
+  /** The product (main first, then add-ons) that carries PIN protection for this extension, if any. */
+  pinProtectionProduct(number: string): PinProduct | null;
+}
+
+/** Where calls leave their call record (applications). */
+export interface CallRecordStore {
+  insertCallRecord(record: CallRecord): void;
+}
+
+/** What the policy and admin views read (api/policy-view.ts). */
+export interface PolicyStore extends ExtensionDirectory {
+  companyName(companyId: string): string;
+  pinSecurity(extension: string, now: number): PinSecurity;
+}
+
+/** What the HTTP API reads and changes (sign-in, policy, admin and provider routes). */
+export interface ApiStore extends PolicyStore {
+  readonly realm: string;
+  /** The stored HA1 of an extension's password (crypto/ha1.ts), or undefined for no such extension. */
+  ha1For(username: string, algorithm: 'MD5' | 'SHA-256'): string | undefined;
+  listExtensions(companyId: string): ExtensionRecord[];
+  setIvrAuthentication(number: string, on: boolean): void;
+  setUnlockCode(number: string, code: string): Promise<void>;
+  unlock(number: string, by: { admin: string; at: number }): void;
+  listSourceBlocks(
+    extensions: readonly string[],
+    now: number,
+  ): { source: string; blockedUntil: number; wrongCodes: number }[];
+  verifyAdmin(username: string, password: string): Promise<string | null>;
+  verifyProvider(username: string, password: string): Promise<boolean>;
+  listProducts(): (PinProduct & { pinProtection: boolean })[];
+  /** Provider grant/revoke; the extensions whose policy changed, or null for no such product. */
+  setProductPinProtection(productId: string, on: boolean): string[] | null;
+  listCallRecords(): CallRecord[];
+}
