@@ -11,6 +11,7 @@ import { PinGate } from './ivr/pin-gate';
 import { createLog, type PbxLog } from './log';
 import { PromptLibrary } from './media/prompts';
 import { PstnFarEnd } from './pstn/far-end';
+import { InviteRouter } from './routing/invite-router';
 import { AuthThrottle, DEFAULT_THROTTLE_RULES } from './sip/auth-throttle';
 import { DigestAuthenticator } from './sip/digest';
 import { Registrar } from './sip/registrar';
@@ -43,10 +44,6 @@ export interface PbxOptions {
   sipTimers?: Partial<SipTimers>;
   /** How long a digest nonce is accepted (default 5 min). */
   nonceLifetimeMs?: number;
-  /** Benchmarks only: called for every detected key with its RTP timestamp (never the key itself). */
-  onDtmfDetected?(callId: string, rtpTimestamp: number): void;
-  /** Benchmarks only: drops an RTP packet from a phone when this returns true (simulated loss). */
-  dropInboundRtp?(): boolean;
   /** A caller without RTP this long (not on hold) is hung up, so no far-end leg outlives it; default 5 s. */
   mediaTimeoutMs?: number;
 }
@@ -159,30 +156,36 @@ export class PbxServer {
       now,
       ha1For: (username, algorithm) => database.ha1For(username, algorithm),
     });
-    this.sip = new SipService(
-      {
-        db: database,
-        authenticator,
-        throttle: sipThrottle,
-        registrar,
-        log: this.log,
-        now,
-        domain: realm,
-        ...(this.options.sipTimers ? { timers: this.options.sipTimers } : {}),
-      },
-      {
-        farEnd: this.farEnd,
-        prompts: new PromptLibrary(),
-        promptStyle: this.options.promptStyle ?? 'answer-first',
-        pinRules: { ...DEFAULT_PIN_RULES, ...this.options.pinRules },
-        lockoutRules,
-        pinGate,
-        policyChanged: (extensions) => api.policyChanged(extensions),
-        ...(this.options.onDtmfDetected ? { onDtmfDetected: this.options.onDtmfDetected } : {}),
-        ...(this.options.dropInboundRtp ? { dropInboundRtp: this.options.dropInboundRtp } : {}),
-        ...(this.options.mediaTimeoutMs ? { mediaTimeoutMs: this.options.mediaTimeoutMs } : {}),
-      },
-    );
+    const prompts = new PromptLibrary();
+    const farEnd = this.farEnd;
+    const log = this.log;
+    this.sip = new SipService({
+      isKnownUser: (username) => database.findExtension(username) !== null,
+      // Routing sits above SIP: the SIP service hands it INVITEs and it starts the applications.
+      invites: (sip) =>
+        new InviteRouter(database, log, sip, {
+          registrar,
+          db: database,
+          farEnd,
+          prompts,
+          promptStyle: this.options.promptStyle ?? 'answer-first',
+          pinRules: { ...DEFAULT_PIN_RULES, ...this.options.pinRules },
+          lockoutRules,
+          pinGate,
+          domain: realm,
+          now,
+          log,
+          policyChanged: (extensions) => api.policyChanged(extensions),
+          ...(this.options.mediaTimeoutMs ? { mediaTimeoutMs: this.options.mediaTimeoutMs } : {}),
+        }),
+      authenticator,
+      throttle: sipThrottle,
+      registrar,
+      log,
+      now,
+      domain: realm,
+      ...(this.options.sipTimers ? { timers: this.options.sipTimers } : {}),
+    });
     const sip = this.sip;
 
     const handler = (request: Parameters<HttpApi['handle']>[0], response: Parameters<HttpApi['handle']>[1]) =>

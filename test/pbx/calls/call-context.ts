@@ -6,18 +6,20 @@ import type { PbxLog } from '../log';
 import type { PromptLibrary } from '../media/prompts';
 import type { PstnFarEnd } from '../pstn/far-end';
 import type { Registrar } from '../sip/registrar';
-import type { ExtensionRecord, PbxDatabase } from '../store/database';
+import type { SipCall } from '../sip/sip-service';
+import type { CallRecordStore, ExtensionRecord } from '../store/ports';
 import type { SipConnection } from '../transport/websocket';
-import type { SipOutlet } from './legs';
+import type { SipOutlet } from '../sip/legs';
 
 /** How the PBX asks for the PIN: answer first (Asterisk), or in early media before answering (FreePBX). */
 export type PromptStyle = 'answer-first' | 'early-media';
 
-/** Everything a call needs from the PBX; owned by the PBX server, shared by its calls. */
+/** Everything a call needs from the PBX; built by routing (routing/invite-router.ts), shared by its calls. */
 export interface CallContext {
   outlet: SipOutlet;
   registrar: Registrar;
-  db: PbxDatabase;
+  /** Where the call leaves its call record (the store, through its narrow port). */
+  db: CallRecordStore;
   farEnd: PstnFarEnd;
   prompts: PromptLibrary;
   promptStyle: PromptStyle;
@@ -31,10 +33,6 @@ export interface CallContext {
   log: PbxLog;
   policyChanged(extensions: readonly string[]): void;
   callEnded(call: ActiveCall): void;
-  /** Benchmarks only: when a key was detected (its RTP timestamp, never the key). */
-  onDtmfDetected?(callId: string, rtpTimestamp: number): void;
-  /** Benchmarks only: drops an RTP packet from the phone when this returns true (simulated loss). */
-  dropInboundRtp?(): boolean;
   /** A caller without RTP this long (not on hold) is hung up; default 5 s (media-call.ts). */
   mediaTimeoutMs?: number;
 }
@@ -42,13 +40,12 @@ export interface CallContext {
 export interface CallSetup {
   caller: ExtensionRecord;
   classification: Exclude<Classification, { callClass: 'invalid' }>;
+  /** Whether this call runs the PIN IVR: `requiresPin`, decided once by routing. */
+  pinRequired: boolean;
 }
 
-export interface ActiveCall {
-  readonly id: string;
-  /** Ends the call from the PBX side (shutdown). */
-  terminate(): void;
-}
+/** A running call as the SIP service tracks it (a CANCEL finds it, shutdown ends it). */
+export type ActiveCall = SipCall;
 
 /** The Reason header (RFC 3326) the PBX puts on a BYE or final response it ends a call with. */
 export const REASONS = {

@@ -1,7 +1,7 @@
 import { buildResponse, type SipRequest, type SipResponse } from '../sip/message';
 import type { ActiveCall, CallContext } from './call-context';
-import type { ServerLeg } from './legs';
-import { ClientLeg, type Leg } from './legs';
+import type { ServerLeg } from '../sip/legs';
+import { ClientLeg, type Leg } from '../sip/legs';
 
 const RING_TIMEOUT_MS = 60_000;
 

@@ -1,4 +1,3 @@
-import { requiresPin } from '../../../shared/policy/requires-pin';
 import {
   headerListHas,
   IVR_INFO_PACKAGE,
@@ -15,9 +14,9 @@ import { FramePlayer, type PromptName } from '../media/prompts';
 import { answerDirection, directionOf, reviseAnswer } from '../media/sdp';
 import type { FarEndCall } from '../pstn/far-end';
 import type { SipRequest } from '../sip/message';
-import type { PinOutcome } from '../store/database';
+import type { PinOutcome } from '../store/ports';
 import { REASONS, type ActiveCall, type CallContext, type CallSetup } from './call-context';
-import type { Leg, ServerLeg } from './legs';
+import type { Leg, ServerLeg } from '../sip/legs';
 import { DEFAULT_MEDIA_TIMEOUT_MS, MediaWatch } from './media-watch';
 import { PinIvr } from './pin-ivr';
 
@@ -99,21 +98,16 @@ export class MediaCall implements ActiveCall {
     }
   }
 
+  /** Decided by routing with `requiresPin`, the one shared rule (routing/invite-router.ts). */
   private get pinRequired(): boolean {
-    return requiresPin(
-      {
-        available: this.context.db.pinProtectionProduct(this.setup.caller.number) !== null,
-        ivrAuthentication: this.setup.caller.ivrAuthentication,
-      },
-      this.setup.classification.callClass,
-    );
+    return this.setup.pinRequired;
   }
 
   async start(): Promise<void> {
     this.caller.attach(this.callerSide);
     this.caller.respond(100, 'Trying');
     try {
-      this.endpoint = await MediaEndpoint.answer(this.caller.invite.body, this.context.dropInboundRtp);
+      this.endpoint = await MediaEndpoint.answer(this.caller.invite.body);
     } catch (error) {
       this.context.log('media-failed', {
         callId: this.id,
@@ -208,7 +202,6 @@ export class MediaCall implements ActiveCall {
 
   private onDtmf(key: string, timestamp: number): void {
     this.mediaWatch.packet();
-    this.context.onDtmfDetected?.(this.id, timestamp);
     if (this.phase === 'bridged') return; // After the bridge, keys belong to the far end.
     // Every key before the bridge is kept from the far end, including its repeated end packets.
     this.endpoint?.swallowEvent(timestamp);
@@ -267,14 +260,14 @@ export class MediaCall implements ActiveCall {
    * answered only now (early-media style, calls without PIN), else in an RFC 4916 connected-identity
    * UPDATE (no SDP) to a phone that allows UPDATE — P-Asserted-Identity (RFC 3325) carries it, From
    * stays as it was. And the `connected` IVR signal, which sip.js phones can read (sip.js 0.21 answers
-   * every UPDATE with 501 without showing it to the application).
+   * every UPDATE with 405 without showing it to the application).
    */
   private connected(): void {
     const identity = `P-Asserted-Identity: <sip:${this.destination}@${this.context.domain};user=phone>`;
     if (!this.caller.answered) this.answer([identity]);
     else if (headerListHas(this.caller.invite.getHeaders('allow'), 'UPDATE'))
       this.caller.request('UPDATE', { headers: [identity] }, (response) => {
-        // Any answer is fine (sip.js: 501); the call goes on whatever the phone says.
+        // Any answer is fine (sip.js: 405); the call goes on whatever the phone says.
         const status = response.statusCode ?? 0;
         if (status >= 300) this.context.log('connected-identity-refused', { callId: this.id, status });
       });

@@ -1,16 +1,10 @@
 import { Grammar } from 'sip.js';
-import { classifyDestination } from '../../../shared/dial-plan/dial-plan';
-import type { ActiveCall, CallContext } from '../calls/call-context';
-import { InternalCall } from '../calls/internal-call';
-import type { Leg, SipOutlet } from '../calls/legs';
-import { ServerLeg } from '../calls/legs';
-import { MediaCall } from '../calls/media-call';
 import type { PbxLog } from '../log';
-import type { PbxDatabase } from '../store/database';
 import type { SipConnection } from '../transport/websocket';
 import type { AuthThrottle } from './auth-throttle';
 import type { DigestAuthenticator } from './digest';
 import { cancelMatches, isFromPeer, type DialogPeer } from './dialogs';
+import { ServerLeg, type Leg, type SipOutlet } from './legs';
 import {
   buildBadRequest,
   buildResponse,
@@ -46,10 +40,36 @@ export interface SipStats {
   throttleKeys: number;
 }
 
+/** A call the SIP service tracks: a CANCEL finds it, shutdown ends it. Applications implement it. */
+export interface SipCall {
+  readonly id: string;
+  /** Ends the call from the PBX side (shutdown). */
+  terminate(): void;
+}
+
+/** The answer of the layer above (routing/) to an authenticated INVITE: refuse it, or start a call. */
+export type InviteRoute =
+  | { kind: 'refuse'; status: number; reason: string; toTag: string }
+  | { kind: 'call'; start(leg: ServerLeg): SipCall & { start(): unknown } };
+
+/**
+ * What the SIP service asks of the layer above about INVITEs. The SIP layer knows no dial plan and
+ * no applications: routing/ implements this and the composition root (server.ts) wires it in.
+ */
+export interface InviteHandler {
+  /**
+   * Before authentication: whether `claimedUser` dialling `dialled` is an emergency call, so that no
+   * throttle can stand between a phone and 112 (the caller must still authenticate).
+   */
+  isEmergency(claimedUser: string, dialled: string): boolean;
+  /** An authenticated INVITE with SDP from `caller` (who is also its From user). */
+  route(invite: { callId: string; caller: string; dialled: string }): InviteRoute;
+}
+
 interface PendingInvite {
   invite: SipRequest;
   leg: ServerLeg;
-  call: ActiveCall;
+  call: SipCall;
 }
 
 /**
@@ -62,19 +82,22 @@ export class SipService {
   private readonly dialogs = new Map<string, { leg: Leg; peer: DialogPeer }>();
   /** INVITEs of calls still running, by Via branch, so a CANCEL finds its call (dropped when it ends). */
   private readonly pendingInvites = new Map<string, PendingInvite>();
-  private readonly pendingByCall = new Map<ActiveCall, string>();
-  private readonly calls = new Set<ActiveCall>();
+  private readonly pendingByCall = new Map<SipCall, string>();
+  private readonly calls = new Set<SipCall>();
   /** Requests to phones whose socket dropped, by Contact, until they register again. */
   private readonly heldForContact = new Map<string, { text: string; until: number }[]>();
   /** The socket each request came in on, for its responses. */
   private readonly arrivedOn = new WeakMap<SipRequest, SipConnection>();
   private readonly sweeper: NodeJS.Timeout;
-  private readonly context: CallContext;
+  private readonly invites: InviteHandler;
   readonly outlet: SipOutlet;
 
   constructor(
     private readonly deps: {
-      db: PbxDatabase;
+      /** Whether a user name names an extension (a failed sign-in counts against it only then). */
+      isKnownUser(username: string): boolean;
+      /** Routing, given the SIP service (its outlet and connections) once that exists. */
+      invites(sip: SipService): InviteHandler;
       authenticator: DigestAuthenticator;
       /** Failed SIP authentication (HTTP sign-in has its own). */
       throttle: AuthThrottle;
@@ -84,10 +107,6 @@ export class SipService {
       domain: string;
       timers?: Partial<SipTimers>;
     },
-    contextParts: Omit<
-      CallContext,
-      'outlet' | 'registrar' | 'db' | 'connection' | 'domain' | 'now' | 'log' | 'callEnded'
-    >,
   ) {
     const timers = { ...DEFAULT_SIP_TIMERS, ...deps.timers };
     this.transactions = new ClientTransactions(timers);
@@ -112,17 +131,12 @@ export class SipService {
       registerDialog: (callId, tag, leg, peer) => this.dialogs.set(`${callId}|${tag}`, { leg, peer }),
       unregisterDialog: (callId, tag) => this.dialogs.delete(`${callId}|${tag}`),
     };
-    this.context = {
-      ...contextParts,
-      outlet: this.outlet,
-      registrar: deps.registrar,
-      db: deps.db,
-      connection: (id) => this.connections.get(id),
-      domain: deps.domain,
-      now: deps.now,
-      log: deps.log,
-      callEnded: (call) => this.callEnded(call),
-    };
+    this.invites = deps.invites(this);
+  }
+
+  /** The open socket with this id, if it is still open. */
+  connection(id: string): SipConnection | undefined {
+    return this.connections.get(id);
   }
 
   get activeCalls(): number {
@@ -149,7 +163,8 @@ export class SipService {
     this.transactions.dropConnection(connection.id);
   }
 
-  private callEnded(call: ActiveCall): void {
+  /** A call is over: it no longer takes a CANCEL (applications call this through their context). */
+  callEnded(call: SipCall): void {
     this.calls.delete(call);
     const branch = this.pendingByCall.get(call);
     if (branch !== undefined) this.pendingInvites.delete(branch);
@@ -317,9 +332,7 @@ export class SipService {
       uriMatches: (uri) => uriMatchesRequest(uri, request),
     });
     const claimed =
-      verdict.username !== undefined && this.deps.db.findExtension(verdict.username) !== null
-        ? verdict.username
-        : null;
+      verdict.username !== undefined && this.deps.isKnownUser(verdict.username) ? verdict.username : null;
     const throttled = emergency ? ({ throttled: false } as const) : this.deps.throttle.check(source, claimed);
     if (verdict.kind === 'invalid') {
       this.deps.throttle.recordFailure(source, claimed);
@@ -411,11 +424,7 @@ export class SipService {
     const dialled = dialledUserPart(request) ?? '';
     // Emergency or not is decided before authentication (from the claimed caller's dial plan), so
     // that no throttle can stand between a phone and 112; the caller must still authenticate.
-    const claimedCaller = this.deps.db.findExtension(request.from.uri.user ?? '');
-    const emergency =
-      claimedCaller !== null &&
-      classifyDestination(dialled, this.deps.db.dialPlanOf(claimedCaller.companyId)).callClass ===
-        'emergency';
+    const emergency = this.invites.isEmergency(request.from.uri.user ?? '', dialled);
     const username = this.authenticate(connection, request, true, emergency);
     if (username === null) return;
     // The caller is who authenticated; a From naming anyone else is refused.
@@ -423,32 +432,17 @@ export class SipService {
       connection.send(buildResponse(request, 403, 'Forbidden', { toTag: 'id' }));
       return;
     }
-    const caller = this.deps.db.findExtension(username);
-    if (!caller) {
-      connection.send(buildResponse(request, 403, 'Forbidden', { toTag: 'id' }));
-      return;
-    }
     if (!request.body) {
       connection.send(buildResponse(request, 488, 'Not Acceptable Here', { toTag: 'sdp' }));
       return;
     }
-    const classification = classifyDestination(dialled, this.deps.db.dialPlanOf(caller.companyId));
-    this.deps.log('call-started', {
-      callId: request.callId,
-      caller: username,
-      callClass: classification.callClass,
-    });
-    if (classification.callClass === 'invalid') {
-      const [status, reason] =
-        classification.reason === 'not-a-number' ? [484, 'Address Incomplete'] : [404, 'Not Found'];
-      connection.send(buildResponse(request, status, reason, { toTag: 'route' }));
+    const route = this.invites.route({ callId: request.callId, caller: username, dialled });
+    if (route.kind === 'refuse') {
+      connection.send(buildResponse(request, route.status, route.reason, { toTag: route.toTag }));
       return;
     }
     const leg = new ServerLeg(request, connection, this.outlet, username);
-    const call =
-      classification.callClass === 'internal'
-        ? new InternalCall(leg, caller, classification.extension, this.context)
-        : new MediaCall(leg, { caller, classification }, this.context);
+    const call = route.start(leg);
     this.calls.add(call);
     this.pendingInvites.set(request.viaBranch, { invite: request, leg, call });
     this.pendingByCall.set(call, request.viaBranch);

@@ -1,5 +1,5 @@
-import type { DialogPeer } from '../sip/dialogs';
-import type { TransactionHandlers } from '../sip/transactions';
+import type { DialogPeer } from './dialogs';
+import type { TransactionHandlers } from './transactions';
 import type { SipConnection } from '../transport/websocket';
 import {
   buildRequest,
@@ -10,7 +10,7 @@ import {
   type MessageExtras,
   type SipRequest,
   type SipResponse,
-} from '../sip/message';
+} from './message';
 
 /** What legs need from the SIP service: send, and be told of responses to what they sent. */
 export interface SipOutlet {

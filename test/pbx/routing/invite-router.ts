@@ -1,0 +1,74 @@
+import { InternalCall } from '../calls/internal-call';
+import type { CallContext } from '../calls/call-context';
+import { MediaCall } from '../calls/media-call';
+import type { PbxLog } from '../log';
+import type { InviteHandler, InviteRoute, SipService } from '../sip/sip-service';
+import type { ExtensionDirectory } from '../store/ports';
+import { decideRoute, isEmergencyCall } from './route';
+
+/** The parts of a call's context that do not come from the SIP service. */
+export type CallParts = Omit<CallContext, 'outlet' | 'connection' | 'callEnded'>;
+
+/**
+ * Routing: the layer between SIP and the applications. The SIP service hands it each authenticated
+ * INVITE; it decides where the call goes (route.ts) and starts the application on the SIP leg.
+ */
+export class InviteRouter implements InviteHandler {
+  private readonly context: CallContext;
+
+  constructor(
+    private readonly directory: ExtensionDirectory,
+    private readonly log: PbxLog,
+    sip: Pick<SipService, 'outlet' | 'connection' | 'callEnded'>,
+    parts: CallParts,
+  ) {
+    this.context = {
+      ...parts,
+      outlet: sip.outlet,
+      connection: (id) => sip.connection(id),
+      callEnded: (call) => sip.callEnded(call),
+    };
+  }
+
+  isEmergency(claimedUser: string, dialled: string): boolean {
+    return isEmergencyCall(this.directory, claimedUser, dialled);
+  }
+
+  route(invite: { callId: string; caller: string; dialled: string }): InviteRoute {
+    const decision = decideRoute(this.directory, invite.caller, invite.dialled);
+    if (decision.kind === 'refuse' && decision.toTag === 'id') return decision;
+    this.log('call-started', {
+      callId: invite.callId,
+      caller: invite.caller,
+      callClass:
+        decision.kind === 'internal'
+          ? 'internal'
+          : decision.kind === 'media'
+            ? decision.classification.callClass
+            : 'invalid',
+    });
+    switch (decision.kind) {
+      case 'refuse':
+        return decision;
+      case 'internal':
+        return {
+          kind: 'call',
+          start: (leg) => new InternalCall(leg, decision.caller, decision.callee, this.context),
+        };
+      case 'media':
+        return {
+          kind: 'call',
+          start: (leg) =>
+            new MediaCall(
+              leg,
+              {
+                caller: decision.caller,
+                classification: decision.classification,
+                pinRequired: decision.pinRequired,
+              },
+              this.context,
+            ),
+        };
+    }
+  }
+}
