@@ -6,6 +6,63 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'url'];
 
+/**
+ * The test PBX in layers that import only downward (docs/test-pbx.md, "Layers"). Top to bottom:
+ * composition root → api, routing → applications → media, sip → transport → base. The store is a
+ * port: layers import the types in store/ports.ts; only the composition root knows store/database.ts.
+ * Each entry lists what a layer may import besides itself; everything else in test/pbx is refused.
+ */
+const PBX_LAYERS = {
+  root: { paths: ['server.ts', 'main.ts'], may: 'all' },
+  api: { paths: ['api'], may: ['applications', 'media', 'sip', 'transport', 'ports', 'base'] },
+  routing: { paths: ['routing'], may: ['applications', 'media', 'sip', 'transport', 'ports', 'base'] },
+  applications: { paths: ['calls', 'ivr', 'pstn'], may: ['media', 'sip', 'transport', 'ports', 'base'] },
+  media: { paths: ['media'], may: ['base'] },
+  sip: { paths: ['sip'], may: ['transport', 'base'] },
+  transport: { paths: ['transport'], may: ['base'] },
+  // The store implements the ports; it applies the PIN gate's rules inside its transactions.
+  store: { paths: ['store'], may: ['base', 'gate-rules'] },
+  base: { paths: ['crypto', 'log.ts'], may: [] },
+};
+const pbxPath = (path) => `./test/pbx/${path}`;
+function pbxLayerZones() {
+  const zones = [];
+  for (const [name, layer] of Object.entries(PBX_LAYERS)) {
+    if (layer.may === 'all') continue;
+    const may = new Set([name, ...layer.may]);
+    const message = `test/pbx layer "${name}" imports only ${[...layer.may].join(', ') || 'nothing of the PBX'} (docs/test-pbx.md).`;
+    const refused = Object.entries(PBX_LAYERS)
+      .filter(([other]) => !may.has(other) && other !== 'store')
+      .flatMap(([, other]) => other.paths)
+      // 'gate-rules': two files of ivr/, allowed by the zone below.
+      .filter((path) => !(path === 'ivr' && may.has('gate-rules')))
+      .map(pbxPath);
+    for (const target of layer.paths.map(pbxPath)) {
+      zones.push({ target, from: refused, message });
+      if (name !== 'store') {
+        // The store only through its ports (types); the SQLite class belongs to the composition root.
+        zones.push({
+          target,
+          from: pbxPath('store'),
+          except: may.has('ports') ? ['./ports.ts'] : [],
+          message: may.has('ports')
+            ? `${message} The store only through store/ports.ts.`
+            : `${message} No store.`,
+        });
+      }
+      if (may.has('gate-rules')) {
+        zones.push({
+          target,
+          from: pbxPath('ivr'),
+          except: ['./lockout.ts', './pin-gate-port.ts'],
+          message: `${message} Of ivr/ only the PIN gate's rules (lockout.ts, pin-gate-port.ts).`,
+        });
+      }
+    }
+  }
+  return zones;
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'release/', 'coverage/', 'playwright-report/', 'test-results/', 'node_modules/'] },
   js.configs.recommended,
@@ -39,6 +96,7 @@ export default tseslint.config(
               from: ['./renderer', './test'],
               message: 'The main process does not import renderer code.',
             },
+            ...pbxLayerZones(),
           ],
         },
       ],

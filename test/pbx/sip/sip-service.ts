@@ -74,7 +74,8 @@ interface PendingInvite {
 
 /**
  * The PBX's SIP side: takes each message from a phone's WebSocket, authenticates requests, runs the
- * registrar and routes calls. SIP rules live here and in the legs; sockets live in transport/.
+ * registrar and hands INVITEs to routing (`InviteHandler`). SIP rules live here and in the legs;
+ * sockets live in transport/; which application a call gets is routing's business (routing/).
  */
 export class SipService {
   private readonly connections = new Map<string, SipConnection>();
