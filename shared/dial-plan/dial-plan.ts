@@ -2,6 +2,7 @@
 // number (0800 1, 0800 123) is told apart from a complete toll-free one; "min" checks lengths only.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
+import { stripSeparators } from './separators';
 
 /**
  * The dial plan: which numbers are internal, IVR applications, emergency, toll-free, or external
@@ -40,9 +41,6 @@ export type Classification =
   | { callClass: 'toll-free' | 'external'; e164: string }
   | { callClass: 'invalid'; reason: 'empty' | 'characters' | 'not-a-number' };
 
-/** RFC 3966 visual separators, which carry no meaning when dialling. */
-const VISUAL_SEPARATORS = /[\s\-.()\u00a0]/g;
-
 /** Whether calls of this class are paid calls outside the PBX, for which IVR authentication applies. */
 export function isPaidExternal(callClass: CallClass): boolean {
   return callClass === 'external';
@@ -54,7 +52,7 @@ export function isPaidExternal(callClass: CallClass): boolean {
  * routing uses it, never the raw input, so no spelling of a number can reach a different place.
  */
 export function classifyDestination(dialled: string, plan: DialPlan): Classification {
-  const compact = dialled.replace(VISUAL_SEPARATORS, '');
+  const compact = stripSeparators(dialled);
   if (compact === '') return { callClass: 'invalid', reason: 'empty' };
 
   const ivrApp = plan.ivrApps.find((candidate) => candidate.code === compact);

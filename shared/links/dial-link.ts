@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stripSeparators } from '../dial-plan/separators';
 
 /** A number handed to Tollgate by a `tel:` or `sip:` link. It is only ever filled in, never dialled. */
 export const DialTargetSchema = z.object({
@@ -6,9 +7,6 @@ export const DialTargetSchema = z.object({
   scheme: z.enum(['tel', 'sip']),
 });
 export type DialTarget = z.output<typeof DialTargetSchema>;
-
-/** Visual separators RFC 3966 allows in a phone number: `-`, `.`, `(`, `)` and spaces (escaped or not). */
-const VISUAL_SEPARATORS = /[\s\-.()]/g;
 
 /**
  * Parses a `tel:` (RFC 3966) or `sip:`/`sips:` (RFC 3261) link into a dialable number.
@@ -34,7 +32,7 @@ export function parseDialLink(link: string): DialTarget | null {
   } catch {
     return null;
   }
-  const number = decoded.replace(VISUAL_SEPARATORS, '');
+  const number = stripSeparators(decoded); // escaped spaces are decoded by now
   const parsed = DialTargetSchema.safeParse({ number, scheme });
   return parsed.success ? parsed.data : null;
 }

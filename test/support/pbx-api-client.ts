@@ -1,4 +1,5 @@
 /** A small client for the test PBX's HTTP API, for tests and QA fixtures. */
+import { readEventStream } from '../../shared/policy/event-stream';
 export class PbxApiClient {
   constructor(
     readonly baseUrl: string,
@@ -56,29 +57,16 @@ export class PbxApiClient {
         headers: { Authorization: `Bearer ${this.token ?? ''}` },
         signal: controller.signal,
       });
-      const reader = response.body?.getReader();
-      if (!reader) throw new Error('No event stream');
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error('Event stream closed');
-        buffer += decoder.decode(value, { stream: true });
-        let boundary: number;
-        while ((boundary = buffer.indexOf('\n\n')) >= 0) {
-          const event = buffer.slice(0, boundary);
-          buffer = buffer.slice(boundary + 2);
-          const data = event
-            .split('\n')
-            .filter((line) => line.startsWith('data: '))
-            .map((line) => line.slice(6))
-            .join('\n');
-          if (data) {
-            const policy = JSON.parse(data) as Record<string, unknown>;
-            if (accept(policy)) return policy;
-          }
-        }
-      }
+      if (!response.body) throw new Error('No event stream');
+      let accepted = null as Record<string, unknown> | null;
+      await readEventStream(response.body, (event) => {
+        const policy = JSON.parse(event.data) as Record<string, unknown>;
+        if (!accept(policy)) return false;
+        accepted = policy;
+        return true;
+      });
+      if (!accepted) throw new Error('Event stream closed');
+      return accepted;
     } finally {
       clearTimeout(timer);
       controller.abort();

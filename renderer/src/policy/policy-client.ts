@@ -1,5 +1,5 @@
 import { PolicySchema, type Policy } from '../../../shared/policy/policy';
-import { parseSse } from './sse';
+import { readEventStream } from '../../../shared/policy/event-stream';
 
 /**
  * Fetches the extension policy from the PBX, keeps it fresh through the PBX's push channel and
@@ -123,16 +123,10 @@ export class PolicyClient {
         throw new PolicyFailure('credentials');
       }
       if (!response.ok || !response.body) throw new PolicyFailure('server');
-      const reader = response.body.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) throw new PolicyFailure('network');
-        const parsed = parseSse(buffer + decoder.decode(value, { stream: true }));
-        buffer = parsed.rest;
-        for (const event of parsed.events) if (event.event === 'policy') this.accept(event.data);
-      }
+      await readEventStream(response.body, (event) => {
+        if (event.event === 'policy') this.accept(event.data);
+      });
+      throw new PolicyFailure('network');
     } catch (error) {
       if (this.stopped || controller.signal.aborted) return;
       const problem = error instanceof PolicyFailure ? error.problem : 'network';

@@ -7,7 +7,7 @@ import {
   policyUnreachable,
   type PolicyStatus,
 } from '../../../renderer/src/policy/policy-client';
-import { parseSse } from '../../../renderer/src/policy/sse';
+import { readEventStream, type StreamEvent } from '../../../shared/policy/event-stream';
 import { memoryStorage } from '../../support/browser-host-fixture';
 import { samplePolicy } from '../../support/sample-policy';
 
@@ -62,14 +62,22 @@ const clientFor = (fetcher: typeof fetch, storage = memoryStorage(), password = 
 const streamEnded = (status: PolicyStatus) =>
   (status.kind === 'stale' || status.kind === 'unavailable') && status.problem === 'network';
 
-describe('SSE parsing', () => {
-  it('splits events, joins data lines, ignores comments and keeps a partial event', () => {
-    expect(
-      parseSse(': keep-alive\n\nevent: policy\ndata: {"a":\ndata: 1}\n\nevent: policy\ndata: x'),
-    ).toEqual({
-      events: [{ event: 'policy', data: '{"a":\n1}' }],
-      rest: 'event: policy\ndata: x',
+describe('SSE parsing (shared/policy/event-stream.ts over eventsource-parser)', () => {
+  it('joins data lines, ignores comments, reassembles events split across chunks and drops a partial event', async () => {
+    const chunks = [
+      ': keep-alive\r\n\r\nevent: pol',
+      'icy\ndata: {"a":\ndata: 1}\n',
+      '\nevent: policy\ndata: x',
+    ];
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+        controller.close();
+      },
     });
+    const events: StreamEvent[] = [];
+    expect(await readEventStream(body, (event) => void events.push(event))).toBe('ended');
+    expect(events).toEqual([{ event: 'policy', data: '{"a":\n1}' }]);
   });
 });
 
