@@ -170,6 +170,21 @@ describe('what the call screen says', () => {
     });
   });
 
+  it('with the policy unknown and nothing typed, the timer runs from the answer (as the history counts)', () => {
+    const possible = run([{ type: 'prompt-started', at }], initialPin('possible'));
+    expect(callScreen(pinCall(possible))).toMatchObject({
+      headline: { key: 'phone.pin.headlinePbx' },
+      detail: { key: 'phone.pin.promptPossible' },
+      timerSince: 100,
+    });
+    expect(callScreen(pinCall(pinTransition(possible, { type: 'key', at })))).toMatchObject({
+      timerSince: 100,
+    });
+    expect(callScreen(pinCall(pinTransition(possible, { type: 'submitted', at: 3_000 })))).toMatchObject({
+      timerSince: 3_000,
+    });
+  });
+
   it('a call without a PIN step reads as before', () => {
     const call = { ...pinCall(initialPin('required')), pin: null, callClass: 'internal' as const };
     expect(callScreen(call)).toMatchObject({ headline: { key: 'phone.phaseActive' }, timerSince: 100 });

@@ -65,7 +65,9 @@ export function callScreen(call: CallView): CallScreen {
       ...base,
       headline: pbx,
       detail: enteringDetail(pin),
-      timerSince: null,
+      // Policy unknown and nothing typed: maybe no PIN was asked at all, the call may be a plain one;
+      // the timer runs from the answer, as the history counts it (pinRecordOf).
+      timerSince: pin.expectation === 'possible' && pin.submittedAt === null ? state.answeredAt : null,
     };
   }
 
