@@ -70,10 +70,11 @@ export type AccountInput = z.input<typeof AccountSchema>;
 export const LanguageSchema = z.enum(['system', 'de', 'en']);
 export type LanguagePreference = z.output<typeof LanguageSchema>;
 
+// No ringer device: nothing rings on a separate device (issue #16 removed the unused setting; older
+// settings files that still carry it parse, the key is dropped).
 export const AudioSettingsSchema = z.object({
   inputDeviceId: z.string().nullable().default(null),
   outputDeviceId: z.string().nullable().default(null),
-  ringerDeviceId: z.string().nullable().default(null),
 });
 
 export const IceSettingsSchema = z.object({
@@ -131,7 +132,6 @@ export const PreferencesPatchSchema = z
       .object({
         inputDeviceId: z.string().nullable(),
         outputDeviceId: z.string().nullable(),
-        ringerDeviceId: z.string().nullable(),
       })
       .partial()
       .strict(),
