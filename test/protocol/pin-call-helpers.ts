@@ -14,6 +14,10 @@ const WATCHED = [
   'extension-unlocked',
   'call-ended',
   'media-timeout',
+  // IVR signals to the phone (issue #12): phase and seq only.
+  'ivr-signal',
+  'ivr-signal-refused',
+  'connected-identity-refused',
 ] as const;
 export type WatchedEvent = (typeof WATCHED)[number];
 

@@ -1,4 +1,4 @@
-import type { Invitation } from 'sip.js';
+import type { Info, Invitation } from 'sip.js';
 import { Inviter, Registerer, RegistererState, SessionState, UserAgent } from 'sip.js';
 import { WebSocket } from 'ws';
 import { WeriftPhoneMedia, type PhoneMediaOptions } from './werift-phone-media';
@@ -24,6 +24,37 @@ export interface TestCall {
   early: Promise<void>;
   ended: Promise<CallOutcome>;
   hangUp(): Promise<void>;
+  /** In-dialog INFO requests the phone received (with `ivrSignals`), in order. */
+  infos: ReceivedInfo[];
+}
+
+export interface ReceivedInfo {
+  contentType: string | undefined;
+  infoPackage: string | undefined;
+  body: string;
+}
+
+/** A SIP request as it arrived on the phone's WebSocket, before sip.js handled it. */
+export interface RawRequest {
+  method: string;
+  callId: string | undefined;
+  /** Header lines by lower-case name (every line of a repeated header). */
+  headers: Map<string, string[]>;
+}
+
+function rawRequestOf(text: string): RawRequest | null {
+  const [head = ''] = text.split('\r\n\r\n', 1);
+  const [start = '', ...lines] = head.split('\r\n');
+  const method = /^([A-Z]+) \S+ SIP\/2\.0$/.exec(start)?.[1];
+  if (!method) return null;
+  const headers = new Map<string, string[]>();
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    headers.set(name, [...(headers.get(name) ?? []), line.slice(colon + 1).trim()]);
+  }
+  return { method, callId: (headers.get('call-id') ?? headers.get('i'))?.[0], headers };
 }
 
 /**
@@ -31,6 +62,9 @@ export interface TestCall {
  * werift as its media engine — the same SIP stack Tollgate uses, minus the browser.
  */
 export class TestPhone {
+  /** Every request that reached this phone, as sent (sip.js answers some, e.g. UPDATE, by itself). */
+  readonly requests: RawRequest[] = [];
+
   private constructor(
     readonly ua: UserAgent,
     readonly registerer: Registerer,
@@ -56,9 +90,16 @@ export class TestPhone {
       sessionDescriptionHandlerFactory: () => new WeriftPhoneMedia(mediaOptions),
       ...(onInvite ? { delegate: { onInvite } } : {}),
     });
-    await ua.start();
     const registerer = new Registerer(ua, { expires: 300 });
     const phone = new TestPhone(ua, registerer, extension, domain);
+    // See requests before sip.js does: it answers UPDATE (405) without telling the application.
+    const deliver = ua.transport.onMessage;
+    ua.transport.onMessage = (message: string) => {
+      const request = rawRequestOf(message);
+      if (request) phone.requests.push(request);
+      deliver?.(message);
+    };
+    await ua.start();
     const registered = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${extension} did not register`)), 10_000);
       registerer.stateChange.addListener((state) => {
@@ -87,13 +128,28 @@ export class TestPhone {
     return phone;
   }
 
-  call(target: string, options: { earlyMedia?: boolean; extraHeaders?: string[] } = {}): TestCall {
+  call(
+    target: string,
+    options: {
+      earlyMedia?: boolean;
+      extraHeaders?: string[];
+      /** Ask for the PBX's IVR signals (`Recv-Info: tollgate-ivr`) and record every INFO. */
+      ivrSignals?: boolean;
+      /** How the phone answers each INFO (default 200), to check the PBX takes any answer. */
+      infoStatus?: number;
+    } = {},
+  ): TestCall {
     const uri = UserAgent.makeURI(target.startsWith('sip:') ? target : `sip:${target}@${this.domain}`);
     if (!uri) throw new Error(`Not a SIP URI: ${target}`);
+    const extraHeaders = [
+      ...(options.extraHeaders ?? []),
+      ...(options.ivrSignals ? ['Recv-Info: tollgate-ivr'] : []),
+    ];
     const inviter = new Inviter(this.ua, uri, {
       earlyMedia: options.earlyMedia ?? false,
-      ...(options.extraHeaders ? { extraHeaders: options.extraHeaders } : {}),
+      ...(extraHeaders.length > 0 ? { extraHeaders } : {}),
     });
+    const infos: ReceivedInfo[] = [];
     const outcome: CallOutcome = { endedBy: 'local' };
     let markEarly: () => void = () => {};
     const early = new Promise<void>((resolve) => (markEarly = resolve));
@@ -102,6 +158,19 @@ export class TestPhone {
         outcome.endedBy = 'remote';
         outcome.reasonHeader = bye.request.getHeader('reason');
       },
+      ...(options.ivrSignals
+        ? {
+            onInfo: (info: Info) => {
+              infos.push({
+                contentType: info.request.getHeader('content-type'),
+                infoPackage: info.request.getHeader('info-package'),
+                body: info.request.body,
+              });
+              const status = options.infoStatus ?? 200;
+              void (status < 300 ? info.accept() : info.reject({ statusCode: status }));
+            },
+          }
+        : {}),
     };
     const established = new Promise<void>((resolve, reject) => {
       inviter.stateChange.addListener((state) => {
@@ -134,6 +203,7 @@ export class TestPhone {
       established,
       early,
       ended,
+      infos,
       hangUp: async () => {
         if (inviter.state === SessionState.Established) await inviter.bye();
         else if (inviter.state === SessionState.Establishing || inviter.state === SessionState.Initial)

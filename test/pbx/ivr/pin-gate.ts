@@ -123,7 +123,7 @@ export class PinGate implements PinGatePort {
       case 'accepted':
         this.deps.log('pin-accepted', { callId, extension });
         return { kind: 'accepted' };
-      case 'wrong':
+      case 'wrong': {
         this.deps.log('pin-wrong-code', {
           callId,
           extension,
@@ -136,6 +136,7 @@ export class PinGate implements PinGatePort {
         const closes = closedBy(decision, now);
         if (closes) return { kind: 'wrong', wrongCodesLeftBeforeLock: 0, closes };
         return { kind: 'wrong', wrongCodesLeftBeforeLock: decision.wrongCodesLeftBeforeLock };
+      }
     }
   }
 
