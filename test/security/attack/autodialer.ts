@@ -78,8 +78,13 @@ export class AttackPhone {
     return new AttackCall(this.phone.call(destination, { earlyMedia }), this, earlyMedia);
   }
 
-  /** Ends the WebSocket without a BYE or CANCEL: what a crashed dialer or a lost network looks like. */
-  async dropConnection(): Promise<void> {
+  /**
+   * Ends the WebSocket without a BYE or CANCEL and stops the call's media: what a crashed dialer or a
+   * lost network looks like (the PBX keeps a call over a dropped WebSocket while media flows, so the
+   * phone can reconnect; it ends the call when the media stops).
+   */
+  async dropConnection(call?: AttackCall): Promise<void> {
+    call?.call.media().close();
     await this.phone.ua.transport.disconnect().catch(() => {});
   }
 

@@ -191,6 +191,22 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
     decisions.wake();
   };
   for (const name of DECISIONS) gate.events?.on(name, onDecision);
+  // Calls the PBX has finished, so a strategy that drops its connection can wait until the PBX let
+  // go of the call (and its PIN session) instead of redialling into "busy".
+  const endedCalls = new Set<string>();
+  const callEnded = { wake: () => {} };
+  const onCallEnded = (fields: { callId?: string }) => {
+    if (fields.callId) endedCalls.add(fields.callId);
+    callEnded.wake();
+  };
+  gate.events?.on('call-ended', onCallEnded);
+  const untilEnded = async (callId: string) => {
+    const deadline = Date.now() + 20_000;
+    while (gate.events && !endedCalls.has(callId)) {
+      const next = new Promise<boolean>((resolve) => (callEnded.wake = () => resolve(true)));
+      if (!(await within(next, deadline - Date.now(), false))) return;
+    }
+  };
   const typedByCall = new Map<string, number>();
 
   const tally = {
@@ -251,8 +267,9 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
         break;
       }
       if (last && strategy.ending === 'drop-while-checking') {
-        await phone.dropConnection();
+        await phone.dropConnection(call);
         tally.guesses++;
+        await untilEnded(call.callId);
         break;
       }
       const verdict = await call.verdict();
@@ -400,6 +417,7 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
     };
   } finally {
     for (const name of DECISIONS) gate.events?.off(name, onDecision);
+    gate.events?.off('call-ended', onCallEnded);
     await Promise.all(phones.map((phone) => phone.stop()));
   }
 }
