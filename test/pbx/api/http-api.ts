@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ExtensionCallSettings, Policy } from '../../../shared/policy/policy';
 import { UnlockCodeSchema } from '../../../shared/policy/unlock-code';
+import { constantTimeEqual } from '../crypto/constant-time';
 import { ha1 } from '../crypto/ha1';
 import type { PbxLog } from '../log';
 import type { PstnFarEnd } from '../pstn/far-end';
@@ -196,10 +197,7 @@ export class HttpApi {
     const body = parseInput(Credentials.extension, await readJson(request));
     const stored = this.deps.db.ha1For(body.extension, 'MD5');
     const given = ha1('MD5', body.extension, this.deps.db.realm, body.password);
-    const valid =
-      stored !== undefined &&
-      stored.length === given.length &&
-      timingSafeEqual(Buffer.from(stored), Buffer.from(given));
+    const valid = stored !== undefined && constantTimeEqual(stored, given);
     const known = stored !== undefined ? body.extension : null;
     const throttled = this.deps.throttle.check(source, known);
     if (!valid) this.deps.throttle.recordFailure(source, known);

@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../crypto/constant-time';
 import { hash, type DigestAlgorithm } from '../crypto/ha1';
 import { MAX_AUTH_HEADER_BYTES, parseAuthHeader } from './auth-header';
 
@@ -213,10 +214,4 @@ export function expectedResponse(storedHa1: string, c: DigestCredentials, method
   if (c.qop !== 'auth' || !c.nc || !c.cnonce) return null;
   const ha2 = hash(c.algorithm, `${method}:${c.uri}`);
   return hash(c.algorithm, `${storedHa1}:${c.nonce}:${c.nc}:${c.cnonce}:auth:${ha2}`);
-}
-
-function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }

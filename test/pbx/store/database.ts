@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type DialPlan, DialPlanSchema } from '../../../shared/dial-plan/dial-plan';
@@ -11,6 +11,7 @@ import {
   type GateFacts,
   type LockoutRules,
 } from '../ivr/lockout';
+import { constantTimeEqual } from '../crypto/constant-time';
 import { ha1, type DigestAlgorithm } from '../crypto/ha1';
 import { resolvePepper } from './pepper';
 import { hashSecret, verifySecret, type SecretCheck } from './secrets';
@@ -220,7 +221,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
       return;
     }
     const stored = Buffer.from(row.value, 'base64');
-    if (stored.length !== fingerprint.length || !timingSafeEqual(stored, fingerprint)) {
+    if (!constantTimeEqual(stored, fingerprint)) {
       throw new Error(
         'The pepper (TOLLGATE_PBX_PEPPER or pepper.key in the data folder) is not the one this database was made with. ' +
           'Restore the original pepper; without it every unlock code and password must be set again.',

@@ -1,11 +1,5 @@
-import {
-  createHmac,
-  randomBytes,
-  scrypt,
-  timingSafeEqual,
-  type BinaryLike,
-  type ScryptOptions,
-} from 'node:crypto';
+import { createHmac, randomBytes, scrypt, type BinaryLike, type ScryptOptions } from 'node:crypto';
+import { constantTimeEqual } from '../crypto/constant-time';
 
 /**
  * Unlock codes and admin/provider passwords: salted scrypt over HMAC-SHA-256(pepper, secret),
@@ -64,7 +58,7 @@ export async function verifySecret(
     : { N: PARAMETERS.N, r: PARAMETERS.r, p: PARAMETERS.p };
   const input = scheme === UNPEPPERED ? secret : peppered(secret, pepper);
   const actual = await scryptAsync(input, salt, expected.length, options);
-  const match = Boolean(valid) && actual.length === expected.length && timingSafeEqual(actual, expected);
+  const match = Boolean(valid) && constantTimeEqual(actual, expected);
   if (!match) return 'no-match';
   return scheme === UNPEPPERED ? 'match-unpeppered' : 'match';
 }
