@@ -68,22 +68,27 @@ export function CallPanel({ call }: { call: CallView }) {
     pressRef.current = press;
   });
   const pinEntry = screen.pinEntry;
+  // Enter confirms a PIN that has keys: a `#` on nothing (or a second one while the PBX checks)
+  // would cost an attempt. Otherwise Enter in the PIN step does nothing at all.
+  const enterSendsHash = pinEntry && call.pin?.phase === 'entering' && call.pin.keys > 0;
   useEffect(() => {
     if (!canUseKeypad) return;
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.repeat || event.ctrlKey || event.metaKey || event.altKey) return;
       const target = event.target as HTMLElement | null;
       if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
-      const key = event.key === 'Enter' ? (pinEntry ? '#' : null) : keypadKeyOf(event);
-      if (key === null) return;
-      // Enter on a focused button would press it (Auflegen, say): in the PIN step it is `#` only.
+      const enter = event.key === 'Enter';
+      if (enter && !pinEntry) return;
+      const key = enter ? (enterSendsHash ? '#' : null) : keypadKeyOf(event);
+      if (key === null && !enter) return;
+      // Enter on a focused button would press it (Auflegen, say): in the PIN step it is `#` or nothing.
       event.preventDefault();
       event.stopPropagation();
-      pressRef.current(key);
+      if (key !== null) pressRef.current(key);
     };
     document.addEventListener('keydown', onKeyDown, true);
     return () => document.removeEventListener('keydown', onKeyDown, true);
-  }, [canUseKeypad, pinEntry]);
+  }, [canUseKeypad, pinEntry, enterSendsHash]);
 
   const count = masked ? (call.pin ? call.pin.keys : echo.count) : echo.count;
 
