@@ -45,7 +45,7 @@ const ruleText = (rules) => {
   ];
   if (rules.lockoutsToQuarantine)
     parts.push(
-      `the ${rules.lockoutsToQuarantine}th lockout within ${duration(rules.quarantineWindowMs)} quarantines the extension until an admin unlocks it`,
+      `lockout number ${rules.lockoutsToQuarantine} within ${duration(rules.quarantineWindowMs)} quarantines the extension until an admin unlocks it`,
     );
   if (rules.maxPinSessionsPerExtension)
     parts.push(`${rules.maxPinSessionsPerExtension} PIN session(s) per extension at a time`);
@@ -55,7 +55,10 @@ const ruleText = (rules) => {
     );
   return parts.join('; ');
 };
-const best = (strategies, key) => strategies.reduce((a, b) => (b[key] > a[key] ? b : a));
+const best = (strategies, key) => strategies.reduce((a, b) => (key(b) > key(a) ? b : a));
+/** Each extension has its own PIN: a strategy spread over n extensions guesses each at 1/n the rate. */
+const extensionsOf = (s) => s.extensions ?? (s.strategy === 'two-extensions' ? 2 : 1);
+const perPin = (s) => s.guessesPerHour / extensionsOf(s);
 
 function attackSection() {
   if (!existsSync(ATTACK)) return `_No attack results yet: run \`npm run attack\`._`;
@@ -63,9 +66,10 @@ function attackSection() {
   const rows = run.strategies.map(
     (s) =>
       `| ${s.title} | ${s.calls} | ${s.guesses} | ${s.recorded ? s.recorded.wrongCodes : 'n/a'} | ${s.allowed} | ` +
-      `${duration(s.simulatedMs)} | ${number(s.guessesPerHour, 2)} | ${number(s.burstGuessesPerHour, 0)} |`,
+      `${duration(s.simulatedMs)} | ${number(perPin(s), 2)} | ${number(s.burstGuessesPerHour, 0)} |`,
   );
-  const top = best(run.strategies, 'guessesPerHour');
+  const top = best(run.strategies, perPin);
+  const quarantined = (top.refusals.quarantined ?? 0) > 0;
   const lines = [
     `Measured by \`npm run attack\` (${run.generatedAt.slice(0, 10)}, \`${ATTACK}\`): an autodialer of its own`,
     '(`test/security/attack/`, sip.js + werift, it hears the prompts by their audio) runs each strategy against a',
@@ -74,24 +78,32 @@ function attackSection() {
     'PBX took (answered with a wrong-PIN prompt or goodbye, or not refused), _recorded_ what the PBX counted',
     '(`db.pinSecurity`), _allowed_ what the rules allow in that time (`allowedWrongCodes`).',
     '',
-    '| Strategy | Calls | Guesses | Recorded | Allowed | Simulated time | Guesses/h (whole run) | Guesses/h (until first refused) |',
+    '| Strategy | Calls | Guesses | Recorded | Allowed | Simulated time | Guesses/h per PIN (whole run) | Guesses/h (until first refused) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
     `${run.held ? 'Every strategy stayed within the budget.' : '**Some strategy got more guesses than the rules allow.**'}`,
-    `The best strategy, _${top.title}_, got **${number(top.guessesPerHour, 2)} guesses per hour** over the run. At that rate`,
-    `a random 4-digit PIN (${number(expectedGuesses(4), 1)} guesses on average) takes **${expectedTime(4, top.guessesPerHour)}**, a`,
-    `6-digit PIN **${expectedTime(6, top.guessesPerHour)}** — and keeping that rate needs an admin to lift every quarantine, since a`,
-    'quarantined extension takes no more guesses at all.',
+    `Each extension has its own PIN, so a strategy spread over n extensions guesses each PIN at 1/n of its rate.`,
+    `The best strategy against one PIN, _${top.title}_, got **${number(perPin(top), 2)} guesses per hour** over the run. At that rate`,
+    `a random 4-digit PIN (${number(expectedGuesses(4), 1)} guesses on average) takes **${expectedTime(4, perPin(top))}**, a`,
+    `6-digit PIN **${expectedTime(6, perPin(top))}**` +
+      (quarantined
+        ? ' — and keeping that rate needs an admin to lift every quarantine, since a quarantined extension takes no more guesses at all.'
+        : ', with no admin ever lifting anything: it stays below the quarantine. More sources do not help: the budget is per extension.'),
   ];
   if (existsSync(BEFORE)) {
     const before = JSON.parse(readFileSync(BEFORE, 'utf8'));
-    const worst = best(before.strategies, 'guessesPerHour');
+    const worst = best(before.strategies, perPin);
+    const single = best(
+      before.strategies.filter((s) => s.strategy === 'one-then-hang-up'),
+      perPin,
+    );
     lines.push(
       '',
-      `Before issue #10 (same campaign against the old PBX, \`${BEFORE}\`), _${worst.title}_ got`,
-      `${number(worst.guessesPerHour, 0)} guesses per hour and was never refused: a 4-digit PIN in`,
-      `${expectedTime(4, worst.guessesPerHour)}, a 6-digit PIN in ${expectedTime(6, worst.guessesPerHour)}.`,
+      `Before issue #10 (the campaign against the old PBX, at most ${before.maxCalls} calls per strategy, \`${BEFORE}\`), _${worst.title}_ got`,
+      `${number(perPin(worst), 0)} guesses per hour and was never refused: a 4-digit PIN in`,
+      `${expectedTime(4, perPin(worst))}, a 6-digit PIN in ${expectedTime(6, perPin(worst))}; one dialler typing _1 code and hanging up_`,
+      `got ${number(perPin(single), 0)} an hour, never counted.`,
     );
   }
   return lines.join('\n');

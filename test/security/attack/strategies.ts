@@ -159,6 +159,8 @@ export interface AttackResult {
   burstGuessesPerHour: number;
   guessesPerHour: number;
   answeredPerHour: number;
+  /** Extensions attacked (each has its own PIN). */
+  extensions: number;
   /** What the policy allows in the simulated time (allowedWrongCodes). */
   allowed: number;
 }
@@ -409,6 +411,7 @@ export async function runAttack(strategy: Strategy, env: AttackEnvironment): Pro
         : perHour(tally.guesses, simulatedMs),
       guessesPerHour: perHour(tally.guesses, simulatedMs),
       answeredPerHour: perHour(tally.answered, simulatedMs),
+      extensions: strategy.spreadOverExtensions ? env.targets.length : 1,
       allowed: allowedWrongCodes(
         env.rules,
         simulatedMs,
