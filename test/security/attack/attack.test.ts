@@ -19,8 +19,8 @@ import { type AttackLimits, type AttackResult, runAttack, STRATEGIES, type Strat
  * Checked once by breaking it: with the PBX's DTMF handler ignoring every key (`onDtmf: () => {}` in
  * media-call.ts) "1 wrong code then hang up" and "hang up while the code is being checked" each took 7
  * guesses with 0 recorded, and failed;
- * on the PBX before issue #10 (commit 5cc44a8's parent) "1 wrong code then hang up" took 7 guesses
- * against a budget of 3 and was never refused.
+ * on the PBX before issue #10 (commit 3c4d079) every attack test failed: "1 wrong code then hang up"
+ * took 7 guesses against a budget of 3 and was never refused, 10 parallel calls took 10.
  */
 const RULES: GateRules = {
   wrongCodesToLock: 3,
