@@ -36,8 +36,10 @@ export function requests(messages: readonly string[], method: string): string[] 
 /**
  * Starts decoding DTMF tones from the audio the page plays (the app's remote `<audio>` element):
  * Chromium renders received RFC 4733 telephone-events as tones, so what arrives as keys at the far
- * end is audible there. A Goertzel-style look at the eight DTMF frequencies every 10 ms; a key counts
- * when both its frequencies stand out (8 dB over the others of their group).
+ * end is audible there. Every block of samples is examined (no timer that a busy machine could
+ * delay): Goertzel filters at the eight DTMF frequencies over the last 2048 samples, every 1024; a key
+ * counts when both of its frequencies stand out (10 dB over the others of their group) in two
+ * windows in a row.
  */
 export async function startToneDecoder(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -45,55 +47,55 @@ export async function startToneDecoder(page: Page): Promise<void> {
     const stream = element?.srcObject;
     if (!(stream instanceof MediaStream)) throw new Error('The app plays no remote audio yet.');
     const context = new AudioContext();
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 2048;
-    analyser.smoothingTimeConstant = 0;
-    context.createMediaStreamSource(stream).connect(analyser);
+    const block = 1024;
+    const window = new Float32Array(2 * block);
+    // ScriptProcessorNode is deprecated but needs no module file; it sees every sample.
+    const processor = context.createScriptProcessor(block, 1, 1);
+    const silent = context.createGain();
+    silent.gain.value = 0;
+    context.createMediaStreamSource(stream).connect(processor);
+    processor.connect(silent).connect(context.destination);
     const rows = [697, 770, 852, 941];
     const columns = [1209, 1336, 1477, 1633];
     const keys = ['123A', '456B', '789C', '*0#D'];
-    const bins = new Float32Array(analyser.frequencyBinCount);
-    const level = (frequency: number) => {
-      const bin = Math.round((frequency * analyser.fftSize) / context.sampleRate);
-      return Math.max(bins[bin - 1] ?? -Infinity, bins[bin] ?? -Infinity, bins[bin + 1] ?? -Infinity);
+    const power = (frequency: number) => {
+      const coefficient = 2 * Math.cos((2 * Math.PI * frequency) / context.sampleRate);
+      let previous = 0;
+      let beforePrevious = 0;
+      for (const sample of window) {
+        const current = sample + coefficient * previous - beforePrevious;
+        beforePrevious = previous;
+        previous = current;
+      }
+      return previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious;
     };
     const strongest = (frequencies: number[]) => {
-      const levels = frequencies.map(level);
-      const best = levels.indexOf(Math.max(...levels));
-      const others = levels.filter((_, index) => index !== best);
-      return {
-        index: best,
-        level: levels[best] ?? -Infinity,
-        margin: (levels[best] ?? 0) - Math.max(...others),
-      };
+      const powers = frequencies.map(power);
+      const best = powers.indexOf(Math.max(...powers));
+      const others = Math.max(...powers.filter((_, index) => index !== best));
+      return { index: best, power: powers[best] ?? 0, margin: (powers[best] ?? 0) / Math.max(others, 1e-12) };
     };
-    const state = { decoded: '', candidate: '', seen: 0, emitted: false, peak: -Infinity };
-    (window as unknown as { __tones: typeof state }).__tones = state;
-    setInterval(() => {
-      analyser.getFloatFrequencyData(bins);
+    const state = { decoded: '', candidate: '', seen: 0 };
+    (globalThis as unknown as { __tones: typeof state }).__tones = state;
+    processor.onaudioprocess = (event) => {
+      window.copyWithin(0, block);
+      window.set(event.inputBuffer.getChannelData(0), block);
       const row = strongest(rows);
       const column = strongest(columns);
-      state.peak = Math.max(state.peak, Math.min(row.level, column.level));
+      // Far louder than the far end's fake microphone (about -30 dBFS at least, at 2048 samples).
+      const audible = row.power > 1e3 && column.power > 1e3;
       const key =
-        row.level > -85 && column.level > -85 && row.margin > 8 && column.margin > 8
-          ? (keys[row.index]?.[column.index] ?? '')
-          : '';
-      if (key === state.candidate) {
-        state.seen += 1;
-      } else {
-        state.candidate = key;
-        state.seen = 1;
-        state.emitted = false;
-      }
-      if (key && !state.emitted) {
-        state.decoded += key;
-        state.emitted = true;
-      }
-    }, 5);
+        audible && row.margin > 10 && column.margin > 10 ? (keys[row.index]?.[column.index] ?? '') : '';
+      state.seen = key === state.candidate ? state.seen + 1 : 1;
+      state.candidate = key;
+      if (key && state.seen === 2) state.decoded += key;
+    };
   });
 }
 
 /** The keys decoded so far by {@link startToneDecoder}. */
 export function decodedTones(page: Page): Promise<string> {
-  return page.evaluate(() => (window as unknown as { __tones?: { decoded: string } }).__tones?.decoded ?? '');
+  return page.evaluate(
+    () => (globalThis as unknown as { __tones?: { decoded: string } }).__tones?.decoded ?? '',
+  );
 }

@@ -97,7 +97,7 @@ test('a protected extension hears the prompt, types the PIN on the keypad and re
   const history = page.getByTestId('history-list');
   await expect(history).toContainText(PAID_NUMBER.replace(/[\s\-.()]/g, ''));
   // The PIN step is noted (its outcome is "unknown" while the PBX sends no IVR signals).
-  await expect(history).toContainText(/PIN abgefragt|PIN-Ergebnis/);
+  await expect(history).toContainText(/PIN (abgefragt|angenommen)|PIN-Ergebnis/);
   // Secrets are compared as booleans: an expect's expected value is recorded in traces (docs/qa.md).
   expect((await history.textContent())?.includes(EXTENSIONS.protected.pin), 'no PIN in the history').toBe(
     false,
@@ -224,17 +224,17 @@ test('the admin switches IVR authentication in the Anrufeinstellungen tab and th
   const setCodes = (code: string, repeated: string) =>
     typeSecrets(admin, {
       fields: [
-        { locator: row.getByLabel('Neuer Entsperrcode'), secret: code },
-        { locator: row.getByLabel('Entsperrcode wiederholen'), secret: repeated },
+        { locator: row.getByLabel(/^(Neuer Entsperrcode|Neue PIN)$/), secret: code },
+        { locator: row.getByLabel(/^(Entsperrcode|PIN) wiederholen$/), secret: repeated },
       ],
-      submit: row.getByRole('button', { name: 'Entsperrcode festlegen' }),
+      submit: row.getByRole('button', { name: /^(Entsperrcode|PIN) festlegen$/ }),
       appClears: false,
     });
   await setCodes(
     NEW_UNLOCK_CODE,
     `${NEW_UNLOCK_CODE.slice(0, -1)}${NEW_UNLOCK_CODE.endsWith('0') ? '1' : '0'}`,
   );
-  await expect(row.getByRole('alert')).toHaveText('Die beiden Entsperrcodes stimmen nicht überein.');
+  await expect(row.getByRole('alert')).toHaveText(/Die beiden (Entsperrcodes|PINs) stimmen nicht überein\./);
   await setCodes(NEW_UNLOCK_CODE, NEW_UNLOCK_CODE);
   await expect(row.getByRole('status')).toHaveText('Gespeichert.');
   await row.getByRole('switch').check();
