@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * Where a PBX's PIN IVR is, told to the phone in the call's dialog (issue #12): SIP INFO (RFC 6086)
  * with the Info Package `tollgate-ivr` and a small JSON body. The PBX sends them only to a phone that
- * asked for them (`Recv-Info: tollgate-ivr` in its INVITE, RFC 6086 §5.2.2) and only once the dialog
+ * asked for them (`Recv-Info: tollgate-ivr` in its INVITE, as RFC 6086 asks) and only once the dialog
  * is confirmed (after the 200 OK). Any answer — 200, 415, 469, 501, none — is fine to the PBX; a
  * signal never ends a call. The bodies never carry a digit or the code.
  *

@@ -144,7 +144,7 @@ describe('the PIN gate counts every wrong code (answer first)', () => {
     expect(events.matching('pin-refused', { callId: callIdOf(second) })).toEqual([
       expect.objectContaining({ why: 'busy' }),
     ]);
-    expect(recordOf(second)).toMatchObject({ pinAttempts: 0, result: 'pin-busy' });
+    expect(recordOf(second)).toMatchObject({ pinOutcome: 'busy', pinAttempts: 0, result: 'pin-busy' });
     await first.hangUp();
     await ended(first);
     const after = pinSecurity(fixture, '204');
