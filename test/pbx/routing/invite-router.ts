@@ -4,7 +4,7 @@ import { MediaCall } from '../calls/media-call';
 import type { PbxLog } from '../log';
 import type { InviteHandler, InviteRoute, SipService } from '../sip/sip-service';
 import type { ExtensionDirectory } from '../store/ports';
-import { decideRoute, isEmergencyCall } from './route';
+import { callClassOf, decideRoute, isEmergencyCall } from './route';
 
 /** The parts of a call's context that do not come from the SIP service. */
 export type CallParts = Omit<CallContext, 'outlet' | 'connection' | 'callEnded'>;
@@ -36,17 +36,10 @@ export class InviteRouter implements InviteHandler {
 
   route(invite: { callId: string; caller: string; dialled: string }): InviteRoute {
     const decision = decideRoute(this.directory, invite.caller, invite.dialled);
-    if (decision.kind === 'refuse' && decision.toTag === 'id') return decision;
-    this.log('call-started', {
-      callId: invite.callId,
-      caller: invite.caller,
-      callClass:
-        decision.kind === 'internal'
-          ? 'internal'
-          : decision.kind === 'media'
-            ? decision.classification.callClass
-            : 'invalid',
-    });
+    const callClass = callClassOf(decision);
+    // A caller the directory does not know starts no call (403); an invalid number is a call that fails.
+    if (callClass !== null)
+      this.log('call-started', { callId: invite.callId, caller: invite.caller, callClass });
     switch (decision.kind) {
       case 'refuse':
         return decision;

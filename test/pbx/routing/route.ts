@@ -1,4 +1,8 @@
-import { classifyDestination, type Classification } from '../../../shared/dial-plan/dial-plan';
+import {
+  classifyDestination,
+  type CallClass,
+  type Classification,
+} from '../../../shared/dial-plan/dial-plan';
 import { requiresPin } from '../../../shared/policy/requires-pin';
 import type { ExtensionDirectory, ExtensionRecord } from '../store/ports';
 
@@ -8,7 +12,13 @@ import type { ExtensionDirectory, ExtensionRecord } from '../store/ports';
  * PIN IVR first when `requiresPin` says so. Pure over the directory, so it is unit-tested alone.
  */
 export type RouteDecision =
-  | { kind: 'refuse'; status: number; reason: string; toTag: string }
+  | {
+      kind: 'refuse';
+      why: 'unknown-caller' | 'invalid-number';
+      status: number;
+      reason: string;
+      toTag: string;
+    }
   | { kind: 'internal'; caller: ExtensionRecord; callee: string }
   | {
       kind: 'media';
@@ -16,6 +26,18 @@ export type RouteDecision =
       classification: Exclude<Classification, { callClass: 'invalid' | 'internal' }>;
       pinRequired: boolean;
     };
+
+/** The class a call record and the log give the call; null when no call started (unknown caller). */
+export function callClassOf(decision: RouteDecision): CallClass | 'invalid' | null {
+  switch (decision.kind) {
+    case 'internal':
+      return 'internal';
+    case 'media':
+      return decision.classification.callClass;
+    case 'refuse':
+      return decision.why === 'unknown-caller' ? null : 'invalid';
+  }
+}
 
 /** Whether `claimedUser` dialling `dialled` is an emergency call (decided before authentication). */
 export function isEmergencyCall(
@@ -32,13 +54,14 @@ export function isEmergencyCall(
 
 export function decideRoute(directory: ExtensionDirectory, caller: string, dialled: string): RouteDecision {
   const record = directory.findExtension(caller);
-  if (!record) return { kind: 'refuse', status: 403, reason: 'Forbidden', toTag: 'id' };
+  if (!record)
+    return { kind: 'refuse', why: 'unknown-caller', status: 403, reason: 'Forbidden', toTag: 'id' };
   const classification = classifyDestination(dialled, directory.dialPlanOf(record.companyId));
   switch (classification.callClass) {
     case 'invalid':
       return classification.reason === 'not-a-number'
-        ? { kind: 'refuse', status: 484, reason: 'Address Incomplete', toTag: 'route' }
-        : { kind: 'refuse', status: 404, reason: 'Not Found', toTag: 'route' };
+        ? { kind: 'refuse', why: 'invalid-number', status: 484, reason: 'Address Incomplete', toTag: 'route' }
+        : { kind: 'refuse', why: 'invalid-number', status: 404, reason: 'Not Found', toTag: 'route' };
     case 'internal':
       return { kind: 'internal', caller: record, callee: classification.extension };
     default:

@@ -53,6 +53,7 @@ describe('routing: where an authenticated INVITE goes', () => {
   it('refuses an unknown caller and numbers that are not numbers', () => {
     expect(decideRoute(directory(), '999', '030 1234567')).toEqual({
       kind: 'refuse',
+      why: 'unknown-caller',
       status: 403,
       reason: 'Forbidden',
       toTag: 'id',
