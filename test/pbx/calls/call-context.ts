@@ -1,5 +1,4 @@
 import type { Classification } from '../../../shared/dial-plan/dial-plan';
-import type { LockoutRules } from '../ivr/lockout';
 import type { PinEntryRules } from '../ivr/pin-entry';
 import type { PinGatePort } from '../ivr/pin-gate-port';
 import type { PbxLog } from '../log';
@@ -24,14 +23,12 @@ export interface CallContext {
   prompts: PromptLibrary;
   promptStyle: PromptStyle;
   pinRules: PinEntryRules;
-  lockoutRules: LockoutRules;
   /** Decides, counts and locks PIN attempts; the IVR only asks it (issue #10). */
   pinGate: PinGatePort;
   connection(id: string): SipConnection | undefined;
   domain: string;
   now(): number;
   log: PbxLog;
-  policyChanged(extensions: readonly string[]): void;
   callEnded(call: ActiveCall): void;
   /** A caller without RTP this long (not on hold) is hung up; default 5 s (media-call.ts). */
   mediaTimeoutMs?: number;
