@@ -233,3 +233,44 @@ describe('IVR signals in early-media style', { timeout: 120_000 }, () => {
     });
   });
 });
+
+describe('IVR signals and the call record of a silent prompt', { timeout: 120_000 }, () => {
+  let fixture: Fixture;
+  let events: PbxEventLog;
+  let phone: TestPhone;
+
+  beforeAll(async () => {
+    // A short first-digit timeout on purpose: the prompt is left silent.
+    fixture = await startTestPbx({
+      pinRules: { firstDigitTimeoutMs: 1_000, interDigitTimeoutMs: 20_000 },
+      lockoutRules: LOCKOUT_RULES,
+    });
+    events = new PbxEventLog(fixture.pbx.events);
+    phone = await registerPhone(fixture.addresses, DEMO.addOnExtension);
+  });
+  afterAll(async () => {
+    events.stop();
+    await phone.stop();
+    await fixture.pbx.stop();
+  });
+
+  // Breaks when MediaCall.record drops the IVR's timeouts or the store does not keep pin_timeouts.
+  it('prompts again after a timeout, says so, and records the timeouts apart from attempts', async () => {
+    const call = phone.call(PAID, { ivrSignals: true });
+    await call.established;
+    await waitForSignal(call, 'prompt', 2);
+    expect(signalsOf(call).slice(0, 2)).toEqual([
+      { phase: 'prompt', attempt: 1, attempts: 3 },
+      { phase: 'prompt', attempt: 2, attempts: 3, after: 'timeout' },
+    ]);
+    await call.hangUp();
+    await events.waitFor('call-ended', { callId: callIdOf(call) });
+    const timeouts = events.count('pin-timeout', { callId: callIdOf(call) });
+    expect(timeouts).toBeGreaterThanOrEqual(1);
+    expect(fixture.pbx.db.listCallRecords().find((r) => r.callId === callIdOf(call))).toMatchObject({
+      pinOutcome: 'abandoned',
+      pinAttempts: 0,
+      pinTimeouts: timeouts,
+    });
+  });
+});

@@ -407,10 +407,10 @@ export class MediaCall implements ActiveCall {
     // A code still being checked is decided and counted by the gate; the record waits for its verdict.
     const ivr = this.ivr;
     if (!ivr) return this.record(endedAt, this.pinOutcome, 0);
-    void ivr.leave().then(() => this.record(endedAt, ivr.pinOutcome, ivr.pinAttempts));
+    void ivr.leave().then(() => this.record(endedAt, ivr.pinOutcome, ivr.pinAttempts, ivr.timeouts));
   }
 
-  private record(endedAt: number, pinOutcome: PinOutcome, pinAttempts: number): void {
+  private record(endedAt: number, pinOutcome: PinOutcome, pinAttempts: number, pinTimeouts = 0): void {
     try {
       this.context.db.insertCallRecord({
         callId: this.id,
@@ -419,6 +419,7 @@ export class MediaCall implements ActiveCall {
         callClass: this.setup.classification.callClass,
         pinOutcome,
         pinAttempts,
+        pinTimeouts,
         result: this.result,
         startedAt: this.startedAt,
         answeredAt: this.answeredAt,

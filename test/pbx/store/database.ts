@@ -98,6 +98,8 @@ export const MIGRATIONS: readonly string[] = [
    UPDATE extensions SET lock_reason = 'wrong-codes' WHERE locked_until IS NOT NULL;
    INSERT INTO pin_events (extension, source, call_id, kind, at)
      SELECT extension, 'legacy', 'legacy-failed-call', 'wrong-code', failed_at FROM pin_failures;`,
+  // PIN prompts left without a key, per call (issue #10: timeouts recorded apart from wrong codes).
+  `ALTER TABLE call_records ADD COLUMN pin_timeouts INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** One decided code, as the gate's transaction recorded it. */
@@ -711,7 +713,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
   insertCallRecord(record: CallRecord): void {
     this.statement(
       `INSERT INTO call_records (call_id, caller, destination, call_class, pin_outcome, pin_attempts, result,
-           started_at, answered_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           started_at, answered_at, ended_at, pin_timeouts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       record.callId,
       record.caller,
@@ -723,6 +725,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
       record.startedAt,
       record.answeredAt,
       record.endedAt,
+      record.pinTimeouts ?? 0,
     );
   }
 
@@ -735,6 +738,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
         call_class: string;
         pin_outcome: PinOutcome;
         pin_attempts: number;
+        pin_timeouts: number;
         result: string;
         started_at: number;
         answered_at: number | null;
@@ -747,6 +751,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
       callClass: row.call_class,
       pinOutcome: row.pin_outcome,
       pinAttempts: row.pin_attempts,
+      pinTimeouts: row.pin_timeouts,
       result: row.result,
       startedAt: row.started_at,
       answeredAt: row.answered_at,

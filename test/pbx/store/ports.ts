@@ -59,6 +59,8 @@ export interface CallRecord {
   callClass: string;
   pinOutcome: PinOutcome;
   pinAttempts: number;
+  /** PIN prompts left without a key (not attempts, not wrong codes); 0 without a PIN IVR. */
+  pinTimeouts?: number;
   result: string;
   startedAt: number;
   answeredAt: number | null;
