@@ -171,6 +171,22 @@ describe('PIN entry: exact actions', () => {
   });
 });
 
+describe('PIN entry: the code that closes the gate', () => {
+  it('is counted as wrong and ends the IVR with the prompt of how the gate closed', () => {
+    expect(
+      run([start, key('1'), key('#'), { type: 'verdict', verdict: 'wrong', closes: 'quarantined' }]),
+    ).toEqual({
+      state: { phase: 'done', end: 'quarantined', checking: false, wrongCodes: 1, timeouts: 0, accepted: 0 },
+      actions: [
+        { type: 'stop-prompt' },
+        { type: 'cancel-timer' },
+        { type: 'close-session' },
+        { type: 'end', prompt: 'quarantined', why: 'quarantined' },
+      ],
+    });
+  });
+});
+
 describe('PIN entry: what call records get', () => {
   it('counts wrong and accepted codes as attempts, not timeouts', () => {
     expect(pinAttemptsOf({ phase: 'idle' })).toBe(0);

@@ -35,6 +35,14 @@ describe('DialPlanSchema', () => {
       { from: '300', to: '299' },
     ])
       expect(accepts({ ...valid, internalRanges: [range] }), JSON.stringify(range)).toBe(false);
+    // Same length and from <= to, so only the digits rule can refuse them.
+    for (const range of [
+      { from: '10x', to: '999' },
+      { from: '+10', to: '999' },
+      { from: '100', to: '99x' },
+      { from: '100', to: 'a99' },
+    ])
+      expect(accepts({ ...valid, internalRanges: [range] }), JSON.stringify(range)).toBe(false);
     expect(accepts({ ...valid, internalRanges: [{ from: '20', to: '20' }] })).toBe(true);
     expect(accepts({ ...valid, internalRanges: [] })).toBe(true);
     expect(
