@@ -6,6 +6,7 @@ import { NAMED_USER } from '../kamailio/kamailio-process';
 import { NUMBERS, PHONES, signIn, type Account } from './pbx';
 import {
   decodedTones,
+  toneDecoderState,
   recordSipWire,
   requests,
   responses,
@@ -137,7 +138,7 @@ test.describe('any PBX', () => {
   test('B calls A: audio both ways; the keys B types arrive at A as RFC 4733 tones; A hangs up', async ({
     openApp,
     pbx,
-  }) => {
+  }, testInfo) => {
     const a = await phone(openApp, pbx, PHONES.a, 'en-US');
     const b = await phone(openApp, pbx, PHONES.b, 'de-DE');
     await connect(b, a, PHONES.a.number);
@@ -147,10 +148,22 @@ test.describe('any PBX', () => {
     const keypad = b.page.getByTestId('in-call-keypad');
     // Open unless the call screen opened it already (a call not known to be free asks for keys).
     if (!(await keypad.isVisible())) await b.page.getByRole('button', { name: 'Tastatur' }).click();
-    for (const key of ['1', '5', '9']) await keypad.getByRole('button', { name: key, exact: true }).click();
-    await keypad.getByRole('button', { name: /\(#\)/ }).click();
-    // Heard at the far end, in order: a key that was lost or sent in-band as audio would not decode.
-    await expect.poll(() => decodedTones(a.page), { timeout: 15_000 }).toBe('159#');
+    // Each key heard at the far end before the next is pressed: a key that was lost, or sent as SIP
+    // INFO instead of RFC 4733, never decodes (and the sequence would stop growing).
+    let heard = '';
+    for (const key of ['1', '5', '9', '#']) {
+      await keypad.getByRole('button', key === '#' ? { name: /\(#\)/ } : { name: key, exact: true }).click();
+      heard += key;
+      await expect
+        .poll(() => decodedTones(a.page), { timeout: 15_000, message: `far end heard ${heard}?` })
+        .toBe(heard)
+        .catch(async (error: unknown) => {
+          const state = await toneDecoderState(a.page);
+          testInfo.annotations.push({ type: 'tone decoder', description: state });
+          console.log(`tone decoder: ${state}`);
+          throw error;
+        });
+    }
 
     await a.page.getByRole('button', { name: 'Hang up' }).click();
     await expect(a.page.getByTestId('call-outcome')).toHaveText('The call has ended.');

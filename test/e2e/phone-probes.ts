@@ -37,7 +37,7 @@ export function requests(messages: readonly string[], method: string): string[] 
  * Starts decoding DTMF tones from the audio the page plays (the app's remote `<audio>` element):
  * Chromium renders received RFC 4733 telephone-events as tones, so what arrives as keys at the far
  * end is audible there. Every block of samples is examined (no timer that a busy machine could
- * delay): Goertzel filters at the eight DTMF frequencies over the last 2048 samples, every 1024; a key
+ * delay): Goertzel filters at the eight DTMF frequencies over the last 2048 samples, every 512; a key
  * counts when both of its frequencies stand out (10 dB over the others of their group) in two
  * windows in a row.
  */
@@ -47,8 +47,8 @@ export async function startToneDecoder(page: Page): Promise<void> {
     const stream = element?.srcObject;
     if (!(stream instanceof MediaStream)) throw new Error('The app plays no remote audio yet.');
     const context = new AudioContext();
-    const block = 1024;
-    const window = new Float32Array(2 * block);
+    const block = 512;
+    const window = new Float32Array(4 * block);
     // ScriptProcessorNode is deprecated but needs no module file; it sees every sample.
     const processor = context.createScriptProcessor(block, 1, 1);
     const silent = context.createGain();
@@ -75,13 +75,16 @@ export async function startToneDecoder(page: Page): Promise<void> {
       const others = Math.max(...powers.filter((_, index) => index !== best));
       return { index: best, power: powers[best] ?? 0, margin: (powers[best] ?? 0) / Math.max(others, 1e-12) };
     };
-    const state = { decoded: '', candidate: '', seen: 0 };
+    const state = { decoded: '', candidate: '', seen: 0, blocks: 0, loudest: 0, context: '' };
     (globalThis as unknown as { __tones: typeof state }).__tones = state;
     processor.onaudioprocess = (event) => {
       window.copyWithin(0, block);
-      window.set(event.inputBuffer.getChannelData(0), block);
+      window.set(event.inputBuffer.getChannelData(0), window.length - block);
       const row = strongest(rows);
       const column = strongest(columns);
+      state.blocks += 1;
+      state.context = context.state;
+      state.loudest = Math.max(state.loudest, Math.min(row.power, column.power));
       // Far louder than the far end's fake microphone (about -30 dBFS at least, at 2048 samples).
       const audible = row.power > 1e3 && column.power > 1e3;
       const key =
@@ -91,6 +94,13 @@ export async function startToneDecoder(page: Page): Promise<void> {
       if (key && state.seen === 2) state.decoded += key;
     };
   });
+}
+
+/** How the decoder is doing: blocks examined, the loudest key-like sound, the audio context's state. */
+export function toneDecoderState(page: Page): Promise<string> {
+  return page.evaluate(() =>
+    JSON.stringify((globalThis as unknown as { __tones?: unknown }).__tones ?? null),
+  );
 }
 
 /** The keys decoded so far by {@link startToneDecoder}. */
