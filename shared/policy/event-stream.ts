@@ -1,5 +1,13 @@
 import { createParser } from 'eventsource-parser';
 
+/** A fetch body as far as this reader needs it (shared/ has no DOM types: a WHATWG ReadableStream fits). */
+export interface ByteStream {
+  getReader(): {
+    read(): Promise<{ done: boolean; value?: Uint8Array }>;
+    releaseLock(): void;
+  };
+}
+
 /** One Server-Sent Event; `event` is 'message' when the server named none. */
 export interface StreamEvent {
   event: string;
@@ -13,7 +21,7 @@ export interface StreamEvent {
  * events split across chunks); this is the one SSE reader of the phone and the tests.
  */
 export async function readEventStream(
-  body: ReadableStream<Uint8Array>,
+  body: ByteStream,
   onEvent: (event: StreamEvent) => unknown,
 ): Promise<'stopped' | 'ended'> {
   let stopped = false;
