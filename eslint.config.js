@@ -64,7 +64,18 @@ function pbxLayerZones() {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/', 'release/', 'coverage/', 'playwright-report/', 'test-results/', 'node_modules/'] },
+  {
+    ignores: [
+      'dist/',
+      'release/',
+      'coverage/',
+      'playwright-report/',
+      'test-results/',
+      'node_modules/',
+      'reports/',
+      '.stryker-tmp*/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -13,6 +13,7 @@ import {
   type CallClass,
   type Classification,
 } from '../../../shared/dial-plan/dial-plan';
+import { stripSeparators } from '../../../shared/dial-plan/separators';
 import { entitlementState, type EntitlementState, type Policy } from '../../../shared/policy/policy';
 import type { Account } from '../../../shared/settings/schema';
 import { useHostState } from '../app/host-context';
@@ -206,7 +207,7 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
         const { classification, protectedPaid, pin } = classify(number);
         const callClass: CallClass | null =
           classification && classification.callClass !== 'invalid' ? classification.callClass : null;
-        return softphone.dial(number.replace(/[\s\-.()]/g, ''), { callClass, protectedPaid, pin });
+        return softphone.dial(stripSeparators(number), { callClass, protectedPaid, pin });
       },
       retryPolicy: () => policyClient?.refresh(),
       passwordProblem,

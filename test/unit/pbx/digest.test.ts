@@ -228,10 +228,9 @@ describe('auth header parser', () => {
       (n: number) => `Digest ${'a=b,'.repeat(n / 4)}`,
       (n: number) => `Digest ${' '.repeat(n)}a`,
     ];
-    const median = (values: number[]) =>
-      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-    /** Median time per parse; the small header is parsed ten times as often, so both runs take
-     * about as long and a load spike on a shared CI box hits them alike. */
+    /** Fastest time per parse over nine runs: load on a shared CI box only ever adds time, so the
+     * minimum is the closest to the parser's own cost. The small header is parsed ten times as
+     * often, so both runs take about as long. */
     const perParse = (header: string, repeats: number) => {
       const runs: number[] = [];
       for (let run = 0; run < 9; run++) {
@@ -239,7 +238,7 @@ describe('auth header parser', () => {
         for (let repeat = 0; repeat < repeats; repeat++) parseAuthHeader(header);
         runs.push((performance.now() - start) / repeats);
       }
-      return median(runs);
+      return Math.min(...runs);
     };
     for (const shape of shapes) {
       const small = shape(6_000);
@@ -247,7 +246,8 @@ describe('auth header parser', () => {
       perParse(small, 200); // warm up the JIT
       perParse(large, 20);
       const ratio = perParse(large, 20) / Math.max(perParse(small, 200), 1e-6);
-      expect(ratio, shape(20)).toBeLessThan(30);
+      // Linear is about 10x, quadratic about 100x (the old regex: 135x on the first shape).
+      expect(ratio, shape(20)).toBeLessThan(40);
     }
   });
 });
