@@ -212,8 +212,17 @@ describe('digest answers cannot be replayed', () => {
 describe('throttles never stand between a phone and 112', () => {
   let fixture: Fixture;
   let admin: PbxApiClient;
+  /** 201's own phone: registered before any failure, its socket open for the whole block. */
+  let registered: SipPeer;
   beforeAll(async () => {
     fixture = await startTestPbx({ farEndRingMs: 50 });
+    registered = await SipPeer.connect(
+      fixture.addresses.sipWebSocketUrl,
+      fixture.addresses.realm,
+      DEMO.protectedExtension.number,
+      DEMO.protectedExtension.password,
+    );
+    expect((await registered.register()).final.statusCode).toBe(200);
     // Before any failure: the admin signs in over HTTP, which the first test throttles.
     admin = await PbxApiClient.signIn(
       fixture.addresses.apiUrl,
@@ -222,18 +231,32 @@ describe('throttles never stand between a phone and 112', () => {
       DEMO.admin.password,
     );
   });
-  afterAll(() => fixture.pbx.stop());
+  afterAll(async () => {
+    await registered.close();
+    await fixture.pbx.stop();
+  });
 
-  async function emergencyCall() {
-    const phone = await peer(fixture, DEMO.protectedExtension);
+  /** A 112 INVITE from `phone` (201's registered phone unless given); hangs up an answered call. */
+  async function emergencyCall(phone: SipPeer = registered) {
     const media = new WeriftPhoneMedia();
     const invite = await phone.invite(
       `sip:112@${fixture.addresses.realm}`,
       (await media.getDescription()).body,
     );
     const final = await phone.response(invite.callId, 'INVITE');
+    if (final.statusCode === 200) {
+      const dialog = {
+        requestUri: invite.requestUri,
+        callId: invite.callId,
+        from: invite.from,
+        to: `${invite.to};tag=${final.toTag}`,
+      };
+      phone.inDialog({ ...dialog, method: 'ACK', cseq: invite.cseq });
+      phone.inDialog({ ...dialog, method: 'BYE', cseq: invite.cseq + 1 });
+      await phone.response(invite.callId, 'BYE');
+    }
     media.close();
-    return final.statusCode;
+    return final;
   }
 
   // Breaks if HTTP and SIP share one counter again (the REGISTER gets 403 Too Many Failed Attempts,
@@ -246,7 +269,7 @@ describe('throttles never stand between a phone and 112', () => {
     }
     const throttled = await api.request('POST', '/token', DEMO_TOKEN);
     expect(throttled.status).toBe(429); // right password, but the address is throttled for HTTP
-    expect(await emergencyCall()).toBe(200);
+    expect((await emergencyCall()).statusCode).toBe(200);
     // SIP keeps its own counter: the phone at that address still registers.
     const phone = await peer(fixture, DEMO.addOnExtension);
     expect((await phone.register()).final.statusCode).toBe(200);
@@ -266,7 +289,7 @@ describe('throttles never stand between a phone and 112', () => {
     const wrongInvite = await peer(fixture, { number: '201', password: 'wrong-again' });
     const paid = await wrongInvite.invite(`sip:0301234567@${fixture.addresses.realm}`, 'v=0');
     expect((await wrongInvite.response(paid.callId, 'INVITE')).statusCode).toBe(403);
-    expect(await emergencyCall()).toBe(200);
+    expect((await emergencyCall()).statusCode).toBe(200);
 
     // The admin sees why: the address and the extension it guessed at.
     const view = await admin.request('GET', '/admin/security/throttles');
@@ -278,6 +301,29 @@ describe('throttles never stand between a phone and 112', () => {
     expect(body.sip.sources.find((source) => source.key.endsWith('127.0.0.1'))?.throttled).toBe(true);
     expect(body.sip.extensions.find((entry) => entry.key === '201')?.throttled).toBe(true);
     expect(body.http.extensions.find((entry) => entry.key === '201')?.failuresInWindow).toBe(10);
+  });
+
+  // Breaks if the emergency exemption is decided before authentication or without the registration
+  // on the INVITE's own socket (review finding A: 112 as an unlimited password oracle). Then the
+  // wrong password gets 403 Forbidden (never throttled) and the right one from a stranger's socket
+  // gets 200, so a guesser can tell them apart without limit.
+  it('a 112 INVITE from a socket without 201’s registration is throttled like any other request', async () => {
+    // The previous test left the address (and 201) throttled for SIP; make sure of it either way.
+    for (let i = 0; i < 10; i++) {
+      const wrong = await peer(fixture, { number: '201', password: `guess-${i}` });
+      await wrong.register();
+    }
+    const guesser = await peer(fixture, { number: '201', password: 'guess-112' });
+    const guessed = await emergencyCall(guesser);
+    expect(guessed.statusCode).toBe(403);
+    expect(guessed.reasonPhrase).toBe('Too Many Failed Attempts');
+    // The right password from a socket that holds no registration learns nothing either.
+    const stranger = await peer(fixture, DEMO.protectedExtension);
+    const right = await emergencyCall(stranger);
+    expect(right.statusCode).toBe(403);
+    expect(right.reasonPhrase).toBe('Too Many Failed Attempts');
+    // 201's own registered phone still reaches 112.
+    expect((await emergencyCall()).statusCode).toBe(200);
   });
 });
 

@@ -58,10 +58,10 @@ export type InviteRoute =
  */
 export interface InviteHandler {
   /**
-   * Before authentication: whether `claimedUser` dialling `dialled` is an emergency call, so that no
-   * throttle can stand between a phone and 112 (the caller must still authenticate).
+   * Whether `caller` (authenticated) dialling `dialled` is an emergency call, so that no throttle
+   * stands between that extension's registered phone and 112.
    */
-  isEmergency(claimedUser: string, dialled: string): boolean;
+  isEmergency(caller: string, dialled: string): boolean;
   /** An authenticated INVITE with SDP from `caller` (who is also its From user). */
   route(invite: { callId: string; caller: string; dialled: string }): InviteRoute;
 }
@@ -307,14 +307,20 @@ export class SipService {
    *
    * The credentials are checked first, always; then the throttle decides. While a source or an
    * extension is throttled every authenticated request gets the same 403, right password or not, so
-   * the answer tells a guesser nothing. `emergency` requests are never throttled: a 112 call from a
-   * NAT address that someone else abused still goes through.
+   * the answer tells a guesser nothing.
+   *
+   * The one exemption: an `emergency` request (a 112 INVITE) that authenticated correctly and
+   * arrived on a socket holding a live registration of that very extension passes a throttle, so a
+   * phone behind a NAT address that someone else abused still reaches 112. The exemption is decided
+   * after the credentials and only for the registered socket: otherwise anyone could guess an
+   * extension's password without limit by dialling 112 (a wrong password must still count and be
+   * throttled, and a right one from an unregistered socket learns nothing while throttled).
    */
   private authenticate(
     connection: SipConnection,
     request: SipRequest,
     proxy: boolean,
-    emergency: boolean,
+    emergency: (username: string) => boolean = () => false,
   ): string | null {
     const source = connection.remoteAddress;
     const header = request.getHeader(proxy ? 'proxy-authorization' : 'authorization');
@@ -334,7 +340,11 @@ export class SipService {
     });
     const claimed =
       verdict.username !== undefined && this.deps.isKnownUser(verdict.username) ? verdict.username : null;
-    const throttled = emergency ? ({ throttled: false } as const) : this.deps.throttle.check(source, claimed);
+    const exempt =
+      verdict.kind === 'ok' &&
+      emergency(verdict.username) &&
+      this.holdsRegistration(connection, verdict.username);
+    const throttled = exempt ? ({ throttled: false } as const) : this.deps.throttle.check(source, claimed);
     if (verdict.kind === 'invalid') {
       this.deps.throttle.recordFailure(source, claimed);
       this.deps.log('auth-failed', {
@@ -373,8 +383,15 @@ export class SipService {
     return verdict.username;
   }
 
+  /** Whether `connection` holds a live registration of `extension` (its own phone's socket). */
+  private holdsRegistration(connection: SipConnection, extension: string): boolean {
+    return this.deps.registrar
+      .lookup(extension, this.deps.now())
+      .some((binding) => binding.connectionId === connection.id);
+  }
+
   private onRegister(connection: SipConnection, request: SipRequest): void {
-    const extension = this.authenticate(connection, request, false, false);
+    const extension = this.authenticate(connection, request, false);
     if (extension === null) return;
     if (request.to.uri.user !== extension) {
       connection.send(buildResponse(request, 403, 'Forbidden', { toTag: 'reg' }));
@@ -423,10 +440,11 @@ export class SipService {
 
   private onInvite(connection: SipConnection, request: SipRequest): void {
     const dialled = dialledUserPart(request) ?? '';
-    // Emergency or not is decided before authentication (from the claimed caller's dial plan), so
-    // that no throttle can stand between a phone and 112; the caller must still authenticate.
-    const emergency = this.invites.isEmergency(request.from.uri.user ?? '', dialled);
-    const username = this.authenticate(connection, request, true, emergency);
+    // Emergency or not is decided for the authenticated caller's dial plan; the throttle exemption
+    // also needs that caller's registration on this socket (see authenticate).
+    const username = this.authenticate(connection, request, true, (user) =>
+      this.invites.isEmergency(user, dialled),
+    );
     if (username === null) return;
     // The caller is who authenticated; a From naming anyone else is refused.
     if (request.from.uri.user !== username) {
