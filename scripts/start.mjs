@@ -115,12 +115,16 @@ async function startChromium(phones) {
   const server = await preview({ preview: { port: 4173, strictPort: false, host: '127.0.0.1' } });
   children.push({ kill: () => void server.close() });
   const base = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:4173/';
+  // The demo account (with its password) travels in the fragment, never in the query: a fragment is
+  // not sent to the server, and the page removes it from the address and the history at once.
   const urls = phones.map((phone) => {
     const query = new URLSearchParams();
-    if (phone.provisioning) query.set('provision', encode(phone.provisioning));
     if (link) query.set('link', link);
     const search = query.toString();
-    return search ? `${base}?${search}` : base;
+    const fragment = phone.provisioning
+      ? `#${new URLSearchParams({ provision: encode(phone.provisioning) })}`
+      : '';
+    return `${base}${search ? `?${search}` : ''}${fragment}`;
   });
   const chromium = chromiumPath();
   if (!chromium || !(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {

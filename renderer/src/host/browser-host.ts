@@ -13,6 +13,12 @@ export interface BrowserHostEnvironment {
   crypto: Crypto;
   /** The page's query string: `?link=tel:…` hands a dial link over, like a command-line argument. */
   search: string;
+  /**
+   * The page's fragment as it was opened: `#provision=…` carries npm start's demo account. A fragment,
+   * not the query: it never reaches a server or its log, and the entry removes it from the address
+   * and the history before anything else runs (browser-main.tsx). A `?provision=` is ignored.
+   */
+  hash?: string;
   languages: readonly string[];
   version: string;
   console: Pick<Console, 'error'>;
@@ -22,10 +28,15 @@ export interface BrowserHost {
   host: HostApi;
   /**
    * The demo banner's data (the demo extension, its published demo PIN, numbers to try) when the page
-   * was opened with `?provision=` by npm start's demo. Outside the host contract on purpose: the
+   * was opened with `#provision=` by npm start's demo. Outside the host contract on purpose: the
    * Electron app never carries it over IPC.
    */
   demo: Promise<DemoInfo | null>;
+}
+
+/** The demo provisioning carried in the fragment (`#provision=…`), or null. */
+export function provisionOf(hash: string): string | null {
+  return new URLSearchParams(hash.replace(/^#/, '')).get('provision');
 }
 
 /** The browser host without the demo part (tests and callers that need only the contract). */
@@ -65,14 +76,13 @@ export function openBrowserHost(environment: BrowserHostEnvironment): BrowserHos
     },
   );
 
-  // `?provision=` (npm start's demo): applied before the first call is answered, never over an account.
-  const demo = applyProvisioning(
-    handlers,
-    decodeProvisioning(new URLSearchParams(environment.search).get('provision')),
-  ).catch((error: unknown) => {
-    environment.console.error('Provisioning failed', error);
-    return null;
-  });
+  // `#provision=` (npm start's demo): applied before the first call is answered, never over an account.
+  const demo = applyProvisioning(handlers, decodeProvisioning(provisionOf(environment.hash ?? ''))).catch(
+    (error: unknown) => {
+      environment.console.error('Provisioning failed', error);
+      return null;
+    },
+  );
 
   const methods = Object.fromEntries(
     (Object.keys(HOST_METHOD_CHANNELS) as HostMethodName[]).map((name) => [

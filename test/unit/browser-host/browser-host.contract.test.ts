@@ -64,13 +64,22 @@ describe('browser host demo data (npm start)', () => {
     const storage = memoryStorage();
     const { host, demo } = openBrowserHost({
       ...browserHostEnvironmentForTest({ storage }),
-      search: `?provision=${encodeProvisioning(ProvisioningSchema.parse(provisioning))}`,
+      hash: `#provision=${encodeProvisioning(ProvisioningSchema.parse(provisioning))}`,
     });
     expect(await demo).toEqual(provisioning.demo);
     const answers = await Promise.all([host.getAppInfo(), host.getSettings(), host.takePendingDialLink()]);
     expect(answers.every((answer) => answer.ok)).toBe(true);
     expect(JSON.stringify(answers)).not.toContain('471108');
     expect(JSON.stringify(storageKeys(storage).map((key) => storage.getItem(key)))).not.toContain('471108');
+  });
+
+  // Breaks when the query string is read again: the address npm start prints would carry the password.
+  it('ignores provisioning in the query string', async () => {
+    const { demo } = openBrowserHost({
+      ...browserHostEnvironmentForTest({}),
+      search: `?provision=${encodeProvisioning(ProvisioningSchema.parse(provisioning))}`,
+    });
+    expect(await demo).toBeNull();
   });
 
   it('has no demo data without provisioning', async () => {
