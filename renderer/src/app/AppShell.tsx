@@ -15,6 +15,8 @@ import { StatusBar } from './StatusBar';
 import { Tabs, type TabId } from './Tabs';
 
 const TAB_STORAGE_KEY = 'tollgate.tab';
+/** Unsaved Konto edits survive a switch to another tab (an incoming call brings the phone forward). */
+const KEEP_MOUNTED: readonly TabId[] = ['account'];
 
 export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
   const { t } = useTranslation();
@@ -59,7 +61,7 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
       <main className="app__main">
         {snapshot.call ? null : <DemoBanner />}
         <Notices />
-        <Tabs selected={tab} onSelect={setTab}>
+        <Tabs selected={tab} onSelect={setTab} keepMounted={KEEP_MOUNTED}>
           {{
             phone: (
               <PhoneTab

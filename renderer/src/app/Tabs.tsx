@@ -1,17 +1,26 @@
-import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export const TAB_IDS = ['phone', 'history', 'callSettings', 'account'] as const;
 export type TabId = (typeof TAB_IDS)[number];
 
-/** WAI-ARIA tabs: arrow keys, Home and End move between tabs; only the selected tab is in the tab order. */
+/**
+ * WAI-ARIA tabs: arrow keys, Home and End move between tabs; only the selected tab is in the tab order.
+ * A hidden panel is unmounted, except those in `keepMounted` once they were shown: their state (the
+ * Konto tab's unsaved edits) is still there when the user comes back.
+ */
 export function Tabs(props: {
   selected: TabId;
   onSelect(tab: TabId): void;
   children: Record<TabId, ReactNode>;
+  keepMounted?: readonly TabId[];
 }) {
   const { t } = useTranslation();
   const buttons = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
+  const [shown, setShown] = useState<ReadonlySet<TabId>>(() => new Set([props.selected]));
+  if (!shown.has(props.selected)) setShown(new Set([...shown, props.selected]));
+  const rendered = (id: TabId) =>
+    props.selected === id || (shown.has(id) && (props.keepMounted ?? []).includes(id));
 
   const move = (event: KeyboardEvent, index: number) => {
     const last = TAB_IDS.length - 1;
@@ -70,7 +79,7 @@ export function Tabs(props: {
           tabIndex={0}
           className="panel"
         >
-          {props.selected === id ? props.children[id] : null}
+          {rendered(id) ? props.children[id] : null}
         </section>
       ))}
     </>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SIP_USER_PART } from '../../../shared/settings/schema';
+import { SIP_USER_PART, type Account } from '../../../shared/settings/schema';
 
 /**
  * Local call history. What a call was — never what was typed during it: DTMF digits (a PIN above all)
@@ -25,19 +25,51 @@ export const HistoryEntrySchema = z.object({
 });
 export type HistoryEntry = z.output<typeof HistoryEntrySchema>;
 
+/** The single history key of earlier versions: moved to the first account that signs in, once. */
 export const HISTORY_KEY = 'tollgate.history';
 export const HISTORY_LIMIT = 200;
 
+/** Whose history: `user@host`, so a shared workstation never shows one account's calls to another. */
+export function historyAccountOf(account: Account | null): string | null {
+  if (!account) return null;
+  const host = account.sipDomain || safeHostname(account.sipWebSocketUrl);
+  return `${account.extension}@${host}`.toLowerCase();
+}
+
+/** The storage key of one account's history. */
+export function historyKeyOf(accountKey: string): string {
+  return `${HISTORY_KEY}:${accountKey}`;
+}
+
+function safeHostname(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The call history of the account that is signed in (switchAccount). Without an account it keeps
+ * this session's calls in memory only.
+ */
 export class CallHistory {
-  private entries: HistoryEntry[];
+  private entries: HistoryEntry[] = [];
+  private account: string | null = null;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly storage: Storage) {
-    this.entries = this.load();
-  }
+  constructor(private readonly storage: Storage) {}
 
   list(): readonly HistoryEntry[] {
     return this.entries;
+  }
+
+  /** Shows and records the history of this account (null: none); another account's is never shown. */
+  switchAccount(account: string | null): void {
+    if (account === this.account) return;
+    this.account = account;
+    this.entries = account === null ? [] : this.load(account);
+    this.emit();
   }
 
   add(entry: HistoryEntry): void {
@@ -52,30 +84,53 @@ export class CallHistory {
     this.save();
   }
 
+  /** Deletes an account's stored history (its removal from the workstation). */
+  forget(account: string): void {
+    this.storage.removeItem(historyKeyOf(account));
+    if (account === this.account) {
+      this.entries = [];
+      this.emit();
+    }
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private load(): HistoryEntry[] {
-    const raw = this.storage.getItem(HISTORY_KEY);
-    if (raw === null) return [];
+  private load(account: string): HistoryEntry[] {
+    const key = historyKeyOf(account);
+    let raw = this.storage.getItem(key);
+    if (raw === null) {
+      // Once: the single history of earlier versions becomes the first signed-in account's.
+      raw = this.storage.getItem(HISTORY_KEY);
+      if (raw === null) return [];
+      this.storage.removeItem(HISTORY_KEY);
+      this.storage.setItem(key, raw);
+    }
     try {
       const parsed = z.array(HistoryEntrySchema).safeParse(JSON.parse(raw));
       if (parsed.success) return parsed.data;
     } catch {
       // fall through: keep the unreadable text aside
     }
-    this.storage.setItem(`${HISTORY_KEY}.unreadable-${Date.now()}`, raw);
+    this.storage.setItem(`${key}.unreadable-${Date.now()}`, raw);
+    this.storage.removeItem(key);
     return [];
   }
 
   private save(): void {
-    try {
-      this.storage.setItem(HISTORY_KEY, JSON.stringify(this.entries));
-    } catch {
-      // Storage full: the in-memory history still shows this session's calls.
+    if (this.account !== null) {
+      try {
+        this.storage.setItem(historyKeyOf(this.account), JSON.stringify(this.entries));
+      } catch {
+        // Storage full: the in-memory history still shows this session's calls.
+      }
     }
+    this.emit();
+  }
+
+  private emit(): void {
     for (const listener of this.listeners) listener();
   }
 }

@@ -2,6 +2,7 @@ import {
   createContext,
   useContext,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -18,7 +19,7 @@ import { entitlementState, type EntitlementState, type Policy } from '../../../s
 import type { Account } from '../../../shared/settings/schema';
 import { useHostState } from '../app/host-context';
 import { callPrivacy, pinRecordOf, type PinExpectation } from '../features/phone/pin-phase';
-import { CallHistory, type HistoryEntry } from '../history/call-history';
+import { CallHistory, historyAccountOf, type HistoryEntry } from '../history/call-history';
 import { defaultBackoff, PolicyClient, policyBackoff, type PolicyStatus } from '../policy/policy-client';
 import { Softphone, type CallView, type SoftphoneSnapshot } from '../sip/softphone';
 import { unregisterOnLeave, type OnPrepareQuit } from './leave-guard';
@@ -126,6 +127,10 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
   // swaps the track on the running call (below) instead of hanging up.
   const inputDeviceRef = useRef(inputDeviceId);
   const hasPassword = view.passwordState !== 'none';
+  const historyAccount = historyAccountOf(account);
+
+  // Each account sees its own calls only; switched before the screen is painted.
+  useLayoutEffect(() => history.switchAccount(historyAccount), [history, historyAccount]);
 
   useEffect(() => {
     inputDeviceRef.current = inputDeviceId;

@@ -40,8 +40,16 @@ export type RegistrationState =
   | { kind: 'idle' }
   | { kind: 'connecting' }
   | { kind: 'registered' }
-  | { kind: 'failed'; problem: 'credentials' | 'throttled' | 'server' }
-  | { kind: 'offline'; retryInMs: number };
+  /** The PBX refused the REGISTER; `retryAt`: when the phone tries again by itself (epoch ms). */
+  | { kind: 'failed'; problem: 'credentials' | 'throttled' | 'server'; retryAt: number }
+  /** No connection to the PBX; `retryAt`: when the phone tries again by itself (epoch ms). */
+  | { kind: 'offline'; retryInMs: number; retryAt: number };
+
+/**
+ * A refused REGISTER is tried again no sooner than this: a wrong password sent every few seconds
+ * would only run into the PBX's sign-in throttle.
+ */
+export const REFUSED_RETRY_MIN_MS = 30_000;
 
 export interface CallView {
   id: string;
@@ -267,7 +275,7 @@ export class Softphone {
               : status === 401 || status === 403
                 ? 'credentials'
                 : 'server';
-            this.setRegistration({ kind: 'failed', problem });
+            this.scheduleRetry(problem);
           },
         },
       })
@@ -275,19 +283,36 @@ export class Softphone {
   }
 
   private scheduleReconnect(): void {
+    this.scheduleRetry(null);
+  }
+
+  /** Tries again after the back-off: reconnect (null: no connection) or REGISTER again (refused). */
+  private scheduleRetry(problem: 'credentials' | 'throttled' | 'server' | null): void {
     if (this.stopping || !this.ua) return;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    const delay = this.deps.backoffMs(this.reconnectAttempt++);
-    this.setRegistration({ kind: 'offline', retryInMs: delay });
+    const backoff = this.deps.backoffMs(this.reconnectAttempt++);
+    const delay = problem === null ? backoff : Math.max(backoff, REFUSED_RETRY_MIN_MS);
+    const retryAt = this.deps.now() + delay;
+    this.setRegistration(
+      problem === null
+        ? { kind: 'offline', retryInMs: delay, retryAt }
+        : { kind: 'failed', problem, retryAt },
+    );
     this.reconnectTimer = setTimeout(() => this.reconnectNow(), delay);
   }
 
-  private reconnectNow(): void {
+  /**
+   * Tries again at once (the Konto tab's "Retry now", a returning network): reconnects if the
+   * connection is gone, or sends a new REGISTER over the one that is up.
+   */
+  reconnectNow(): void {
     const ua = this.ua;
     if (!ua || this.stopping) return;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const wasRefused = this.snapshot.registration.kind === 'failed';
     this.setRegistration({ kind: 'connecting' });
-    ua.reconnect()
+    (wasRefused ? Promise.resolve() : ua.reconnect())
       .then(() => this.register())
       .catch(() => this.scheduleReconnect());
   }

@@ -139,6 +139,7 @@ describe('account form', () => {
     expect(screen.getByTestId('secret-storage-warning')).toHaveTextContent('schwach geschützt');
 
     await user.click(screen.getByRole('button', { name: 'Konto von diesem Arbeitsplatz entfernen' }));
+    await user.click(screen.getByRole('button', { name: 'Ja, entfernen' }));
     expect(await screen.findByText(/wurden von diesem Arbeitsplatz entfernt/)).toBeInTheDocument();
     expect(within(screen.getByRole('tabpanel')).getByLabelText('Durchwahl')).toHaveValue('');
     expect(await host.getSipPassword()).toEqual({ ok: true, value: null });

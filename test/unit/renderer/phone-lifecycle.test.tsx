@@ -86,6 +86,7 @@ describe('unregistering when Tollgate goes away', () => {
     expect(calls.stop).toHaveBeenCalledTimes(1);
     expect(calls.start.mock.calls[1]?.[0].account.extension).toBe('bob');
     await user.click(screen.getByRole('button', { name: 'Konto von diesem Arbeitsplatz entfernen' }));
+    await user.click(screen.getByRole('button', { name: 'Ja, entfernen' }));
     await vi.waitFor(() => expect(calls.stop).toHaveBeenCalledTimes(2));
     expect(calls.start).toHaveBeenCalledTimes(2);
   });

@@ -1,7 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hostErrorMessageKey } from '../../app/error-message';
 import { useHostState } from '../../app/host-context';
+import { historyAccountOf } from '../../history/call-history';
+import { usePhone } from '../../phone/phone-context';
 import {
   fieldErrorsFromHost,
   formValuesFrom,
@@ -14,6 +16,8 @@ import { AudioDevices } from './AudioDevices';
 import { EntitlementText } from './EntitlementText';
 import { IceServers } from './IceServers';
 import { PolicyApiStatus } from './PolicyApiStatus';
+import { registrationProblemOf } from './registration-problem';
+import { RegistrationRetry } from './RegistrationRetry';
 
 const ADVANCED_FIELDS: AccountFormField[] = ['sipDomain', 'authUsername', 'policyApiUrl'];
 
@@ -22,6 +26,11 @@ type Feedback = { kind: 'success' | 'error'; key: string } | null;
 export function AccountTab() {
   const { t } = useTranslation();
   const { host, appInfo, view, setView } = useHostState();
+  const { history, snapshot, softphone } = usePhone();
+  // Removing the account asks first (inline): it deletes the password and the call history too.
+  const [confirmingRemoval, setConfirmingRemoval] = useState(false);
+  const removeButton = useRef<HTMLButtonElement>(null);
+  const problem = view.settings.account ? registrationProblemOf(snapshot.registration) : null;
   const [values, setValues] = useState(() => formValuesFrom(view.settings.account));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [feedback, setFeedback] = useState<Feedback>(null);
@@ -37,9 +46,18 @@ export function AccountTab() {
   const field = (name: AccountFormField) => ({
     value: values[name],
     onValueChange: (value: string) => setValues((current) => ({ ...current, [name]: value })),
-    error: errors[name] ? t(errors[name]) : undefined,
+    // The form's own check first; else what the PBX said about this field (wrong password, unreachable).
+    error: errors[name] ? t(errors[name]) : problem?.field === name ? t(problem.messageKey) : undefined,
     name,
   });
+  const retry = (name: AccountFormField) =>
+    problem?.field === name ? (
+      <RegistrationRetry
+        key={problem.retryAt}
+        retryAt={problem.retryAt}
+        onRetryNow={() => softphone.reconnectNow()}
+      />
+    ) : null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -65,8 +83,11 @@ export function AccountTab() {
   };
 
   const signOut = async () => {
+    const removed = historyAccountOf(view.settings.account);
     const result = await host.clearAccount();
+    setConfirmingRemoval(false);
     if (result.ok) {
+      if (removed) history.forget(removed);
       setView(result.value);
       setValues(formValuesFrom(null));
       setErrors({});
@@ -99,6 +120,7 @@ export function AccountTab() {
           required
           {...field('sipWebSocketUrl')}
         />
+        {retry('sipWebSocketUrl')}
         <TextField
           label={t('account.extension')}
           hint={t('account.extensionHint')}
@@ -120,6 +142,7 @@ export function AccountTab() {
           required={view.passwordState === 'none'}
           {...field('password')}
         />
+        {retry('password')}
         <TextField label={t('account.displayName')} autoComplete="name" {...field('displayName')} />
         <details
           className="account__advanced"
@@ -149,11 +172,45 @@ export function AccountTab() {
             {busy ? t('account.saving') : t('account.save')}
           </button>
           {view.settings.account ? (
-            <button type="button" className="button" onClick={() => void signOut()}>
+            <button
+              ref={removeButton}
+              type="button"
+              className="button"
+              aria-expanded={confirmingRemoval}
+              aria-controls="account-remove-confirm"
+              onClick={() => setConfirmingRemoval(true)}
+            >
               {t('account.signOut')}
             </button>
           ) : null}
         </div>
+        {view.settings.account && confirmingRemoval ? (
+          <div
+            id="account-remove-confirm"
+            role="group"
+            aria-labelledby="account-remove-question"
+            className="notice notice--warning"
+          >
+            <p id="account-remove-question">
+              {t('account.confirmRemove', { account: view.settings.account.extension })}
+            </p>
+            <button type="button" className="button button--danger" onClick={() => void signOut()}>
+              {t('account.confirmRemoveYes')}
+            </button>{' '}
+            <button
+              type="button"
+              className="button"
+              // The safe answer takes focus when the question appears.
+              autoFocus
+              onClick={() => {
+                setConfirmingRemoval(false);
+                removeButton.current?.focus();
+              }}
+            >
+              {t('account.confirmRemoveNo')}
+            </button>
+          </div>
+        ) : null}
         <p
           id="account-feedback"
           role={feedback?.kind === 'error' ? 'alert' : 'status'}

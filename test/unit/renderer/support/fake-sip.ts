@@ -196,7 +196,18 @@ export class Registerer {
   ) {
     Registerer.all.push(this);
   }
-  register(): Promise<void> {
+  /** Status codes the PBX answers the next REGISTERs with (403: wrong password), first first. */
+  static refuse: { statusCode: number; reasonPhrase: string }[] = [];
+  register(options?: {
+    requestDelegate?: {
+      onReject?(response: { message: { statusCode: number; reasonPhrase: string } }): void;
+    };
+  }): Promise<void> {
+    const refusal = Registerer.refuse.shift();
+    if (refusal) {
+      options?.requestDelegate?.onReject?.({ message: refusal });
+      return Promise.resolve();
+    }
     this.state = RegistererState.Registered;
     this.stateChange.emit(this.state);
     return Promise.resolve();
@@ -226,14 +237,21 @@ export class UserAgent {
   static makeURI(text: string): { text: string } | undefined {
     return /^sips?:[^@\s]+@[^@\s]+$/.test(text) ? { text } : undefined;
   }
+  /** How many of the next connection attempts (start, reconnect) fail: the PBX is unreachable. */
+  static unreachable = 0;
   start(): Promise<void> {
-    return Promise.resolve();
+    return UserAgent.connect();
+  }
+  private static connect(): Promise<void> {
+    if (UserAgent.unreachable <= 0) return Promise.resolve();
+    UserAgent.unreachable--;
+    return Promise.reject(new Error('WebSocket closed'));
   }
   stop(): Promise<void> {
     return Promise.resolve();
   }
   reconnect(): Promise<void> {
-    return Promise.resolve();
+    return UserAgent.connect();
   }
   /** A call comes in. */
   ring(caller = '202'): Invitation {
@@ -246,6 +264,8 @@ export class UserAgent {
 
 export function resetFakeSip(): void {
   Registerer.all = [];
+  Registerer.refuse = [];
   UserAgent.last = null;
+  UserAgent.unreachable = 0;
   Inviter.last = null;
 }
