@@ -74,12 +74,10 @@ export class MediaEndpoint {
     private readonly transceiver: RTCRtpTransceiver,
     private readonly remoteTelephoneEventPt: number | null,
     readonly localSdp: string,
-    private readonly dropInbound?: () => boolean,
   ) {}
 
   /** Answers an SDP offer. Non-trickle: the answer carries every host candidate. */
-  /** `dropInbound` (benchmarks only) simulates loss on the way from the phone. */
-  static async answer(offerSdp: string, dropInbound?: () => boolean): Promise<MediaEndpoint> {
+  static async answer(offerSdp: string): Promise<MediaEndpoint> {
     const pc = new RTCPeerConnection({ codecs: pbxCodecs(), iceUseIpv6: false });
     // The remote track appears during setRemoteDescription: hold it until the endpoint exists.
     const tracks: MediaStreamTrack[] = [];
@@ -97,13 +95,7 @@ export class MediaEndpoint {
     await pc.setLocalDescription(await pc.createAnswer());
     await waitForGathering(pc);
     const sdp = keepTelephoneEventRate(pc.localDescription?.sdp ?? '');
-    const endpoint = new MediaEndpoint(
-      pc,
-      transceiver,
-      telephoneEventPayloadType(offerSdp),
-      sdp,
-      dropInbound,
-    );
+    const endpoint = new MediaEndpoint(pc, transceiver, telephoneEventPayloadType(offerSdp), sdp);
     endpoint.wireConnectionState();
     attach = (track) => endpoint.attachTrack(track);
     tracks.forEach(attach);
@@ -168,7 +160,6 @@ export class MediaEndpoint {
 
   private attachTrack(track: MediaStreamTrack): void {
     track.onReceiveRtp.subscribe((packet) => {
-      if (this.dropInbound?.()) return;
       if (this.remoteTelephoneEventPt !== null && packet.header.payloadType === this.remoteTelephoneEventPt) {
         const key = this.detector.receive(packet.header.timestamp, packet.payload);
         // The listener decides here, synchronously, whether this event is to be swallowed.
