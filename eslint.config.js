@@ -20,8 +20,8 @@ const PBX_LAYERS = {
   media: { paths: ['media'], may: ['base'] },
   sip: { paths: ['sip'], may: ['transport', 'base'] },
   transport: { paths: ['transport'], may: ['base'] },
-  // The store implements the ports; it applies the PIN gate's rules inside its transactions.
-  store: { paths: ['store'], may: ['base', 'gate-rules'] },
+  // The store implements the ports; the PIN gate's rules reach it as a value (store/ports.ts, StoreGateRules).
+  store: { paths: ['store'], may: ['base'] },
   base: { paths: ['crypto', 'log.ts'], may: [] },
 };
 const pbxPath = (path) => `./test/pbx/${path}`;
@@ -34,8 +34,6 @@ function pbxLayerZones() {
     const refused = Object.entries(PBX_LAYERS)
       .filter(([other]) => !may.has(other) && other !== 'store')
       .flatMap(([, other]) => other.paths)
-      // 'gate-rules': two files of ivr/, allowed by the zone below.
-      .filter((path) => !(path === 'ivr' && may.has('gate-rules')))
       .map(pbxPath);
     for (const target of layer.paths.map(pbxPath)) {
       zones.push({ target, from: refused, message });
@@ -48,14 +46,6 @@ function pbxLayerZones() {
           message: may.has('ports')
             ? `${message} The store only through store/ports.ts.`
             : `${message} No store.`,
-        });
-      }
-      if (may.has('gate-rules')) {
-        zones.push({
-          target,
-          from: pbxPath('ivr'),
-          except: ['./lockout.ts', './pin-gate-port.ts'],
-          message: `${message} Of ivr/ only the PIN gate's rules (lockout.ts, pin-gate-port.ts).`,
         });
       }
     }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { HttpApi } from './api/http-api';
 import type { PromptStyle } from './calls/call-context';
-import { DEFAULT_LOCKOUT_RULES, type LockoutRules } from './ivr/lockout';
+import { DEFAULT_LOCKOUT_RULES, storeGateRules, type LockoutRules } from './ivr/lockout';
 import { DEFAULT_PIN_RULES, type PinEntryRules } from './ivr/pin-entry';
 import { PinGate } from './ivr/pin-gate';
 import { createLog, type PbxLog } from './log';
@@ -115,7 +115,7 @@ export class PbxServer {
     const realm = this.options.realm ?? 'tollgate.test';
     const lockoutRules = { ...DEFAULT_LOCKOUT_RULES, ...this.options.lockoutRules };
     const database = new PbxDatabase(this.options.databasePath, realm, {
-      lockoutRules,
+      gateRules: storeGateRules(lockoutRules),
       ...(this.options.pepper ? { pepper: this.options.pepper } : {}),
     });
     this.database = database;

@@ -1,4 +1,12 @@
-import type { GateClosed } from './pin-gate-port';
+import type {
+  GateClosed,
+  GateFacts,
+  StoreGateRules,
+  WrongCodeCounts,
+  WrongCodeDecision,
+} from '../store/ports';
+
+export type { GateFacts, WrongCodeCounts, WrongCodeDecision } from '../store/ports';
 
 /**
  * The PIN gate's rules as pure functions (no clock, no store): is the gate open, and what does one
@@ -50,13 +58,6 @@ export function isLocked(lockedUntil: number | null, now: number): boolean {
   return lockedUntil !== null && lockedUntil > now;
 }
 
-/** What the store knows about an extension and a source when a session opens or a code arrives. */
-export interface GateFacts {
-  lockedUntil: number | null;
-  quarantinedSince: number | null;
-  sourceBlockedUntil: number | null;
-}
-
 /**
  * Why the gate is closed, or null when it is open. Quarantine wins over a lock (it outlasts it), the
  * extension's state over the source's. `openSessions` (sessions of this extension already running)
@@ -76,27 +77,6 @@ export function gateClosed(
   return null;
 }
 
-/** Counts at the moment one more wrong code has been recorded (the counts include it). */
-export interface WrongCodeCounts {
-  /** This extension's wrong codes within `windowMs` and after its last lock or admin unlock. */
-  wrongCodesInWindow: number;
-  /** This extension's lockouts (locks and quarantines) within `quarantineWindowMs`, before this code. */
-  lockoutsInWindow: number;
-  /** This source's wrong codes (any extension) within `windowMs` and after its last block. */
-  sourceWrongCodesInWindow: number;
-}
-
-export interface WrongCodeDecision {
-  /** The extension locks until then, or null. */
-  lockUntil: number | null;
-  /** The lockout this code causes is the one that quarantines the extension. */
-  quarantine: boolean;
-  /** The source is blocked until then, or null. */
-  blockSourceUntil: number | null;
-  /** How many more wrong codes the extension may take before it locks (0 when it locks now). */
-  wrongCodesLeftBeforeLock: number;
-}
-
 export function afterWrongCode(counts: WrongCodeCounts, now: number, rules: LockoutRules): WrongCodeDecision {
   const locks = counts.wrongCodesInWindow >= rules.wrongCodesToLock;
   const quarantine = locks && counts.lockoutsInWindow + 1 >= rules.lockoutsToQuarantine;
@@ -106,6 +86,17 @@ export function afterWrongCode(counts: WrongCodeCounts, now: number, rules: Lock
     blockSourceUntil:
       counts.sourceWrongCodesInWindow >= rules.wrongCodesPerSourceToBlock ? now + rules.sourceBlockMs : null,
     wrongCodesLeftBeforeLock: Math.max(0, rules.wrongCodesToLock - counts.wrongCodesInWindow),
+  };
+}
+
+/** These rules as the store applies them inside its transactions (the composition root passes them). */
+export function storeGateRules(rules: LockoutRules): StoreGateRules {
+  return {
+    windowMs: rules.windowMs,
+    quarantineWindowMs: rules.quarantineWindowMs,
+    isLocked,
+    closed: (facts, now) => gateClosed(facts, now, rules),
+    afterWrongCode: (counts, now) => afterWrongCode(counts, now, rules),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { GateClosed } from '../store/ports';
+
 /**
  * The PIN gate as the PIN IVR sees it: a port (implemented over the store), so the call code never
  * counts, locks or hashes by itself. Every decision that matters for guessing — is the gate open, was
@@ -8,15 +10,8 @@
  * budget, so one attacker cannot spread guesses over several extensions.
  */
 
-/** Why the gate is closed. Emergency and other free calls never reach the gate. */
-export type GateClosed =
-  | { kind: 'locked'; until: number }
-  /** Repeated lockouts: closed until an admin unlocks (PortaOne: quarantine). */
-  | { kind: 'quarantined'; since: number }
-  /** Too many wrong codes from this source across extensions. */
-  | { kind: 'source-blocked'; until: number }
-  /** Another PIN-IVR session of this extension is running (limit is configurable). Not a guess. */
-  | { kind: 'busy' };
+/** Why the gate is closed (defined with the store's port, which records it; the store knows no ivr/). */
+export type { GateClosed } from '../store/ports';
 
 export interface PinSession {
   readonly extension: string;

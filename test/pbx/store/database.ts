@@ -2,15 +2,6 @@ import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { type DialPlan, DialPlanSchema } from '../../../shared/dial-plan/dial-plan';
-import type { GateClosed } from '../ivr/pin-gate-port';
-import {
-  afterWrongCode,
-  DEFAULT_LOCKOUT_RULES,
-  gateClosed,
-  isLocked,
-  type GateFacts,
-  type LockoutRules,
-} from '../ivr/lockout';
 import { constantTimeEqual } from '../crypto/constant-time';
 import { ha1, type DigestAlgorithm } from '../crypto/ha1';
 import { resolvePepper } from './pepper';
@@ -22,10 +13,14 @@ import type {
   CallRecordStore,
   ExtensionRecord,
   LockReason,
+  GateFacts,
+  PinCodeDecision,
   PinEventKind,
+  PinGateStore,
   PinOutcome,
   PinProduct,
   PinSecurity,
+  StoreGateRules,
 } from './ports';
 import type { Seed } from './seed';
 
@@ -34,6 +29,7 @@ export type {
   CallRecord,
   ExtensionRecord,
   LockReason,
+  PinCodeDecision,
   PinEventKind,
   PinOutcome,
   PinSecurity,
@@ -102,27 +98,14 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE call_records ADD COLUMN pin_timeouts INTEGER NOT NULL DEFAULT 0;`,
 ];
 
-/** One decided code, as the gate's transaction recorded it. */
-export type PinCodeDecision =
-  | { kind: 'closed'; why: GateClosed }
-  | { kind: 'accepted' }
-  | {
-      kind: 'wrong';
-      wrongCodesInWindow: number;
-      wrongCodesLeftBeforeLock: number;
-      locked: { until: number } | null;
-      quarantined: boolean;
-      sourceBlockedUntil: number | null;
-    };
-
 export interface PbxDatabaseOptions {
   /** The pepper for secret hashes; by default `resolvePepper(path)` (env or `pepper.key`). */
   pepper?: Buffer;
-  /** The PIN gate's rules for the counts this store reports. */
-  lockoutRules?: LockoutRules;
+  /** The PIN gate's rules, applied in the store's transactions (ivr/lockout.ts, `storeGateRules`). */
+  gateRules: StoreGateRules;
 }
 
-export class PbxDatabase implements ApiStore, CallRecordStore {
+export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
   readonly db: Database.Database;
 
   /** True when there was no database file and a new one was made (seeded on start). */
@@ -132,15 +115,15 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
   private readonly statements = new Map<string, Database.Statement>();
 
   private readonly pepper: Buffer;
-  readonly lockoutRules: LockoutRules;
+  private readonly gateRules: StoreGateRules;
 
   constructor(
     path: string,
     readonly realm: string,
-    options: PbxDatabaseOptions = {},
+    options: PbxDatabaseOptions,
   ) {
     this.created = path === ':memory:' || !existsSync(path);
-    this.lockoutRules = options.lockoutRules ?? DEFAULT_LOCKOUT_RULES;
+    this.gateRules = options.gateRules;
     this.pepper = options.pepper ?? resolvePepper(path);
     try {
       this.db = new Database(path);
@@ -488,7 +471,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
       `SELECT COUNT(*) AS n FROM pin_events WHERE extension = ? AND kind = 'wrong-code' AND at > ?
          AND id > (SELECT pin_count_after_event FROM extensions WHERE number = ?)`,
       extension,
-      now - this.lockoutRules.windowMs,
+      now - this.gateRules.windowMs,
       extension,
     );
   }
@@ -499,7 +482,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
       `SELECT COUNT(*) AS n FROM pin_events WHERE source = ? AND kind = 'wrong-code' AND at > ?
          AND id > COALESCE((SELECT count_after_event FROM pin_source_blocks WHERE source = ?), 0)`,
       source,
-      now - this.lockoutRules.windowMs,
+      now - this.gateRules.windowMs,
       source,
     );
   }
@@ -512,7 +495,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
     return this.count(
       'SELECT COUNT(*) AS n FROM pin_lockouts WHERE extension = ? AND at > ?',
       extension,
-      now - this.lockoutRules.quarantineWindowMs,
+      now - this.gateRules.quarantineWindowMs,
     );
   }
 
@@ -536,10 +519,10 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
     now: number;
   }): PinCodeDecision {
     const { extension, source, callId, now } = input;
-    const rules = this.lockoutRules;
+    const rules = this.gateRules;
     return this.db
       .transaction((): PinCodeDecision => {
-        const closed = gateClosed(this.gateFacts(extension, source), now, rules);
+        const closed = rules.closed(this.gateFacts(extension, source), now);
         if (closed) {
           this.recordPinEvent({ extension, source, callId, kind: 'refused', why: closed.kind, at: now });
           return { kind: 'closed', why: closed };
@@ -551,14 +534,13 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
         this.recordPinEvent({ extension, source, callId, kind: 'wrong-code', at: now });
         const eventId = this.lastPinEvent();
         const wrongCodesInWindow = this.wrongCodesSince(extension, now);
-        const decision = afterWrongCode(
+        const decision = rules.afterWrongCode(
           {
             wrongCodesInWindow,
             lockoutsInWindow: this.lockoutsSince(extension, now),
             sourceWrongCodesInWindow: this.sourceWrongCodesSince(source, now),
           },
           now,
-          rules,
         );
         if (decision.quarantine) {
           this.statement(
@@ -607,7 +589,8 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
     const counts = (kind: PinEventKind) =>
       this.count('SELECT COUNT(*) AS n FROM pin_events WHERE extension = ? AND kind = ?', extension, kind);
     const record = this.findExtension(extension);
-    const lockedUntil = record && isLocked(record.lockedUntil, now) ? record.lockedUntil : null;
+    const lockedUntil =
+      record && this.gateRules.isLocked(record.lockedUntil, now) ? record.lockedUntil : null;
     const quarantinedSince = record?.quarantinedSince ?? null;
     return {
       wrongCodes: counts('wrong-code'),
@@ -626,7 +609,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore {
   sourceBlockedUntil(source: string, now: number): number | null {
     const row = this.statement('SELECT blocked_until FROM pin_source_blocks WHERE source = ?').get(source) as
       { blocked_until: number } | undefined;
-    return row && isLocked(row.blocked_until, now) ? row.blocked_until : null;
+    return row && this.gateRules.isLocked(row.blocked_until, now) ? row.blocked_until : null;
   }
 
   /**

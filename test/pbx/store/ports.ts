@@ -113,3 +113,99 @@ export interface ApiStore extends PolicyStore {
   setProductPinProtection(productId: string, on: boolean): string[] | null;
   listCallRecords(): CallRecord[];
 }
+
+// — The PIN gate's store —
+
+/**
+ * Why the PIN gate is closed. Emergency and other free calls never reach the gate. (Defined here so
+ * the store needs nothing of ivr/; ivr/pin-gate-port.ts re-exports it.)
+ */
+export type GateClosed =
+  | { kind: 'locked'; until: number }
+  /** Repeated lockouts: closed until an admin unlocks (PortaOne: quarantine). */
+  | { kind: 'quarantined'; since: number }
+  /** Too many wrong codes from this source across extensions. */
+  | { kind: 'source-blocked'; until: number }
+  /** Another PIN-IVR session of this extension is running (limit is configurable). Not a guess. */
+  | { kind: 'busy' };
+
+/** What the store knows about an extension and a source when a session opens or a code arrives. */
+export interface GateFacts {
+  lockedUntil: number | null;
+  quarantinedSince: number | null;
+  sourceBlockedUntil: number | null;
+}
+
+/** Counts at the moment one more wrong code has been recorded (the counts include it). */
+export interface WrongCodeCounts {
+  /** This extension's wrong codes within `windowMs` and after its last lock or admin unlock. */
+  wrongCodesInWindow: number;
+  /** This extension's lockouts (locks and quarantines) within `quarantineWindowMs`, before this code. */
+  lockoutsInWindow: number;
+  /** This source's wrong codes (any extension) within `windowMs` and after its last block. */
+  sourceWrongCodesInWindow: number;
+}
+
+export interface WrongCodeDecision {
+  /** The extension locks until then, or null. */
+  lockUntil: number | null;
+  /** The lockout this code causes is the one that quarantines the extension. */
+  quarantine: boolean;
+  /** The source is blocked until then, or null. */
+  blockSourceUntil: number | null;
+  /** How many more wrong codes the extension may take before it locks (0 when it locks now). */
+  wrongCodesLeftBeforeLock: number;
+}
+
+/**
+ * The PIN gate's rules as the store applies them inside its transactions. `ivr/lockout.ts` makes
+ * them (`storeGateRules`) and the composition root hands them to the store, which imports no rule.
+ */
+export interface StoreGateRules {
+  /** Wrong codes count towards a lock (and a source block) within this window. */
+  readonly windowMs: number;
+  /** Lockouts count towards quarantine within this window. */
+  readonly quarantineWindowMs: number;
+  /** Whether a lock or block that ends at `until` is in force at `now`. */
+  isLocked(until: number | null, now: number): boolean;
+  /** Why the gate is closed for a code, or null. */
+  closed(facts: GateFacts, now: number): GateClosed | null;
+  /** What one more wrong code does. */
+  afterWrongCode(counts: WrongCodeCounts, now: number): WrongCodeDecision;
+}
+
+/** One decided code, as the store's transaction recorded it. */
+export type PinCodeDecision =
+  | { kind: 'closed'; why: GateClosed }
+  | { kind: 'accepted' }
+  | {
+      kind: 'wrong';
+      wrongCodesInWindow: number;
+      wrongCodesLeftBeforeLock: number;
+      locked: { until: number } | null;
+      quarantined: boolean;
+      sourceBlockedUntil: number | null;
+    };
+
+/** What the PIN gate (ivr/pin-gate.ts) needs from the store; nothing else of it. */
+export interface PinGateStore {
+  gateFacts(extension: string, source: string): GateFacts;
+  /** 'no-match' or a match (possibly against a hash from before the pepper, which the store upgrades). */
+  compareUnlockCode(extension: string, code: string): Promise<'match' | 'match-unpeppered' | 'no-match'>;
+  /** Re-checks the gate, records the outcome and locks, in one transaction (see `PbxDatabase`). */
+  decidePinCode(input: {
+    extension: string;
+    source: string;
+    callId: string;
+    correct: boolean;
+    now: number;
+  }): PinCodeDecision;
+  recordPinEvent(event: {
+    extension: string;
+    source: string;
+    callId: string;
+    kind: 'timeout' | 'refused';
+    why?: string;
+    at: number;
+  }): void;
+}

@@ -6,12 +6,16 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { entitlementState } from '../../../shared/policy/policy';
 import { policyFor } from '../../../test/pbx/api/policy-view';
+import { DEFAULT_LOCKOUT_RULES, storeGateRules } from '../../../test/pbx/ivr/lockout';
 import { MIGRATIONS, PbxDatabase } from '../../../test/pbx/store/database';
 import { PEPPER_FILE, resolvePepper } from '../../../test/pbx/store/pepper';
 import { loadSeed } from '../../../test/pbx/store/seed';
 
+/** The store applies the PIN gate's rules the composition root hands it (server.ts). */
+const gateRules = storeGateRules(DEFAULT_LOCKOUT_RULES);
+
 async function seeded(path = join(mkdtempSync(join(tmpdir(), 'tollgate-db-')), 'pbx.sqlite')) {
-  const database = new PbxDatabase(path, 'tollgate.test');
+  const database = new PbxDatabase(path, 'tollgate.test', { gateRules });
   await database.seed(loadSeed());
   return { database, path };
 }
@@ -35,7 +39,7 @@ describe('PBX database', () => {
     const { database, path } = await seeded();
     database.setIvrAuthentication('201', false);
     database.close();
-    const again = new PbxDatabase(path, 'tollgate.test');
+    const again = new PbxDatabase(path, 'tollgate.test', { gateRules });
     await again.seed(loadSeed());
     expect(again.findExtension('201')?.ivrAuthentication).toBe(false);
     expect(again.listExtensions('muster-gmbh')).toHaveLength(4);
@@ -127,7 +131,7 @@ function oldDatabase(): string {
 describe('PBX database: migration and pepper', () => {
   it('migrates a database made with the old schema: failures, lock and codes stay usable', async () => {
     const path = oldDatabase();
-    const database = new PbxDatabase(path, 'tollgate.test', { pepper: randomBytes(32) });
+    const database = new PbxDatabase(path, 'tollgate.test', { pepper: randomBytes(32), gateRules });
     // Old failed calls are kept (pin_failures) and count as wrong codes from source 'legacy'.
     expect(database.pinSecurity('301', 3_000)).toMatchObject({
       wrongCodes: 2,
@@ -159,7 +163,7 @@ describe('PBX database: migration and pepper', () => {
   it('a stolen database file without the pepper cannot verify a code', async () => {
     const pepper = randomBytes(32);
     const path = join(mkdtempSync(join(tmpdir(), 'tollgate-pepper-')), 'pbx.sqlite');
-    const database = new PbxDatabase(path, 'tollgate.test', { pepper });
+    const database = new PbxDatabase(path, 'tollgate.test', { pepper, gateRules });
     await database.seed(loadSeed());
     database.close();
     // What a thief has: the file. Plain scrypt of the right code with the stored salt does not match.
@@ -180,8 +184,10 @@ describe('PBX database: migration and pepper', () => {
     // (Hashing without the pepper in secrets.ts makes this equal: the test fails then.)
     expect(plain.toString('base64')).not.toBe(key);
     // Another pepper is refused outright; the right one verifies.
-    expect(() => new PbxDatabase(path, 'tollgate.test', { pepper: randomBytes(32) })).toThrow(/pepper/);
-    const again = new PbxDatabase(path, 'tollgate.test', { pepper });
+    expect(() => new PbxDatabase(path, 'tollgate.test', { pepper: randomBytes(32), gateRules })).toThrow(
+      /pepper/,
+    );
+    const again = new PbxDatabase(path, 'tollgate.test', { pepper, gateRules });
     expect(await again.verifyUnlockCode('201', '471108')).toBe(true);
     again.close();
   });

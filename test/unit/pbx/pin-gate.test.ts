@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LOCKOUT_RULES, type LockoutRules } from '../../../test/pbx/ivr/lockout';
+import { DEFAULT_LOCKOUT_RULES, storeGateRules, type LockoutRules } from '../../../test/pbx/ivr/lockout';
 import { PinGate, type PinGateStore } from '../../../test/pbx/ivr/pin-gate';
 import type { GateClosed, PinSession, PinVerdict } from '../../../test/pbx/ivr/pin-gate-port';
 import type { LogFields } from '../../../test/pbx/log';
@@ -26,7 +26,7 @@ async function fixture(overrides: Partial<LockoutRules> = {}, store?: (db: PbxDa
   const rules = { ...DEFAULT_LOCKOUT_RULES, ...overrides };
   const path = join(mkdtempSync(join(tmpdir(), 'tollgate-gate-')), 'pbx.sqlite');
   const pepper = randomBytes(32);
-  const db = new PbxDatabase(path, 'tollgate.test', { pepper, lockoutRules: rules });
+  const db = new PbxDatabase(path, 'tollgate.test', { pepper, gateRules: storeGateRules(rules) });
   open.push(db);
   await db.seed(loadSeed());
   const clock = { now: 1_800_000_000_000 };
@@ -50,7 +50,7 @@ async function fixture(overrides: Partial<LockoutRules> = {}, store?: (db: PbxDa
   const next = (event: string) => new Promise<LogFields>((resolve) => waiters.push({ event, resolve }));
   /** A second connection to the same file, as a second PBX process would have. */
   const secondConnection = () => {
-    const other = new PbxDatabase(path, 'tollgate.test', { pepper, lockoutRules: rules });
+    const other = new PbxDatabase(path, 'tollgate.test', { pepper, gateRules: storeGateRules(rules) });
     open.push(other);
     return gateFor(other);
   };
