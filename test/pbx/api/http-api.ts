@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ExtensionCallSettings, Policy } from '../../../shared/policy/policy';
 import { UnlockCodeSchema } from '../../../shared/policy/unlock-code';
+import { BoundedSlots } from '../crypto/bounded-slots';
 import { constantTimeEqual } from '../crypto/constant-time';
 import { ha1 } from '../crypto/ha1';
 import type { PbxLog } from '../log';
@@ -51,10 +52,21 @@ class ApiFailure extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
 }
+
+/**
+ * Admin and provider passwords are scrypt hashes: each check holds a libuv thread and a core for a
+ * while. At most this many run at once, and this many more wait; beyond that the answer is 503.
+ */
+export interface SignInCapacity {
+  maxConcurrentHashes: number;
+  maxQueuedHashes: number;
+}
+export const DEFAULT_SIGN_IN_CAPACITY: SignInCapacity = { maxConcurrentHashes: 2, maxQueuedHashes: 8 };
 
 export interface HttpApiDeps {
   db: ApiStore;
@@ -66,14 +78,18 @@ export interface HttpApiDeps {
   sipThrottle?: AuthThrottle;
   log: PbxLog;
   now: () => number;
+  signInCapacity?: SignInCapacity;
 }
 
 export class HttpApi {
   private readonly tokens = new Map<string, TokenGrant>();
   private readonly streams = new Map<string, Set<{ response: ServerResponse; lastVersion: string | null }>>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly hashSlots: BoundedSlots;
 
   constructor(private readonly deps: HttpApiDeps) {
+    const capacity = deps.signInCapacity ?? DEFAULT_SIGN_IN_CAPACITY;
+    this.hashSlots = new BoundedSlots(capacity.maxConcurrentHashes, capacity.maxQueuedHashes);
     this.heartbeat = setInterval(() => {
       for (const set of this.streams.values())
         for (const stream of set) stream.response.write(': keep-alive\n\n');
@@ -106,7 +122,10 @@ export class HttpApi {
     try {
       await this.route(request.method ?? 'GET', url.pathname, request, response);
     } catch (error) {
-      if (error instanceof ApiFailure) return sendError(response, error.status, error.code, error.message);
+      if (error instanceof ApiFailure) {
+        for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
+        return sendError(response, error.status, error.code, error.message);
+      }
       this.deps.log('api-error', {
         path: url.pathname,
         error: error instanceof Error ? error.message : String(error),
@@ -208,6 +227,14 @@ export class HttpApi {
     sendJson(response, 200, this.issue('extension', body.extension, extension?.companyId ?? null));
   }
 
+  /**
+   * Admin and provider sign-ins hash the password with scrypt, so unlike the cheap extension check
+   * the throttle is asked first: a source or account name already throttled gets its 429 without a
+   * hash (the answer is the same 429 a right password gets while throttled, so it tells nothing).
+   * Hashes run in a few slots with a short queue (`SignInCapacity`); a flood beyond that gets 503
+   * with Retry-After instead of keeping both cores busy. The queue is first come, first served, so
+   * a legitimate admin waits behind at most `maxQueuedHashes` checks, or is told to retry.
+   */
   private async issueAccountToken(
     request: IncomingMessage,
     response: ServerResponse,
@@ -215,18 +242,29 @@ export class HttpApi {
   ) {
     const source = request.socket.remoteAddress ?? 'unknown';
     const body = parseInput(Credentials.account, await readJson(request));
-    const companyId =
-      kind === 'admin'
-        ? await this.deps.db.verifyAdmin(body.username, body.password)
-        : (await this.deps.db.verifyProvider(body.username, body.password))
-          ? ''
-          : null;
-    const throttled = this.deps.throttle.check(source, null);
-    if (companyId === null) this.deps.throttle.recordFailure(source, null);
-    this.refuseThrottled(throttled);
+    // The account's own failure budget. Unknown names count too (no lookup before the hash, which
+    // would tell which names exist); each source adds at most `failuresToThrottle` per window before
+    // it is refused here, so the table stays small, and admins see only their extensions' entries.
+    const account = `${kind}:${body.username}`;
+    this.refuseThrottled(this.deps.throttle.check(source, account));
+    const checking = this.hashSlots.tryRun(async () => {
+      // Throttled while it waited in the queue: refused without a hash too.
+      this.refuseThrottled(this.deps.throttle.check(source, account));
+      if (kind === 'admin') return this.deps.db.verifyAdmin(body.username, body.password);
+      return (await this.deps.db.verifyProvider(body.username, body.password)) ? '' : null;
+    });
+    if (!checking) {
+      this.deps.log('sign-in-busy', { kind, source });
+      throw new ApiFailure(503, 'busy', 'The PBX is busy checking other sign-ins. Try again in a moment.', {
+        'Retry-After': '1',
+      });
+    }
+    const companyId = await checking;
     if (companyId === null) {
+      this.deps.throttle.recordFailure(source, account);
       throw new ApiFailure(401, 'invalid-credentials', 'User name or password is wrong.');
     }
+    this.deps.throttle.recordSuccess(source, account);
     this.deps.log(`${kind}-session`, { username: body.username });
     sendJson(response, 200, this.issue(kind, body.username, companyId || null));
   }
