@@ -30,7 +30,7 @@ export interface CallContext {
   now(): number;
   log: PbxLog;
   callEnded(call: ActiveCall): void;
-  /** A caller without RTP this long (not on hold) is hung up; default 5 s (media-call.ts). */
+  /** A caller without RTP this long (not on hold) is hung up; default 5 s (media-watch.ts). */
   mediaTimeoutMs?: number;
 }
 

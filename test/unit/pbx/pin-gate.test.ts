@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LOCKOUT_RULES, storeGateRules, type LockoutRules } from '../../../test/pbx/ivr/lockout';
-import { PinGate, type PinGateStore } from '../../../test/pbx/ivr/pin-gate';
+import { PinGate } from '../../../test/pbx/ivr/pin-gate';
 import type { GateClosed, PinSession, PinVerdict } from '../../../test/pbx/ivr/pin-gate-port';
 import type { LogFields } from '../../../test/pbx/log';
 import { PbxDatabase } from '../../../test/pbx/store/database';
+import type { PinGateStore } from '../../../test/pbx/store/ports';
 import { loadSeed } from '../../../test/pbx/store/seed';
 
 /** The seed's extension 201 has IVR authentication and this unlock code. */
@@ -289,5 +290,87 @@ describe('PIN gate: locks, quarantine, unlock, source blocks', () => {
     expect(db.sourceBlockedUntil(attacker, clock.now)).toBe(clock.now + DAY);
     expect('verify' in gate.open('204', '203.0.113.5', 'call-4')).toBe(true);
     expect(db.pinSecurity('202', clock.now).wrongCodes).toBe(2);
+  });
+});
+
+describe('PIN gate: a source block ends only that source’s sessions (review finding D)', () => {
+  // Breaks if the gate tells a source block to every listener of the extension (the owner's call,
+  // from another address, would end with the block prompt: closedFor has 'owner').
+  it('the extension’s own caller from another address keeps its prompt and its right code counts', async () => {
+    const { gate, db, clock } = await fixture({
+      wrongCodesPerSourceToBlock: 2,
+      maxPinSessionsPerExtension: 2,
+    });
+    const attacker = '198.51.100.7';
+    const owner = session(gate.open('201', '203.0.113.5', 'call-owner'));
+    const guesser = session(gate.open('201', attacker, 'call-attacker'));
+    const closedFor: string[] = [];
+    // As the PIN IVR does: each call listens with its own session.
+    gate.onClosed((_, why) => closedFor.push(`owner:${why.kind}`), owner);
+    gate.onClosed((_, why) => closedFor.push(`attacker:${why.kind}`), guesser);
+    expect((await guesser.verify(WRONG)).kind).toBe('wrong');
+    expect(await guesser.verify(WRONG)).toMatchObject({ closes: { kind: 'source-blocked' } });
+    expect(db.sourceBlockedUntil(attacker, clock.now)).not.toBeNull();
+    expect(closedFor).toEqual(['attacker:source-blocked']);
+    expect(await owner.verify(RIGHT)).toEqual({ kind: 'accepted' });
+  });
+});
+
+describe('PIN gate: bounded unlock-code checks (issue #16, review finding C)', () => {
+  /** A store whose unlock-code comparison waits until released, counting comparisons. */
+  function heldStore(database: PbxDatabase, counter: { compared: number; release: () => void }) {
+    let open: Promise<void> = new Promise((resolve) => (counter.release = resolve));
+    const store: PinGateStore = {
+      gateFacts: (extension, source) => database.gateFacts(extension, source),
+      compareUnlockCode: async (extension, code) => {
+        counter.compared++;
+        const check = await database.compareUnlockCode(extension, code);
+        await open;
+        return check;
+      },
+      decidePinCode: (input) => database.decidePinCode(input),
+      recordPinEvent: (event) => database.recordPinEvent(event),
+    };
+    return {
+      store,
+      reopen: () => (open = new Promise((resolve) => (counter.release = resolve))),
+    };
+  }
+
+  // Breaks if PinGate.verify stops using its check slots (the third code is hashed and counted:
+  // compared 3, wrongCodes 3, no busy verdict), or if a busy code is counted (wrongCodes 3).
+  it('beyond the slots and the queue a code gets busy, is not checked and not counted; checked codes count once', async () => {
+    const counter = { compared: 0, release: () => {} };
+    const { db, clock, log } = await fixture();
+    const held = heldStore(db, counter);
+    const limited = new PinGate({
+      store: held.store,
+      rules: { ...DEFAULT_LOCKOUT_RULES, maxPinSessionsPerExtension: 3 },
+      capacity: { maxConcurrentPinChecks: 1, maxQueuedPinChecks: 1 },
+      now: () => clock.now,
+      log: (event, fields = {}) => log.push({ event, fields }),
+    });
+    const a = session(limited.open('201', '192.0.2.1', 'call-a'));
+    const b = session(limited.open('201', '192.0.2.2', 'call-b'));
+    const c = session(limited.open('201', '192.0.2.3', 'call-c'));
+    const first = a.verify(WRONG);
+    const second = b.verify(WRONG);
+    // The third finds the one slot busy and the one queue place taken: busy at once, even the right code.
+    expect(await c.verify(RIGHT)).toEqual({ kind: 'busy' });
+    expect(limited.pinChecks).toEqual({ running: 1, queued: 1 });
+    counter.release();
+    expect((await first).kind).toBe('wrong');
+    expect((await second).kind).toBe('wrong');
+    expect(counter.compared).toBe(2);
+    expect(db.pinSecurity('201', clock.now)).toMatchObject({ wrongCodes: 2, accepted: 0, refused: 1 });
+    expect(log.filter((entry) => entry.event === 'pin-refused').map((entry) => entry.fields['why'])).toEqual([
+      'busy',
+    ]);
+    // With the slots free again the caller who heard "busy" gets the code checked.
+    held.reopen();
+    const retry = c.verify(RIGHT);
+    counter.release();
+    expect(await retry).toEqual({ kind: 'accepted' });
+    expect(limited.pinChecks).toEqual({ running: 0, queued: 0 });
   });
 });
