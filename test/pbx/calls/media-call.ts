@@ -17,7 +17,7 @@ import { PinStep, type PinReport } from './pin-step';
  * to the PSTN side (paid, toll-free, emergency). For a paid call from an extension with IVR
  * authentication the PIN IVR runs first; only after the code is verified is the far end dialled and
  * the media bridged — the PIN digits are swallowed and never reach it. This class wires the parts:
- * the caller's dialog (caller-dialog.ts), an IVR application (ivr-app.ts) or the PIN IVR (pin-ivr.ts),
+ * the caller's dialog (caller-dialog.ts), an IVR application (ivr-app.ts) or the PIN step (pin-step.ts),
  * the far end (far-end-bridge.ts), IVR signals (ivr-signaller.ts) and the call record (call-record.ts).
  */
 export class MediaCall implements ActiveCall {
