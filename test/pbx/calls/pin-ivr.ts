@@ -56,7 +56,7 @@ export class PinIvr {
       if (extension !== this.session.extension) return;
       this.facts.closed = why;
       this.dispatch({ type: 'gate-closed', why: why.kind });
-    });
+    }, this.session);
     this.dispatch({ type: 'start' });
   }
 

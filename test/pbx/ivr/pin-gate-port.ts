@@ -49,7 +49,9 @@ export interface PinGatePort {
   open(extension: string, source: string, callId: string): PinSession | GateClosed;
   /**
    * Told when an extension's gate closes (lock, quarantine) so IVR calls of that extension still in the
-   * prompt end with the lock prompt. Returns an unsubscribe function.
+   * prompt end with the lock prompt. Returns an unsubscribe function. With `session` (the listener's
+   * own PIN session) a source block is told only when that session comes from the blocked source:
+   * other callers of the extension are not blocked and keep their prompt.
    */
-  onClosed(listener: (extension: string, why: GateClosed) => void): () => void;
+  onClosed(listener: (extension: string, why: GateClosed) => void, session?: PinSession): () => void;
 }

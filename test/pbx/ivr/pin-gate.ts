@@ -1,3 +1,4 @@
+import { BoundedSlots } from '../crypto/bounded-slots';
 import type { PbxLog } from '../log';
 import type { GateFacts, LockoutRules } from './lockout';
 import { gateClosed } from './lockout';
@@ -30,9 +31,25 @@ export interface PinGateStore {
   }): void;
 }
 
+/**
+ * How many unlock-code checks (scrypt, on libuv's four-thread pool) run at once and how many wait.
+ * A code beyond that is not checked: its verdict is `busy` (the caller hears the busy prompt and may
+ * call again), it is recorded as a refusal and never counted as a wrong code. Bounding the queue
+ * keeps `#` → destination short for the calls that are checked (issue #16, IVR capacity).
+ */
+export interface PinCheckCapacity {
+  maxConcurrentPinChecks: number;
+  maxQueuedPinChecks: number;
+}
+export const DEFAULT_PIN_CHECK_CAPACITY: PinCheckCapacity = {
+  maxConcurrentPinChecks: 2,
+  maxQueuedPinChecks: 16,
+};
+
 export interface PinGateDeps {
   store: PinGateStore;
   rules: LockoutRules;
+  capacity?: Partial<PinCheckCapacity>;
   now(): number;
   log: PbxLog;
   /** An extension was locked or quarantined (push its policy so the phone shows it). */
@@ -46,11 +63,19 @@ export interface PinGateDeps {
  */
 export class PinGate implements PinGatePort {
   private readonly sessions = new Map<string, Set<GateSession>>();
-  private readonly listeners = new Set<(extension: string, why: GateClosed) => void>();
+  /** Each listener with the session it speaks for, if it said (see `onClosed`). */
+  private readonly listeners = new Map<
+    (extension: string, why: GateClosed) => void,
+    PinSession | undefined
+  >();
   /** Codes being hashed or decided, so a stopping PBX can still count them (`drain`). */
   private readonly inFlight = new Set<Promise<PinVerdict>>();
+  private readonly checks: BoundedSlots;
 
-  constructor(private readonly deps: PinGateDeps) {}
+  constructor(private readonly deps: PinGateDeps) {
+    const capacity = { ...DEFAULT_PIN_CHECK_CAPACITY, ...deps.capacity };
+    this.checks = new BoundedSlots(capacity.maxConcurrentPinChecks, capacity.maxQueuedPinChecks);
+  }
 
   open(extension: string, source: string, callId: string): PinSession | GateClosed {
     const now = this.deps.now();
@@ -67,9 +92,14 @@ export class PinGate implements PinGatePort {
     return session;
   }
 
-  onClosed(listener: (extension: string, why: GateClosed) => void): () => void {
-    this.listeners.add(listener);
+  onClosed(listener: (extension: string, why: GateClosed) => void, session?: PinSession): () => void {
+    this.listeners.set(listener, session);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Unlock-code checks hashing now and waiting for a slot. */
+  get pinChecks(): { running: number; queued: number } {
+    return { running: this.checks.running, queued: this.checks.queued };
   }
 
   /** PIN sessions of this extension running now. */
@@ -104,7 +134,15 @@ export class PinGate implements PinGatePort {
         this.refuse(extension, source, callId, before, this.deps.now());
         return before;
       }
-      const check = await store.compareUnlockCode(extension, code);
+      const checking = this.checks.tryRun(() => store.compareUnlockCode(extension, code));
+      if (!checking) {
+        // Every check slot and queue place is taken: not checked, so not counted; the caller hears
+        // the busy prompt and may try again.
+        const busy = { kind: 'busy' } as const;
+        this.refuse(extension, source, callId, busy, this.deps.now());
+        return busy;
+      }
+      const check = await checking;
       now = this.deps.now();
       decision = store.decidePinCode({ extension, source, callId, correct: check !== 'no-match', now });
     } catch (error) {
@@ -182,7 +220,9 @@ export class PinGate implements PinGatePort {
       const extensions = new Set<string>();
       for (const [number, open] of this.sessions)
         for (const session of open) if (session.source === source) extensions.add(number);
-      for (const number of extensions) this.notify(number, { kind: 'source-blocked', until });
+      // Only the sessions from that source end: other callers of the same extension (another
+      // address, the extension's own phone) are not blocked and keep their prompt.
+      for (const number of extensions) this.notify(number, { kind: 'source-blocked', until }, source);
     }
   }
 
@@ -191,8 +231,10 @@ export class PinGate implements PinGatePort {
     this.notify(extension, why);
   }
 
-  private notify(extension: string, why: GateClosed): void {
-    for (const listener of [...this.listeners]) {
+  /** Tells the listeners; with `source` (a source block) only those whose session comes from it. */
+  private notify(extension: string, why: GateClosed, source?: string): void {
+    for (const [listener, session] of [...this.listeners]) {
+      if (source !== undefined && session !== undefined && session.source !== source) continue;
       try {
         listener(extension, why);
       } catch (error) {
