@@ -9,10 +9,20 @@
  * - bench/results/mutation.json          summary of Stryker's JSON report; refreshed from
  *                                        reports/mutation/mutation.json when that exists
  *
+ * and the worst case the default rules allow (between `<!-- bound:begin -->` and `<!-- bound:end -->`),
+ * computed with `guessingBound` and `DEFAULT_LOCKOUT_RULES` from test/pbx/ivr/lockout.ts (the rules
+ * the PBX enforces), next to the measured best strategy.
+ *
  *   node scripts/gen-security-figures.mjs [--check]   (--check: fail if the doc is out of date)
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
+import { tsImport } from 'tsx/esm/api';
+
+const { DEFAULT_LOCKOUT_RULES, guessingBound } = await tsImport(
+  '../test/pbx/ivr/lockout.ts',
+  import.meta.url,
+);
 
 const DOC = 'docs/security.md';
 const ATTACK = 'bench/results/attack.json';
@@ -109,6 +119,75 @@ function attackSection() {
   return lines.join('\n');
 }
 
+/**
+ * What the default rules allow at most against one PIN, whatever the strategy: `guessingBound` (the
+ * attacker types instantly, never waits for a prompt, and uses as many sources as it likes). Three
+ * cases: no admin ever lifts a quarantine (the attacker paces below it), an admin lifts each one after a
+ * day, and a careless admin who lifts each one after an hour.
+ */
+function boundSection() {
+  const rules = DEFAULT_LOCKOUT_RULES;
+  const DAY = 24 * HOUR;
+  const perDay = (bound) => bound.guessesPerDay;
+  const never = guessingBound(rules, { digits: 4, adminLiftsQuarantineAfterMs: Number.POSITIVE_INFINITY });
+  const cases = [
+    { title: 'no admin lifts a quarantine (paced below it)', lift: Number.POSITIVE_INFINITY },
+    { title: 'an admin lifts each quarantine after a day', lift: DAY },
+    { title: 'an admin lifts each quarantine after an hour', lift: HOUR },
+  ].map((c) => ({
+    ...c,
+    four: guessingBound(rules, { digits: 4, adminLiftsQuarantineAfterMs: c.lift }),
+    six: guessingBound(rules, { digits: 6, adminLiftsQuarantineAfterMs: c.lift }),
+  }));
+  const days = (bound) =>
+    `${number(bound.expectedDays, 0)} days (${number(bound.expectedDays / 365, 1)} years)`;
+  const windows = Math.ceil(rules.quarantineWindowMs / rules.windowMs);
+  const pacedPerWindow =
+    (rules.lockoutsToQuarantine - 1) * rules.wrongCodesToLock + (rules.wrongCodesToLock - 1) * windows;
+  // The same count in words; it must agree with guessingBound (a changed formula fails the script).
+  if (Math.abs((pacedPerWindow * DAY) / rules.quarantineWindowMs - never.pacedGuessesPerDay) > 1e-9)
+    throw new Error('the paced count in words disagrees with guessingBound');
+  const lines = [
+    'The attack table shows what the strategies got; this is what the default rules allow at most against',
+    'one PIN, whatever the strategy (`guessingBound` in `test/pbx/ivr/lockout.ts`, with `DEFAULT_LOCKOUT_RULES`;',
+    'the attacker is assumed to type instantly and to use as many source addresses as it likes).',
+    '',
+    `Without a quarantine the attacker stays below it: ${rules.lockoutsToQuarantine - 1} locks × ${rules.wrongCodesToLock} wrong codes +`,
+    `${rules.wrongCodesToLock - 1} more that do not lock = **${number(pacedPerWindow, 0)} codes per ${duration(rules.quarantineWindowMs)}**`,
+    `(${number(perDay(never) / 24, 2)} per hour): a random 4-digit PIN takes ${days(never)} on average.`,
+    '',
+    '| Case | Codes per day | Codes per hour | Expected time, 4-digit PIN | Expected time, 6-digit PIN |',
+    '| --- | --- | --- | --- | --- |',
+    ...cases.map(
+      (c) =>
+        `| ${c.title} | ${number(perDay(c.four), 1)} | ${number(perDay(c.four) / 24, 2)} | ${days(c.four)} | ${days(c.six)} |`,
+    ),
+  ];
+  if (existsSync(ATTACK)) {
+    const run = JSON.parse(readFileSync(ATTACK, 'utf8'));
+    const top = best(run.strategies, perPin);
+    lines.push(
+      '',
+      `The measured best strategy (_${top.title}_, ${number(perPin(top), 2)} guesses per hour) stays below the`,
+      `no-lift bound of ${number(perDay(never) / 24, 2)} per hour: it loses time to prompts and call set-up, which the bound ignores.`,
+      'Admins should lift a quarantine only after finding out why it happened: every early lift buys the attacker',
+      'another round of locks (last row).',
+    );
+  }
+  lines.push(
+    '',
+    `**Sources are IP addresses.** The per-source block (${rules.wrongCodesPerSourceToBlock} wrong codes across all extensions`,
+    `within ${duration(rules.windowMs)} block the address for ${duration(rules.sourceBlockMs)}) keys on the caller's transport address as the PBX sees it.`,
+    'Everyone behind one NAT address shares it: one guesser there blocks PIN calls for all of them (emergency',
+    'and free calls never reach the PIN gate, and the block ends only the PIN sessions from that address). An',
+    'attacker with many addresses — an IPv6 prefix hands out more than it will ever need — is not slowed by the',
+    'block at all. What holds either way is the per-extension budget: it counts wrong codes from every source',
+    `together, so however many addresses an attacker rotates through, one PIN gets no more than the bound above`,
+    `(${number(perDay(never), 0)} codes a day without a lifted quarantine); more addresses only let it spread over more extensions, each with its own PIN and budget.`,
+  );
+  return lines.join('\n');
+}
+
 function summariseStryker() {
   const report = JSON.parse(readFileSync(STRYKER_REPORT, 'utf8'));
   const files = Object.entries(report.files).map(([path, file]) => {
@@ -130,7 +209,9 @@ function summariseStryker() {
 }
 
 function mutationSection() {
-  if (existsSync(STRYKER_REPORT)) writeFileSync(MUTATION, `${JSON.stringify(summariseStryker(), null, 2)}\n`);
+  // --check only reads: it must not rewrite the summary (its time stamp) behind the caller's back.
+  if (existsSync(STRYKER_REPORT) && !process.argv.includes('--check'))
+    writeFileSync(MUTATION, `${JSON.stringify(summariseStryker(), null, 2)}\n`);
   if (!existsSync(MUTATION)) return '_No mutation run yet: run `npm run test:mutation`._';
   const run = JSON.parse(readFileSync(MUTATION, 'utf8'));
   const score = (file) => (file.total ? (100 * file.killed) / file.total : 0);
@@ -158,7 +239,11 @@ function replaceBetween(text, name, body) {
 
 const current = readFileSync(DOC, 'utf8');
 const next = await format(
-  replaceBetween(replaceBetween(current, 'attack', attackSection()), 'mutation', mutationSection()),
+  replaceBetween(
+    replaceBetween(replaceBetween(current, 'attack', attackSection()), 'bound', boundSection()),
+    'mutation',
+    mutationSection(),
+  ),
   { ...(await resolveConfig(DOC)), filepath: DOC },
 );
 if (process.argv.includes('--check')) {
