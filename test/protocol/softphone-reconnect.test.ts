@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { Softphone, type RegistrationState } from '../../renderer/src/sip/softphone';
+import { REFUSED_RETRY_MIN_MS, Softphone, type RegistrationState } from '../../renderer/src/sip/softphone';
 import { PbxServer } from '../pbx/server';
 import { DEMO } from '../support/pbx-fixture';
 
@@ -88,10 +88,14 @@ describe('softphone registration (the app’s sip.js engine, in Node)', () => {
       onNetworkOnline: () => () => {},
     });
     await softphone.start(config(addresses, '202', 'not-the-password'));
-    expect(await until(softphone, (state) => state.kind === 'failed')).toEqual({
-      kind: 'failed',
-      problem: 'credentials',
-    });
+    const refusedAt = Date.now();
+    const state = await until(softphone, (candidate) => candidate.kind === 'failed');
+    expect(state).toMatchObject({ kind: 'failed', problem: 'credentials' });
+    // Retried by itself, but never at the network back-off (300 ms here): a wrong password must not
+    // run into the PBX's sign-in throttle. Breaks if a refusal is retried like a lost connection.
+    expect(state.kind === 'failed' && state.retryAt - refusedAt).toBeGreaterThanOrEqual(
+      REFUSED_RETRY_MIN_MS - 1_000,
+    );
     await softphone.stop();
   });
 });
