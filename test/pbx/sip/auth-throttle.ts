@@ -5,9 +5,11 @@
  * The rules, in the order the PBX applies them:
  * - Only failed credentials count (a wrong password, an unknown user, a wrong URI, a bad nonce);
  *   a request refused because its source or extension is throttled is not counted again.
- * - Credentials are always checked first: the caller asks `check()` only after verification, so a
- *   throttle never hides whether the check would have passed from the log, and emergency calls
- *   (which never ask) are never refused or delayed by it.
+ * - Credentials are checked first: the caller asks `check()` after verification, so a throttle
+ *   never hides whether the check would have passed from the log. (Admin and provider sign-ins,
+ *   which hash with scrypt, ask before hashing too: a throttled source costs no hash.) An emergency
+ *   call authenticated on a socket that holds its extension's registration does not ask; any other
+ *   emergency request asks like every request (see `SipService.authenticate`).
  * - An extension throttled by failures from elsewhere stays reachable from a source that signed in
  *   to it successfully within `trustMs` (its own phone behind its own address): someone guessing the
  *   password of 201 from another network cannot lock 201's phone out.
