@@ -7,7 +7,7 @@ import { HttpApi } from './api/http-api';
 import type { PromptStyle } from './calls/call-context';
 import { DEFAULT_LOCKOUT_RULES, storeGateRules, type LockoutRules } from './ivr/lockout';
 import { DEFAULT_PIN_RULES, type PinEntryRules } from './ivr/pin-entry';
-import { PinGate } from './ivr/pin-gate';
+import { PinGate, type PinCheckCapacity } from './ivr/pin-gate';
 import { createLog, type PbxLog } from './log';
 import { PromptLibrary } from './media/prompts';
 import { PstnFarEnd } from './pstn/far-end';
@@ -31,6 +31,8 @@ export interface PbxOptions {
   pinRules?: Partial<PinEntryRules>;
   /** The PIN gate's budget (see `ivr/lockout.ts` for the defaults and why). */
   lockoutRules?: Partial<LockoutRules>;
+  /** Unlock-code checks at once and queued (see `ivr/pin-gate.ts`); beyond that the busy prompt. */
+  pinCheckCapacity?: Partial<PinCheckCapacity>;
   /** The pepper for unlock-code and password hashes; by default TOLLGATE_PBX_PEPPER or pepper.key. */
   pepper?: Buffer;
   /** How long the simulated far end rings before it answers. */
@@ -145,6 +147,7 @@ export class PbxServer {
     const pinGate = new PinGate({
       store: database,
       rules: lockoutRules,
+      capacity: this.options.pinCheckCapacity ?? {},
       now,
       log: this.log,
       lockChanged: (extension) => api.policyChanged([extension]),
