@@ -68,7 +68,7 @@ test('a protected extension hears the prompt, types the PIN on the keypad and re
   await expect(page.getByTestId('keypad-echo')).toHaveText(
     `${'•'.repeat(EXTENSIONS.protected.pin.length)}${EXTENSIONS.protected.pin.length} Ziffern eingegeben`,
   );
-  await screenshot(page, testInfo, 'gespraech-pin-de');
+  // The call screen's pictures, phase by phase, come from pin-phases.spec.ts.
   await page.getByTestId('in-call-keypad').getByRole('button', { name: /\(#\)/ }).click();
   if (await farEnd.calls(EXTENSIONS.protected.number)) {
     await expect
