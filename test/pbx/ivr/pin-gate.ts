@@ -1,35 +1,12 @@
 import { BoundedSlots } from '../crypto/bounded-slots';
 import type { PbxLog } from '../log';
-import type { GateFacts, LockoutRules } from './lockout';
+import type { LockoutRules } from './lockout';
 import { gateClosed } from './lockout';
+import type { PinGateStore } from '../store/ports';
 import type { GateClosed, PinGatePort, PinSession, PinVerdict } from './pin-gate-port';
 
-/** What the gate needs from the store (`PbxDatabase` provides it); nothing else of the store. */
-export interface PinGateStore {
-  gateFacts(extension: string, source: string): GateFacts;
-  /** 'no-match' or a match (possibly against a hash from before the pepper, which the store upgrades). */
-  compareUnlockCode(extension: string, code: string): Promise<'match' | 'match-unpeppered' | 'no-match'>;
-  /** Re-checks the gate, records the outcome and locks, in one transaction (see `PbxDatabase`). */
-  decidePinCode(input: { extension: string; source: string; callId: string; correct: boolean; now: number }):
-    | { kind: 'closed'; why: GateClosed }
-    | { kind: 'accepted' }
-    | {
-        kind: 'wrong';
-        wrongCodesInWindow: number;
-        wrongCodesLeftBeforeLock: number;
-        locked: { until: number } | null;
-        quarantined: boolean;
-        sourceBlockedUntil: number | null;
-      };
-  recordPinEvent(event: {
-    extension: string;
-    source: string;
-    callId: string;
-    kind: 'timeout' | 'refused';
-    why?: string;
-    at: number;
-  }): void;
-}
+/** What the gate needs from the store: a port of the store (store/ports.ts). */
+export type { PinGateStore } from '../store/ports';
 
 /**
  * How many unlock-code checks (scrypt, on libuv's four-thread pool) run at once and how many wait.
