@@ -166,6 +166,8 @@ function pbxLogCount(workerIndex: number, event: string, extension: string): num
     .length;
 }
 
+// Breaks when the screen stops following a phase (a signal ignored by pin-phase.ts, the dots kept
+// after a wrong code, the timer running before the destination answers) or its words change.
 for (const [language, locale] of LANGUAGES) {
   test(`a PIN call, phase by phase, at 420×720 (${language}, ${STYLE})`, async ({ openApp, pbx }) => {
     await requireCapabilities('policy', 'pin');
@@ -267,6 +269,8 @@ for (const [language, locale] of LANGUAGES) {
   });
 }
 
+// Breaks when Anrufen stays on for paid numbers while locked (Dialer's lockedOut) or the lock's
+// sentence is missing from the call's end, the status bar or the badge.
 for (const [language, locale] of LANGUAGES) {
   test(`a locked extension: the lock sentence, and Anrufen off for paid numbers (${language}, ${STYLE})`, async ({
     openApp,
@@ -371,8 +375,9 @@ test(`with the policy API down, no PIN digit is on screen or in the accessibilit
     ).toBe(false);
   };
   await pressSecretKeys(page, page.getByTestId('in-call-keypad'), pin);
-  await expect(page.getByTestId('keypad-announcement')).toHaveText(`${pin.length} Ziffern eingegeben`);
+  await expect(page.getByTestId('keypad-echo')).not.toHaveText(/^\s*$/);
   await expectNoPin('while typing');
+  await expect(page.getByTestId('keypad-announcement')).toHaveText(`${pin.length} Ziffern eingegeben`);
   await typeOnKeypad(page, '#');
   await expect(page.getByTestId('keypad-echo')).not.toContainText('•');
   await expectNoPin('after #');
