@@ -151,7 +151,7 @@ export async function benchSoftphone() {
     for (let run = 0; run < RUNS; run++) {
       const page = await openTimedPage(browser);
       const started = Date.now();
-      await page.goto(`${base}?provision=${provision(addresses.sipWebSocketUrl)}`);
+      await page.goto(`${base}#provision=${provision(addresses.sipWebSocketUrl)}`);
       await page.getByRole('tablist').waitFor();
       samples.interactive.push(Date.now() - started);
       await page.getByText('Angemeldet als 201').waitFor();
@@ -184,7 +184,7 @@ export async function benchSoftphone() {
 
     // Typing at human speed on one call to the echo test (no PIN involved), through the relay.
     const page = await openTimedPage(browser);
-    await page.goto(`${base}?provision=${provision(relay.url)}`);
+    await page.goto(`${base}#provision=${provision(relay.url)}`);
     await page.getByText('Angemeldet als 201').waitFor();
     await page.getByRole('tab', { name: 'Telefon' }).click();
     await page.getByLabel('Rufnummer').fill('*43');
