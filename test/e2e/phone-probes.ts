@@ -39,7 +39,8 @@ export function requests(messages: readonly string[], method: string): string[] 
  * end is audible there. Every block of samples is examined (no timer that a busy machine could
  * delay): Goertzel filters at the eight DTMF frequencies over the last 2048 samples, every 512; a key
  * counts when both of its frequencies stand out (10 dB over the others of their group) in two
- * windows in a row.
+ * windows in a row, and the same key heard again within 150 ms is the same press
+ * (counted as a dropout in the state, see {@link toneDecoderState}).
  */
 export async function startToneDecoder(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -75,7 +76,21 @@ export async function startToneDecoder(page: Page): Promise<void> {
       const others = Math.max(...powers.filter((_, index) => index !== best));
       return { index: best, power: powers[best] ?? 0, margin: (powers[best] ?? 0) / Math.max(others, 1e-12) };
     };
-    const state = { decoded: '', candidate: '', seen: 0, blocks: 0, loudest: 0, context: '' };
+    // A tone that drops out for a moment (playout concealment on a busy machine) and comes back as
+    // the same key within this gap is one key press, not two: the app never sends the same key
+    // twice that close (its tones are separated by their duration and the inter-tone gap).
+    const sameKeyGapMs = 150;
+    const state = {
+      decoded: '',
+      candidate: '',
+      seen: 0,
+      blocks: 0,
+      loudest: 0,
+      context: '',
+      lastKey: '',
+      lastHeardBlock: -1_000_000,
+      dropouts: 0,
+    };
     (globalThis as unknown as { __tones: typeof state }).__tones = state;
     processor.onaudioprocess = (event) => {
       window.copyWithin(0, block);
@@ -89,9 +104,17 @@ export async function startToneDecoder(page: Page): Promise<void> {
       const audible = row.power > 1e3 && column.power > 1e3;
       const key =
         audible && row.margin > 10 && column.margin > 10 ? (keys[row.index]?.[column.index] ?? '') : '';
-      state.seen = key === state.candidate ? state.seen + 1 : 1;
+      state.seen = key && key === state.candidate ? state.seen + 1 : key ? 1 : 0;
       state.candidate = key;
-      if (key && state.seen === 2) state.decoded += key;
+      if (key && state.seen === 2) {
+        const gapMs = ((state.blocks - state.lastHeardBlock) * block * 1000) / context.sampleRate;
+        if (key === state.lastKey && gapMs < sameKeyGapMs) state.dropouts += 1;
+        else state.decoded += key;
+      }
+      if (key && state.seen >= 2) {
+        state.lastKey = key;
+        state.lastHeardBlock = state.blocks;
+      }
     };
   });
 }
