@@ -43,6 +43,22 @@ export const SETTINGS_MIGRATIONS: readonly SettingsMigration[] = [
       };
     },
   },
+  {
+    from: 2,
+    to: 3,
+    description:
+      'Version 3 adds call handling (call waiting, do not disturb, auto-answer), desktop settings (theme, ' +
+      'hotkeys), favourites and audio volume, ring tone and ringer device; all start at their defaults. A ' +
+      'ringer device from an older file did nothing then and is dropped, so nothing rings somewhere the ' +
+      'user never chose for it.',
+    migrate: (document) => {
+      const audio = document['audio'];
+      if (typeof audio !== 'object' || audio === null || Array.isArray(audio))
+        return { ...document, schemaVersion: 3 };
+      const { ringerDeviceId: _unused, ...rest } = audio as Record<string, unknown>;
+      return { ...document, schemaVersion: 3, audio: rest };
+    },
+  },
 ];
 
 export type MigrationOutcome =

@@ -6,7 +6,7 @@ import { z } from 'zod';
  *
  * Error messages are i18n keys (`errors.*`), translated by the renderer.
  */
-export const SETTINGS_SCHEMA_VERSION = 2;
+export const SETTINGS_SCHEMA_VERSION = 3;
 
 /**
  * RFC 3261 §25.1 `user`: 1*( unreserved / escaped / user-unreserved ) — `alice`, `201`,
@@ -70,12 +70,67 @@ export type AccountInput = z.input<typeof AccountSchema>;
 export const LanguageSchema = z.enum(['system', 'de', 'en']);
 export type LanguagePreference = z.output<typeof LanguageSchema>;
 
-// No ringer device: nothing rings on a separate device (issue #16 removed the unused setting; older
-// settings files that still carry it parse, the key is dropped).
+/** Ring tones the app ships (resources/tones); `classic` is the default. */
+export const RING_TONES = ['classic', 'soft', 'digital'] as const;
+export const RingToneSchema = z.enum(RING_TONES);
+export type RingTone = z.output<typeof RingToneSchema>;
+
+// Version 3 brings the ringer device back, now used: the ring tone plays there (issue #13). A
+// `ringerDeviceId` from a version 1 or 2 file did nothing then and is dropped by the 2 -> 3 migration.
 export const AudioSettingsSchema = z.object({
   inputDeviceId: z.string().nullable().default(null),
   outputDeviceId: z.string().nullable().default(null),
+  /** Where the ring tone plays; null = the output device. */
+  ringerDeviceId: z.string().nullable().default(null),
+  /** Call audio volume, 0 to 1. */
+  outputVolume: z.number().min(0).max(1).default(1),
+  ringTone: RingToneSchema.default('classic'),
 });
+export type AudioSettings = z.output<typeof AudioSettingsSchema>;
+
+/** How the phone treats incoming calls (issue #13). */
+export const CallHandlingSchema = z.object({
+  /** A second incoming call during a call rings softly (call waiting); off = refused with 486, logged. */
+  callWaiting: z.boolean().default(true),
+  /** Do not disturb: incoming calls are refused (486) and logged as such. */
+  doNotDisturb: z.boolean().default(false),
+  /** Answer calls from other extensions of the PBX by themselves (never external callers). */
+  autoAnswerInternal: z.boolean().default(false),
+});
+export type CallHandling = z.output<typeof CallHandlingSchema>;
+
+export const ThemeSchema = z.enum(['system', 'light', 'dark']);
+export type ThemePreference = z.output<typeof ThemeSchema>;
+
+/** An Electron accelerator such as `CommandOrControl+Shift+A` (validated loosely; Electron decides). */
+const AcceleratorSchema = z
+  .string()
+  .trim()
+  .min(1, 'errors.hotkey')
+  .max(64, 'errors.hotkey')
+  .regex(/^[\w+]+$/, 'errors.hotkey');
+
+export const DesktopSettingsSchema = z.object({
+  theme: ThemeSchema.default('system'),
+  /** Global hotkeys to answer and hang up; off by default (they act while another app has focus). */
+  hotkeys: z
+    .object({
+      enabled: z.boolean().default(false),
+      answer: AcceleratorSchema.default('CommandOrControl+Shift+A'),
+      hangUp: AcceleratorSchema.default('CommandOrControl+Shift+H'),
+    })
+    .prefault({}),
+  /** Bring the window to the front when a call comes in. */
+  raiseOnIncomingCall: z.boolean().default(true),
+});
+export type DesktopSettings = z.output<typeof DesktopSettingsSchema>;
+
+/** A local favourite in the directory: a number (or SIP URI) and an optional name. */
+export const FavouriteSchema = z.object({
+  target: z.string().trim().min(1).max(256),
+  name: z.string().trim().max(64).default(''),
+});
+export type Favourite = z.output<typeof FavouriteSchema>;
 
 export const IceSettingsSchema = z.object({
   /** STUN/TURN URLs. Empty by default: no public STUN server is ever contacted unless configured. */
@@ -102,6 +157,9 @@ export const SettingsSchema = z.object({
   audio: AudioSettingsSchema.prefault({}),
   ice: IceSettingsSchema.prefault({}),
   window: WindowStateSchema.prefault({}),
+  calls: CallHandlingSchema.prefault({}),
+  desktop: DesktopSettingsSchema.prefault({}),
+  favourites: z.array(FavouriteSchema).max(200).default([]),
 });
 export type Settings = z.output<typeof SettingsSchema>;
 
@@ -132,10 +190,31 @@ export const PreferencesPatchSchema = z
       .object({
         inputDeviceId: z.string().nullable(),
         outputDeviceId: z.string().nullable(),
+        ringerDeviceId: z.string().nullable(),
+        outputVolume: z.number().min(0).max(1),
+        ringTone: RingToneSchema,
       })
       .partial()
       .strict(),
     ice: z.object({ servers: IceSettingsSchema.shape.servers.removeDefault() }).strict(),
+    calls: z
+      .object({ callWaiting: z.boolean(), doNotDisturb: z.boolean(), autoAnswerInternal: z.boolean() })
+      .partial()
+      .strict(),
+    desktop: z
+      .object({
+        theme: ThemeSchema,
+        hotkeys: z
+          .object({ enabled: z.boolean(), answer: AcceleratorSchema, hangUp: AcceleratorSchema })
+          .partial()
+          .strict(),
+        raiseOnIncomingCall: z.boolean(),
+      })
+      .partial()
+      .strict(),
+    favourites: z
+      .array(z.object({ target: FavouriteSchema.shape.target, name: z.string().trim().max(64) }).strict())
+      .max(200),
   })
   .partial()
   .strict();

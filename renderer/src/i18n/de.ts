@@ -340,6 +340,7 @@ export const de = {
     displayName: 'Der Anzeigename darf höchstens 64 Zeichen lang sein.',
     passwordRequired: 'Geben Sie das Passwort Ihrer Durchwahl ein.',
     passwordTooLong: 'Das Passwort darf höchstens 128 Zeichen lang sein.',
+    hotkey: 'Geben Sie eine Tastenkombination ein, z. B. CommandOrControl+Shift+A.',
     iceServer: 'Geben Sie eine STUN- oder TURN-Adresse ein (stun:… oder turn:…).',
     'secret-unreadable':
       'Das gespeicherte Passwort konnte nicht entschlüsselt werden, weil sich der Schlüsselbund des Systems geändert hat. Bitte geben Sie es erneut ein.',

@@ -322,6 +322,7 @@ export const en: Translation = {
     displayName: 'The display name may be 64 characters long at most.',
     passwordRequired: 'Enter the password of your extension.',
     passwordTooLong: 'The password may be 128 characters long at most.',
+    hotkey: 'Enter a key combination, e.g. CommandOrControl+Shift+A.',
     iceServer: 'Enter a STUN or TURN address (stun:… or turn:…).',
     'secret-unreadable':
       'The saved password could not be decrypted because the system key store changed. Please enter it again.',

@@ -39,10 +39,11 @@ describe('settings migrations', () => {
     const calls: string[] = [];
     const steps: SettingsMigration[] = [
       { from: 1, to: 2, description: 'b', migrate: (d) => (calls.push('1→2'), { ...d, schemaVersion: 2 }) },
+      { from: 2, to: 3, description: 'c', migrate: (d) => (calls.push('2→3'), { ...d, schemaVersion: 3 }) },
       { from: 0, to: 1, description: 'a', migrate: (d) => (calls.push('0→1'), { ...d, schemaVersion: 1 }) },
     ];
-    expect(migrateSettings({}, steps, 2).kind).toBe('migrated');
-    expect(calls).toEqual(['0→1', '1→2']);
+    expect(migrateSettings({}, steps, 3).kind).toBe('migrated');
+    expect(calls).toEqual(['0→1', '1→2', '2→3']);
   });
 
   it('applies what a step changes', () => {
