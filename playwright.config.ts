@@ -22,8 +22,11 @@ const PBX_PORT = freePortOnce('TOLLGATE_E2E_PBX_PORT');
 const executablePath = chromiumPath() ?? undefined;
 /** The embedded PBX's prompting style for this run (docs/qa.md); each style keeps its own artifacts. */
 const PROMPT_STYLE = process.env['TOLLGATE_PROMPT_STYLE'] ?? 'answer-first';
-/** The PBX-neutral specs do not depend on the prompting style: they run in the answer-first run only. */
-const NEUTRAL_SPEC = 'pbx-neutral.spec.ts';
+/**
+ * The PBX-neutral specs (`pbx-neutral.spec.ts` and every `*.neutral.spec.ts`) do not depend on the
+ * prompting style: they run in the answer-first run only, against the test PBX and Kamailio.
+ */
+const NEUTRAL_SPEC = /(?:^|[\\/])(?:pbx-neutral|[\w-]+\.neutral)\.spec\.ts$/;
 const RUN_NEUTRAL = PROMPT_STYLE === 'answer-first';
 
 export default defineConfig<TollgateOptions, TollgateWorkerOptions>({
