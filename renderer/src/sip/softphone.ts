@@ -123,6 +123,11 @@ export class Softphone {
 
   constructor(private readonly deps: SoftphoneDeps) {}
 
+  /** The running sip.js user agent (for presence subscriptions); undefined before start and after stop. */
+  get userAgent(): UserAgent | undefined {
+    return this.ua ?? undefined;
+  }
+
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
