@@ -66,6 +66,13 @@ export function createHostHandlers(
         language: patch.language ?? current.language,
         audio: { ...current.audio, ...patch.audio },
         ice: patch.ice ?? current.ice,
+        calls: { ...current.calls, ...patch.calls },
+        desktop: {
+          ...current.desktop,
+          ...patch.desktop,
+          hotkeys: { ...current.desktop.hotkeys, ...patch.desktop?.hotkeys },
+        },
+        favourites: patch.favourites ?? current.favourites,
       };
       write(next);
       return view(next);

@@ -118,6 +118,34 @@ export function describeHostContract(name: string, makeHost: HostFactory): void 
       expect(await again.getSipPassword()).toEqual({ ok: true, value: PASSWORD });
     });
 
+    // Breaks when updatePreferences drops a section of the patch (it once merged only language, audio, ice).
+    it('patches call handling, desktop and favourites, keeping every field the patch does not name', async () => {
+      const under = await makeHost({});
+      await under.host.updatePreferences({ calls: { doNotDisturb: true } });
+      await under.host.updatePreferences({ desktop: { hotkeys: { enabled: true }, theme: 'dark' } });
+      await under.host.updatePreferences({ desktop: { hotkeys: { answer: 'Alt+F9' } } });
+      await under.host.updatePreferences({
+        audio: { outputVolume: 0.4, ringTone: 'soft', ringerDeviceId: 'spk-2' },
+        favourites: [{ target: '202', name: 'Lager' }],
+      });
+      const again = await under.restart();
+      expect(await again.getSettings()).toMatchObject({
+        ok: true,
+        value: {
+          settings: {
+            calls: { doNotDisturb: true, callWaiting: true, autoAnswerInternal: false },
+            desktop: {
+              theme: 'dark',
+              raiseOnIncomingCall: true,
+              hotkeys: { enabled: true, answer: 'Alt+F9', hangUp: 'CommandOrControl+Shift+H' },
+            },
+            audio: { outputVolume: 0.4, ringTone: 'soft', ringerDeviceId: 'spk-2', outputDeviceId: null },
+            favourites: [{ target: '202', name: 'Lager' }],
+          },
+        },
+      });
+    });
+
     it('keeps the saved password when the account is saved without one', async () => {
       const { host } = await makeHost({});
       await host.saveAccount({ account, password: PASSWORD });
