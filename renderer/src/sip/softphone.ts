@@ -31,6 +31,7 @@ import { IVR_INFO_PACKAGE, parseIvrSignal } from '../../../shared/ivr-signal/ivr
 import { PendingKeys, sendKey, type ToneSender } from './keypad-sender';
 import { DEFAULT_MEDIA_WATCH, MediaWatch, type MediaWatchOptions } from './media-watch';
 import { offerHoldsUs } from './sdp-direction';
+import { iceAwareSessionDescriptionHandlerFactory } from './ice-gathering';
 
 /**
  * The only module that touches sip.js: registration with reconnect, outgoing and incoming calls,
@@ -186,6 +187,8 @@ export class Softphone {
       authorizationPassword: config.password,
       userAgentString: userAgentString(this.deps.appVersion ?? '0.0.0'),
       transportOptions: { server: account.sipWebSocketUrl, connectionTimeout: 5, keepAliveInterval: 25 },
+      // Ends ICE gathering once the candidates it needs are in, not after Chromium's TCP phase.
+      sessionDescriptionHandlerFactory: iceAwareSessionDescriptionHandlerFactory(config.iceServers),
       // Never sip.js's default public STUN server: only what the settings name.
       sessionDescriptionHandlerFactoryOptions: {
         peerConnectionConfiguration: { iceServers: config.iceServers.map((url) => ({ urls: url })) },
