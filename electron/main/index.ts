@@ -1,15 +1,17 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, ipcMain, safeStorage, session } from 'electron';
+import { app, globalShortcut, ipcMain, safeStorage, session, type BrowserWindow } from 'electron';
 import ElectronStore from 'electron-store';
 import { appContentSecurityPolicy } from '../../shared/host/content-security-policy';
 import { applyProvisioning, parseProvisioning } from '../../shared/host/provisioning';
 import { HOST_EVENT_CHANNELS } from '../../shared/ipc/channels';
-import type { HostHandlers } from '../../shared/ipc/contract';
+import type { DesktopCommand, HostHandlers } from '../../shared/ipc/contract';
 import { accountOrigins } from '../../shared/settings/schema';
 import { APP_ENTRY_URL, trustedRendererOrigins } from './app-origin';
 import { registerAppScheme, serveRenderer } from './app-protocol';
+import { createDesktopShell } from './desktop-shell';
 import { DIAL_LINK_SCHEMES, DialLinkInbox } from './dial-links';
+import { HotkeyRegistrar } from './hotkeys';
 import { registerHostIpc } from './host-ipc';
 import { readLaunchOptions } from './launch-options';
 import { createMainWindow } from './main-window';
@@ -17,6 +19,7 @@ import { unregisterBeforeQuit } from './quit-guard';
 import { createMainHost } from './main-host';
 import { installNavigationGuards, installPermissionHandlers } from './security-handlers';
 import type { KeyValueStore } from './settings-store';
+import { StatusTray } from './tray';
 
 /** Composition root of the main process: wires the services; behaviour lives in the modules. */
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -49,6 +52,15 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function start(): Promise<void> {
+  // Tray and hotkeys ask the renderer (it owns the call and the settings view); the window and
+  // tray exist only after the host is built, so the shell looks them up on each call.
+  let window: BrowserWindow | null = null;
+  let tray: StatusTray | null = null;
+  const sendCommand = (command: DesktopCommand) => {
+    if (window && !window.isDestroyed()) window.webContents.send(HOST_EVENT_CHANNELS.desktopCommand, command);
+  };
+  const hotkeys = new HotkeyRegistrar(globalShortcut, sendCommand);
+  app.on('will-quit', () => hotkeys.dispose());
   const mainHost = createMainHost({
     userDataDirectory: app.getPath('userData'),
     // electron-store is conf with Electron's paths; the options are the shared ones. Its generic
@@ -62,6 +74,7 @@ async function start(): Promise<void> {
       version: app.getVersion(),
       systemLocales: app.getPreferredSystemLanguages(),
     }),
+    desktop: createDesktopShell({ window: () => window, tray: () => tray, hotkeys }),
   });
   // TOLLGATE_PROVISION (npm start's demo; unpackaged builds only): used only when no account is set up.
   // Its demo part (the banner with the demo PIN) is the browser host's alone; it never crosses IPC.
@@ -91,18 +104,33 @@ async function start(): Promise<void> {
   // Every web contents, the main window's included, gets the navigation and window-open guards.
   app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents, log));
 
-  const window = createMainWindow({
+  const mainWindow = createMainWindow({
     preloadPath: join(here, '../preload/index.cjs'),
     entryUrl: devServerUrl ?? APP_ENTRY_URL,
     settings: settings,
     log,
   });
+  window = mainWindow;
+  try {
+    tray = new StatusTray((item) => {
+      if (item === 'toggle-dnd') sendCommand('toggle-dnd');
+      else if (item === 'quit') app.quit();
+      else {
+        if (mainWindow.isMinimized()) mainWindow.restore();
+        mainWindow.show();
+        mainWindow.focus();
+      }
+    });
+  } catch (error) {
+    // Some Linux desktops have no status area; the app works without a tray.
+    log(`No tray icon: ${String(error)}`);
+  }
 
   // The CSP names the PBX origins of the account the document was loaded with; when the account
   // points somewhere else, reload so the new origins are allowed (and the old ones are not).
   const reloadIfOriginsChanged = () => {
     const now = accountOrigins(settings.read().account);
-    if (now.join(' ') !== loadedOrigins.join(' ')) setTimeout(() => window.webContents.reload(), 50);
+    if (now.join(' ') !== loadedOrigins.join(' ')) setTimeout(() => mainWindow.webContents.reload(), 50);
   };
   const handlers: HostHandlers = {
     ...baseHandlers,
@@ -119,14 +147,14 @@ async function start(): Promise<void> {
   };
   registerHostIpc(ipcMain, handlers, trusted, log);
 
-  window.webContents.on('did-finish-load', () =>
-    inbox.attach((target) => window.webContents.send(HOST_EVENT_CHANNELS.dialLinkOpened, target)),
+  mainWindow.webContents.on('did-finish-load', () =>
+    inbox.attach((target) => mainWindow.webContents.send(HOST_EVENT_CHANNELS.dialLinkOpened, target)),
   );
-  window.webContents.on('did-start-loading', () => inbox.detach());
-  unregisterBeforeQuit(app, ipcMain, window);
+  mainWindow.webContents.on('did-start-loading', () => inbox.detach());
+  unregisterBeforeQuit(app, ipcMain, mainWindow);
   app.on('second-instance', (_event, argv) => {
     inbox.receiveArgs(argv);
-    if (window.isMinimized()) window.restore();
-    window.focus();
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
   });
 }

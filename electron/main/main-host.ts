@@ -1,6 +1,6 @@
 import { createHostHandlers } from '../../shared/host/host-service';
 import type { AppInfo, HostHandlers, StartupNotice } from '../../shared/ipc/contract';
-import type { SettingsRepository } from '../../shared/host/host-service';
+import type { DesktopShell, SettingsRepository } from '../../shared/host/host-service';
 import type { DialLinkInbox } from './dial-links';
 import { createSafeStorageSealer, type SafeStorageLike } from './secret-sealer';
 import { openSettingsStore, type StoreFactory } from './settings-store';
@@ -19,6 +19,8 @@ export function createMainHost(options: {
   platform: NodeJS.Platform;
   inbox: DialLinkInbox;
   describeApp: () => Pick<AppInfo, 'version' | 'systemLocales'>;
+  /** Tray, window raising, global hotkeys (index.ts); without it the host acts as if it had none. */
+  desktop?: DesktopShell;
 }): MainHost {
   const opened = openSettingsStore(options.userDataDirectory, options.createStore);
   const handlers = createHostHandlers(
@@ -34,6 +36,7 @@ export function createMainHost(options: {
         ...options.describeApp(),
       }),
       takePendingDialLink: () => options.inbox.takePending(),
+      ...(options.desktop ? { desktop: options.desktop } : {}),
     },
   );
   return { handlers, settings: opened.repository, notices: opened.notices };

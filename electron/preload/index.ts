@@ -7,7 +7,7 @@ import {
   QUIT_READY_CHANNEL,
   type HostMethodName,
 } from '../../shared/ipc/channels';
-import type { HostApi } from '../../shared/ipc/contract';
+import type { DesktopCommand, HostApi } from '../../shared/ipc/contract';
 import type { DialTarget } from '../../shared/links/dial-link';
 import type { Result } from '../../shared/result';
 
@@ -44,12 +44,22 @@ export function createPreloadBridge(): HostApi {
   return {
     // Each generated function forwards its input to the channel of the same name; the main process
     // validates it against the contract, so this cast only restores the per-method types.
-    ...(methods as unknown as Omit<HostApi, 'onDialLinkOpened' | 'onPrepareQuit'>),
+    ...(methods as unknown as Omit<HostApi, 'onDialLinkOpened' | 'onPrepareQuit' | 'onDesktopCommand'>),
     onDialLinkOpened(listener) {
       const wrapped = (_event: IpcRendererEvent, target: DialTarget) => listener(target);
       ipcRenderer.on(HOST_EVENT_CHANNELS.dialLinkOpened, wrapped);
       return () => {
         ipcRenderer.removeListener(HOST_EVENT_CHANNELS.dialLinkOpened, wrapped);
+      };
+    },
+    onDesktopCommand(listener) {
+      // The main process sends only DesktopCommand values; anything else is dropped here too.
+      const wrapped = (_event: IpcRendererEvent, command: DesktopCommand) => {
+        if (command === 'answer' || command === 'hang-up' || command === 'toggle-dnd') listener(command);
+      };
+      ipcRenderer.on(HOST_EVENT_CHANNELS.desktopCommand, wrapped);
+      return () => {
+        ipcRenderer.removeListener(HOST_EVENT_CHANNELS.desktopCommand, wrapped);
       };
     },
     onPrepareQuit(prepare) {

@@ -1,7 +1,15 @@
-import type { AppInfo, HostHandlers, PasswordState, SecretStorageLevel, SettingsView } from '../ipc/contract';
+import type {
+  AppInfo,
+  DesktopStatus,
+  HostHandlers,
+  HotkeyRegistration,
+  PasswordState,
+  SecretStorageLevel,
+  SettingsView,
+} from '../ipc/contract';
 import { HostFailure } from '../ipc/dispatch';
 import type { DialTarget } from '../links/dial-link';
-import type { SealedSecret, StoredSettings } from '../settings/schema';
+import type { DesktopSettings, SealedSecret, StoredSettings } from '../settings/schema';
 import { publicSettings } from '../settings/schema';
 
 /**
@@ -22,9 +30,26 @@ export interface SecretSealer {
   unseal(sealed: SealedSecret): Promise<{ plainText: string; shouldReseal: boolean }>;
 }
 
+/** The desktop around the window: tray, raising the window, global hotkeys (Electron; the browser has none). */
+export interface DesktopShell {
+  setStatus(status: DesktopStatus): void;
+  /** True when the window was brought to the front. */
+  raiseWindow(): boolean;
+  applyHotkeys(hotkeys: DesktopSettings['hotkeys']): HotkeyRegistration;
+}
+
+/** A host without a desktop around it: no tray, no raising, no global hotkeys (the browser host). */
+export const NO_DESKTOP_SHELL: DesktopShell = {
+  setStatus: () => {},
+  raiseWindow: () => false,
+  applyHotkeys: (hotkeys) =>
+    hotkeys.enabled ? { answer: 'unsupported', hangUp: 'unsupported' } : { answer: 'off', hangUp: 'off' },
+};
+
 export interface HostEnvironment {
   appInfo(secretStorage: SecretStorageLevel): AppInfo;
   takePendingDialLink(): DialTarget | null;
+  desktop?: DesktopShell;
 }
 
 export function createHostHandlers(
@@ -32,6 +57,7 @@ export function createHostHandlers(
   sealer: SecretSealer,
   environment: HostEnvironment,
 ): HostHandlers {
+  const desktop = environment.desktop ?? NO_DESKTOP_SHELL;
   /** Where no secret storage exists the password lives only in memory, for this run. */
   let sessionOnlyPassword: string | null = null;
 
@@ -135,5 +161,14 @@ export function createHostHandlers(
     },
 
     takePendingDialLink: async () => environment.takePendingDialLink(),
+
+    setDesktopStatus: async (status) => {
+      desktop.setStatus(status);
+      return null;
+    },
+
+    raiseWindow: async () => desktop.raiseWindow(),
+
+    applyHotkeys: async () => desktop.applyHotkeys(repository.read().desktop.hotkeys),
   };
 }

@@ -10,12 +10,17 @@ export const HOST_METHOD_CHANNELS = {
   clearAccount: 'tollgate:account:clear',
   getSipPassword: 'tollgate:account:sip-password',
   takePendingDialLink: 'tollgate:dial-link:take-pending',
+  setDesktopStatus: 'tollgate:desktop:status',
+  raiseWindow: 'tollgate:desktop:raise-window',
+  applyHotkeys: 'tollgate:desktop:apply-hotkeys',
 } as const;
 
 export const HOST_EVENT_CHANNELS = {
   dialLinkOpened: 'tollgate:dial-link:opened',
   /** The app is about to quit or close its window: hang up and unregister now. */
   prepareQuit: 'tollgate:app:prepare-quit',
+  /** The tray menu or a global hotkey asked for something only the renderer does (answer, DND). */
+  desktopCommand: 'tollgate:desktop:command',
 } as const;
 
 /** The renderer's answer to prepareQuit (renderer → main, no payload). */

@@ -48,6 +48,50 @@ export const SaveAccountInputSchema = z.object({
 });
 export type SaveAccountInput = z.input<typeof SaveAccountInputSchema>;
 
+/** What the tray shows (Electron); the renderer knows the language, so it sends the words too. */
+export const DesktopStatusSchema = z
+  .object({
+    state: z.enum(['registered', 'offline', 'ringing', 'in-call']),
+    doNotDisturb: z.boolean(),
+    text: z
+      .object({
+        /** The status line, e.g. "Registered as 201 — do not disturb". */
+        status: z.string().max(160),
+        doNotDisturb: z.string().max(80),
+        show: z.string().max(80),
+        quit: z.string().max(80),
+      })
+      .strict(),
+  })
+  .strict();
+export type DesktopStatus = z.output<typeof DesktopStatusSchema>;
+
+/**
+ * One global hotkey's fate: `registered`; `taken` (another application or the system holds the
+ * combination); `invalid` (not a combination with a modifier and one key, or Electron refused it);
+ * `duplicate`; `off` (hotkeys disabled);
+ * `unsupported` (the browser host has no global hotkeys).
+ */
+export const HotkeyOutcomeSchema = z.enum([
+  'registered',
+  'taken',
+  'invalid',
+  /** The same combination as the other hotkey (only the first of the two gets it). */
+  'duplicate',
+  'off',
+  'unsupported',
+]);
+export type HotkeyOutcome = z.output<typeof HotkeyOutcomeSchema>;
+export const HotkeyRegistrationSchema = z.object({
+  answer: HotkeyOutcomeSchema,
+  hangUp: HotkeyOutcomeSchema,
+});
+export type HotkeyRegistration = z.output<typeof HotkeyRegistrationSchema>;
+
+/** What the tray or a hotkey asks the renderer to do. */
+export const DesktopCommandSchema = z.enum(['answer', 'hang-up', 'toggle-dnd']);
+export type DesktopCommand = z.output<typeof DesktopCommandSchema>;
+
 const noInput = z.undefined();
 
 export const hostMethods = {
@@ -58,6 +102,12 @@ export const hostMethods = {
   clearAccount: { input: noInput, output: SettingsViewSchema },
   getSipPassword: { input: noInput, output: z.string().nullable() },
   takePendingDialLink: { input: noInput, output: DialTargetSchema.nullable() },
+  /** Tray icon, tooltip and menu (Electron); the browser host has no tray (its header shows DND). */
+  setDesktopStatus: { input: DesktopStatusSchema, output: z.null() },
+  /** Brings the window to the front (incoming call); false where the host cannot (browser). */
+  raiseWindow: { input: noInput, output: z.boolean() },
+  /** (Re-)registers the global hotkeys from the saved settings (no input: only what is saved counts). */
+  applyHotkeys: { input: noInput, output: HotkeyRegistrationSchema },
 } as const satisfies Record<HostMethodName, { input: z.ZodType; output: z.ZodType }>;
 
 type Methods = typeof hostMethods;
@@ -76,6 +126,8 @@ export type HostApi = {
    * bounded time. Only hosts that quit have it (Electron); the browser has pagehide.
    */
   onPrepareQuit?(prepare: () => Promise<void>): () => void;
+  /** Tray menu and global hotkeys (Electron only). Returns an unsubscribe function. */
+  onDesktopCommand?(listener: (command: DesktopCommand) => void): () => void;
 };
 
 /** What a host implements: plain async functions on validated input; they throw HostFailure. */

@@ -178,6 +178,56 @@ export function describeHostContract(name: string, makeHost: HostFactory): void 
       expect(await host.takePendingDialLink()).toEqual({ ok: true, value: null });
     });
 
+    const status = {
+      state: 'registered',
+      doNotDisturb: true,
+      text: { status: 'Registered as 201', doNotDisturb: 'Do not disturb', show: 'Show', quit: 'Quit' },
+    } as const;
+
+    it('takes the desktop status for the tray and refuses one of the wrong shape', async () => {
+      const { host } = await makeHost({});
+      expect(await host.setDesktopStatus(status)).toEqual({ ok: true, value: null });
+      const set = host.setDesktopStatus as unknown as (
+        input: unknown,
+      ) => ReturnType<HostApi['setDesktopStatus']>;
+      expect(await set({ ...status, state: 'hacked' })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input' },
+      });
+      expect(await set({ ...status, text: { ...status.text, status: 'x'.repeat(161) } })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input' },
+      });
+      expect(await set({ ...status, icon: 'file:///etc/passwd' })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input' },
+      });
+    });
+
+    it('says whether it could raise the window', async () => {
+      const { host } = await makeHost({});
+      const raised = await host.raiseWindow();
+      expect(raised.ok && typeof raised.value).toBe('boolean');
+    });
+
+    // Breaks when hotkeys are registered while off (the default) or from input instead of the settings.
+    it('registers global hotkeys only from the saved settings, off by default', async () => {
+      const { host } = await makeHost({});
+      expect(await host.applyHotkeys()).toEqual({ ok: true, value: { answer: 'off', hangUp: 'off' } });
+      const apply = host.applyHotkeys as unknown as (input: unknown) => ReturnType<HostApi['applyHotkeys']>;
+      expect(await apply({ enabled: true, answer: 'Alt+A', hangUp: 'Alt+H' })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input' },
+      });
+      await host.updatePreferences({ desktop: { hotkeys: { enabled: true } } });
+      const applied = await host.applyHotkeys();
+      expect(applied.ok).toBe(true);
+      if (!applied.ok) return;
+      // Electron registers them; the browser host has no global hotkeys and says so.
+      expect(['registered', 'unsupported']).toContain(applied.value.answer);
+      expect(applied.value.hangUp).toBe(applied.value.answer);
+    });
+
     it('ignores a link without a dialable number', async () => {
       const { host } = await makeHost({ dialLinkAtStart: 'tel:call-me-maybe' });
       expect(await host.takePendingDialLink()).toEqual({ ok: true, value: null });

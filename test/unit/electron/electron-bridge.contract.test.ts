@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import Conf from 'conf';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { APP_ORIGIN } from '../../../electron/main/app-origin';
+import { createDesktopShell } from '../../../electron/main/desktop-shell';
 import { DialLinkInbox } from '../../../electron/main/dial-links';
+import { HotkeyRegistrar } from '../../../electron/main/hotkeys';
 import { registerHostIpc } from '../../../electron/main/host-ipc';
 import { createMainHost } from '../../../electron/main/main-host';
 import type { KeyValueStore, StoreOptions } from '../../../electron/main/settings-store';
 import { BRIDGE_GLOBAL, HOST_EVENT_CHANNELS } from '../../../shared/ipc/channels';
-import type { HostApi } from '../../../shared/ipc/contract';
+import type { DesktopCommand, HostApi } from '../../../shared/ipc/contract';
 import { describeHostContract } from '../../contract/host-contract';
 import { createFakeIpc } from './electron-ipc-fake';
 import { fakeSafeStorage } from './fakes';
@@ -31,8 +33,22 @@ export const confStore = (options: StoreOptions): KeyValueStore =>
     typeof Conf
   >[0]) as KeyValueStore;
 
+/** globalShortcut stand-in: every combination is free; pressing one runs its callback. */
+const pressed = new Map<string, () => void>();
+const hotkeys = new HotkeyRegistrar(
+  {
+    register: (accelerator, callback) => {
+      pressed.set(accelerator, callback);
+      return true;
+    },
+    unregister: (accelerator) => void pressed.delete(accelerator),
+  },
+  (command) => fakeIpc.sendToRenderer(HOST_EVENT_CHANNELS.desktopCommand, command),
+);
+
 function startMain(directory: string, safeStorage: ReturnType<typeof fakeSafeStorage>, link?: string) {
   fakeIpc.clearHandlers();
+  hotkeys.dispose();
   const inbox = new DialLinkInbox();
   if (link) inbox.receiveArgs(['/opt/Tollgate/tollgate', '--no-sandbox', link]);
   const mainHost = createMainHost({
@@ -42,6 +58,7 @@ function startMain(directory: string, safeStorage: ReturnType<typeof fakeSafeSto
     platform: 'linux',
     inbox,
     describeApp: () => ({ version: '0.1.0', systemLocales: ['de-DE', 'en-US'] }),
+    desktop: createDesktopShell({ window: () => null, tray: () => null, hotkeys }),
   });
   registerHostIpc(fakeIpc.ipcMain, mainHost.handlers, [APP_ORIGIN], () => {});
   return inbox;
@@ -74,6 +91,10 @@ describe('Electron preload bridge', () => {
         'getSipPassword',
         'onDialLinkOpened',
         'onPrepareQuit',
+        'onDesktopCommand',
+        'setDesktopStatus',
+        'raiseWindow',
+        'applyHotkeys',
         'saveAccount',
         'takePendingDialLink',
         'updatePreferences',
@@ -102,5 +123,23 @@ describe('Electron preload bridge', () => {
     unsubscribe();
     inbox.receiveUrl('tel:110');
     expect(received).toEqual([{ number: '0301234567', scheme: 'sip' }]);
+  });
+
+  it('delivers hotkey commands registered from the saved settings, and stops after unsubscribe', async () => {
+    startMain(mkdtempSync(join(tmpdir(), 'tollgate-electron-')), fakeSafeStorage());
+    const host = createPreloadBridge();
+    await host.updatePreferences({ desktop: { hotkeys: { enabled: true, answer: 'Alt+F7' } } });
+    expect(await host.applyHotkeys()).toEqual({
+      ok: true,
+      value: { answer: 'registered', hangUp: 'registered' },
+    });
+    const received: DesktopCommand[] = [];
+    const unsubscribe = host.onDesktopCommand?.((command) => received.push(command)) ?? (() => {});
+    pressed.get('Alt+F7')?.();
+    pressed.get('CommandOrControl+Shift+H')?.();
+    fakeIpc.sendToRenderer(HOST_EVENT_CHANNELS.desktopCommand, 'format-disk');
+    unsubscribe();
+    pressed.get('Alt+F7')?.();
+    expect(received).toEqual(['answer', 'hang-up']);
   });
 });

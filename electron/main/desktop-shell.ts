@@ -1,0 +1,36 @@
+import type { DesktopShell } from '../../shared/host/host-service';
+import type { DesktopStatus } from '../../shared/ipc/contract';
+import type { HotkeyRegistrar } from './hotkeys';
+
+/** The parts of a BrowserWindow raising needs. */
+export interface RaisableWindow {
+  isDestroyed(): boolean;
+  isMinimized(): boolean;
+  restore(): void;
+  show(): void;
+  focus(): void;
+}
+
+/**
+ * The Electron desktop around the window: the tray shows the renderer's status, an incoming call
+ * raises the window, the hotkeys come from the saved settings. The window and tray arrive after the
+ * host is built (index.ts), so they are looked up on each call.
+ */
+export function createDesktopShell(deps: {
+  window(): RaisableWindow | null;
+  tray(): { show(status: DesktopStatus): void } | null;
+  hotkeys: HotkeyRegistrar;
+}): DesktopShell {
+  return {
+    setStatus: (status) => deps.tray()?.show(status),
+    raiseWindow: () => {
+      const window = deps.window();
+      if (!window || window.isDestroyed()) return false;
+      if (window.isMinimized()) window.restore();
+      window.show();
+      window.focus();
+      return true;
+    },
+    applyHotkeys: (hotkeys) => deps.hotkeys.apply(hotkeys),
+  };
+}
