@@ -1,17 +1,27 @@
 import { z } from 'zod';
 import { SIP_USER_PART, type Account } from '../../../shared/settings/schema';
 
+/** `sip:` or `sips:` URI with a user and a host, no spaces. */
+const SIP_URI = /^sips?:[^\s@]+@[^\s@]+$/i;
+
 /**
  * Local call history. What a call was — never what was typed during it: DTMF digits (a PIN above all)
  * have no field here.
  */
 export const HistoryEntrySchema = z.object({
   id: z.string(),
-  /** A dialled number (with * and #) or the caller's SIP user, which may be a name such as `alice`. */
+  /**
+   * A dialled number (with * and #), the caller's SIP user (which may be a name such as `alice`), or a
+   * `sip:user@host` URI; kept as it was for calling back, formatted only on the screen.
+   */
   number: z
     .string()
-    .max(64)
-    .refine((value) => /^\+?[0-9*#]{1,32}$/.test(value) || SIP_USER_PART.test(value)),
+    .max(256)
+    .refine(
+      (value) =>
+        (value.length <= 64 && (/^\+?[0-9*#]{1,32}$/.test(value) || SIP_USER_PART.test(value))) ||
+        SIP_URI.test(value),
+    ),
   name: z.string().max(64).nullable(),
   direction: z.enum(['outgoing', 'incoming']),
   startedAt: z.number(),
@@ -22,8 +32,23 @@ export const HistoryEntrySchema = z.object({
    * say; 'accepted': it said so).
    */
   pin: z.enum(['not-required', 'requested', 'accepted', 'unknown', 'failed', 'locked']),
+  /**
+   * The label of the code that opened the call, when the PBX said (the `accepted` IVR signal's
+   * `codeLabel`, issue #14): a person's name or role, never the code.
+   */
+  codeLabel: z.string().max(64).nullable().optional(),
 });
 export type HistoryEntry = z.output<typeof HistoryEntrySchema>;
+
+/** A call that rang here and was not taken (the Verlauf tab counts the ones not seen yet). */
+export function isMissed(entry: HistoryEntry): boolean {
+  return entry.direction === 'incoming' && entry.outcome === 'missed';
+}
+
+/** A call this phone turned away by itself (do not disturb, second line off): shown as refused. */
+export function isRefused(entry: HistoryEntry): boolean {
+  return entry.direction === 'incoming' && entry.outcome.startsWith('refused');
+}
 
 /** The single history key of earlier versions: moved to the first account that signs in, once. */
 export const HISTORY_KEY = 'tollgate.history';
@@ -41,6 +66,10 @@ export function historyKeyOf(accountKey: string): string {
   return `${HISTORY_KEY}:${accountKey}`;
 }
 
+function seenKeyOf(accountKey: string): string {
+  return `tollgate.history-seen:${accountKey}`;
+}
+
 function safeHostname(url: string): string {
   try {
     return new URL(url).hostname;
@@ -56,6 +85,8 @@ function safeHostname(url: string): string {
 export class CallHistory {
   private entries: HistoryEntry[] = [];
   private account: string | null = null;
+  /** Missed calls that started at or before this time were seen on the Verlauf tab. */
+  private seenUntil = 0;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly storage: Storage) {}
@@ -69,7 +100,36 @@ export class CallHistory {
     if (account === this.account) return;
     this.account = account;
     this.entries = account === null ? [] : this.load(account);
+    this.seenUntil = account === null ? 0 : Number(this.storage.getItem(seenKeyOf(account)) ?? 0) || 0;
     this.emit();
+  }
+
+  /** Missed calls not yet seen on the Verlauf tab. */
+  unseenMissed(): number {
+    return this.entries.filter((entry) => isMissed(entry) && entry.startedAt > this.seenUntil).length;
+  }
+
+  /** The Verlauf tab was looked at: every missed call in it so far counts as seen. */
+  markSeen(): void {
+    const latest = Math.max(this.seenUntil, ...this.entries.map((entry) => entry.startedAt));
+    if (latest === this.seenUntil) return;
+    this.seenUntil = latest;
+    if (this.account !== null) {
+      try {
+        this.storage.setItem(seenKeyOf(this.account), String(latest));
+      } catch {
+        // Storage full: the badge is right for this session.
+      }
+    }
+    this.emit();
+  }
+
+  /** Deletes one entry. */
+  remove(id: string): void {
+    const kept = this.entries.filter((entry) => entry.id !== id);
+    if (kept.length === this.entries.length) return;
+    this.entries = kept;
+    this.save();
   }
 
   add(entry: HistoryEntry): void {
@@ -87,6 +147,7 @@ export class CallHistory {
   /** Deletes an account's stored history (its removal from the workstation). */
   forget(account: string): void {
     this.storage.removeItem(historyKeyOf(account));
+    this.storage.removeItem(seenKeyOf(account));
     if (account === this.account) {
       this.entries = [];
       this.emit();

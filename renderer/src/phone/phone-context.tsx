@@ -70,6 +70,8 @@ export function historyEntryOf(call: CallView): HistoryEntry {
     durationS: record.talkSince !== null ? Math.max(0, Math.round((endedAt - record.talkSince) / 1000)) : 0,
     outcome,
     pin: record.pin,
+    // "PIN von <label>" in Verlauf: only for a call the PBX let through with that code.
+    codeLabel: record.pin === 'accepted' ? (call.pin?.codeLabel ?? null) : null,
   };
 }
 

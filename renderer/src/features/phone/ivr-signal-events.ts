@@ -29,8 +29,13 @@ export function pinEventOfIvrSignal(signal: IvrSignal, at: number): PinEvent | n
             maxAttempts: signal.attempt + signal.attemptsLeft,
           }
         : null;
-    case 'accepted':
-      return { type: 'accepted' };
+    case 'accepted': {
+      // Whose code it was (issue #14), read so that a PBX without the field shows nothing.
+      const label = (signal as { codeLabel?: unknown }).codeLabel;
+      return typeof label === 'string' && label.trim() !== ''
+        ? { type: 'accepted', codeLabel: label.slice(0, 64) }
+        : { type: 'accepted' };
+    }
     case 'ringing':
       return { type: 'ringing' };
     case 'connected':

@@ -54,6 +54,8 @@ export interface PinState {
   destinationAnsweredAt: number | null;
   /** Locked: until when (ISO 8601), or null for a quarantine (only an admin unlocks); when known. */
   lockedUntil?: string | null;
+  /** Whose code opened the call (the PBX's `accepted` signal, issue #14): a label, never the code. */
+  codeLabel?: string;
 }
 
 export type PinEvent =
@@ -67,8 +69,8 @@ export type PinEvent =
   | { type: 'checking' }
   /** PBX signal: the code was wrong; the attempt now being asked for and the limit, when known. */
   | { type: 'wrong-code'; attempt?: number; maxAttempts?: number }
-  /** PBX signal: the code was right. */
-  | { type: 'accepted' }
+  /** PBX signal: the code was right; `codeLabel`: whose code, when the PBX says. */
+  | { type: 'accepted'; codeLabel?: string }
   /** PBX signal: the destination is ringing. */
   | { type: 'ringing' }
   /** PBX signal (e.g. RFC 4916 connected identity): the destination answered. */
@@ -167,7 +169,12 @@ export function pinTransition(state: PinState, event: PinEvent): PinState {
         maxAttempts: event.maxAttempts ?? next.maxAttempts,
       };
     case 'accepted':
-      return { ...next, phase: 'accepted', keys: 0 };
+      return {
+        ...next,
+        phase: 'accepted',
+        keys: 0,
+        ...(event.codeLabel !== undefined ? { codeLabel: event.codeLabel } : {}),
+      };
     case 'ringing':
       return { ...next, phase: 'ringing', keys: 0 };
     case 'destination-answered':
