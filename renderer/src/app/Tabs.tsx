@@ -1,5 +1,6 @@
 import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MISSED_BADGE_DESCRIPTION_ID, MissedBadge } from '../features/history/MissedBadge';
 
 export const TAB_IDS = ['phone', 'history', 'callSettings', 'account'] as const;
 export type TabId = (typeof TAB_IDS)[number];
@@ -60,12 +61,14 @@ export function Tabs(props: {
             id={`tab-${id}`}
             aria-selected={props.selected === id}
             aria-controls={`panel-${id}`}
+            aria-describedby={id === 'history' ? MISSED_BADGE_DESCRIPTION_ID : undefined}
             tabIndex={props.selected === id ? 0 : -1}
             className="tabs__tab"
             onClick={() => props.onSelect(id)}
             onKeyDown={(event) => move(event, index)}
           >
             {t(`tabs.${id}`)}
+            {id === 'history' ? <MissedBadge /> : null}
           </button>
         ))}
       </div>

@@ -1,9 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useHostState } from '../../app/host-context';
-import { AdminClient, type ExtensionSettings } from '../../policy/admin-client';
+import { AdminClient, type CompanySettings, type ExtensionSettings } from '../../policy/admin-client';
 import { TextField } from '../account/TextField';
 import { ExtensionRow } from './ExtensionRow';
+import { lastUnlock } from './pin-usage-summary';
+import { CompanyScopeSelect } from './PinScopeSelect';
+import { PIN_USAGE_DAYS, PinUsageView, type UsageState } from './PinUsageView';
 
 /** Admin sign-in and the company's extensions (Durchwahlen). The admin token is kept in memory only. */
 export function AdminPanel() {
@@ -16,6 +19,36 @@ export function AdminPanel() {
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [company, setCompany] = useState<CompanySettings | null>(null);
+  const [usage, setUsage] = useState<UsageState>({ kind: 'loading' });
+
+  const reloadUsage = useCallback(async () => {
+    if (!client) return;
+    const result = await client.pinUsage({ days: PIN_USAGE_DAYS });
+    setUsage(result.ok ? { kind: 'ready', usage: result.value } : { kind: 'failed', code: result.code });
+  }, [client]);
+
+  const reloadExtensions = useCallback(async () => {
+    if (!client) return;
+    const list = await client.listExtensions();
+    if (list.ok) setExtensions(list.value);
+  }, [client]);
+
+  useEffect(() => {
+    if (!client) return;
+    let current = true;
+    void client.pinUsage({ days: PIN_USAGE_DAYS }).then((result) => {
+      if (current)
+        setUsage(result.ok ? { kind: 'ready', usage: result.value } : { kind: 'failed', code: result.code });
+    });
+    // A PBX without company scopes (an older one) leaves the company select out.
+    void client.company().then((result) => {
+      if (current) setCompany(result.ok ? result.value : null);
+    });
+    return () => {
+      current = false;
+    };
+  }, [client]);
 
   if (!apiUrl) return null;
 
@@ -58,15 +91,40 @@ export function AdminPanel() {
             onClick={() => {
               setClient(null);
               setExtensions([]);
+              setCompany(null);
+              setUsage({ kind: 'loading' });
             }}
           >
             {t('callSettings.adminSignOut')}
           </button>
+          {company ? (
+            <CompanyScopeSelect
+              company={company}
+              client={client}
+              onChanged={(updated) => {
+                setCompany(updated);
+                // Every extension without its own scope follows: show their effective scope again.
+                void reloadExtensions();
+              }}
+            />
+          ) : null}
           <ul className="admin__list" data-testid="admin-extensions">
             {extensions.map((entry) => (
-              <ExtensionRow key={entry.extension} entry={entry} client={client} onChanged={replace} />
+              <ExtensionRow
+                key={entry.extension}
+                entry={entry}
+                client={client}
+                onChanged={replace}
+                lastUnlock={usage.kind === 'ready' ? lastUnlock(usage.usage.events, entry.extension) : null}
+                onAudit={() => void reloadUsage()}
+              />
             ))}
           </ul>
+          <PinUsageView
+            state={usage}
+            extensions={extensions.map((entry) => entry.extension)}
+            onReload={() => void reloadUsage()}
+          />
         </>
       ) : (
         <form onSubmit={(event) => void signIn(event)} className="admin__sign-in">

@@ -4,6 +4,8 @@ import { Feedback, formatDateTime } from '../../app/Feedback';
 import { isValidUnlockCode } from '../../../../shared/policy/unlock-code';
 import type { AdminClient, AdminResult, ExtensionSettings } from '../../policy/admin-client';
 import { TextField } from '../account/TextField';
+import { PinCodes } from './PinCodes';
+import { PinScopeSelect } from './PinScopeSelect';
 
 const KNOWN_ERRORS = ['pin-protection-not-available', 'unlock-code-required', 'unauthenticated', 'network'];
 
@@ -11,15 +13,33 @@ const KNOWN_ERRORS = ['pin-protection-not-available', 'unlock-code-required', 'u
  * Why paid calls are closed and the way out: locked until a time after wrong codes, or quarantined
  * after repeated lockouts (only an admin unlocks it). Either can be lifted here.
  */
-function LockState(props: { entry: ExtensionSettings; busy: boolean; onUnlock(): void }) {
+function LockState(props: {
+  entry: ExtensionSettings;
+  busy: boolean;
+  onUnlock(): void;
+  lastUnlock?: { at: string; by: string | null } | null;
+}) {
   const { t, i18n } = useTranslation();
   const { lock } = props.entry;
   if (lock.kind === 'none') {
-    return lock.wrongCodesInWindow > 0 ? (
-      <p className="field__hint">
-        {t('callSettings.wrongCodesInWindow', { count: lock.wrongCodesInWindow })}
+    const unlocked = props.lastUnlock ? (
+      <p className="field__hint" data-testid={`last-unlock-${props.entry.extension}`}>
+        {t(props.lastUnlock.by ? 'pinCodes.unlockedBy' : 'pinCodes.unlockedAt', {
+          time: formatDateTime(props.lastUnlock.at, i18n.language),
+          who: props.lastUnlock.by,
+        })}
       </p>
     ) : null;
+    return lock.wrongCodesInWindow > 0 ? (
+      <>
+        <p className="field__hint">
+          {t('callSettings.wrongCodesInWindow', { count: lock.wrongCodesInWindow })}
+        </p>
+        {unlocked}
+      </>
+    ) : (
+      unlocked
+    );
   }
   const text =
     lock.kind === 'quarantined'
@@ -43,6 +63,10 @@ export function ExtensionRow(props: {
   entry: ExtensionSettings;
   client: AdminClient;
   onChanged(entry: ExtensionSettings): void;
+  /** The last unlock of this extension and who did it (PIN-Nutzung's audit trail), if known. */
+  lastUnlock?: { at: string; by: string | null } | null;
+  /** Codes or the lock changed: the PIN-Nutzung view reads the audit trail again. */
+  onAudit?(): void;
 }) {
   const { t } = useTranslation();
   const { entry } = props;
@@ -137,9 +161,16 @@ export function ExtensionRow(props: {
       <LockState
         entry={entry}
         busy={busy}
-        onUnlock={() => void apply(() => props.client.unlock(entry.extension))}
+        lastUnlock={props.lastUnlock ?? null}
+        onUnlock={() => void apply(() => props.client.unlock(entry.extension)).then(() => props.onAudit?.())}
       />
       <Feedback message={message} />
+      {entry.pinScope !== undefined ? (
+        <PinScopeSelect entry={entry} client={props.client} onChanged={props.onChanged} />
+      ) : null}
+      {entry.pinProtection.available ? (
+        <PinCodes extension={entry.extension} client={props.client} onChanged={props.onAudit} />
+      ) : null}
     </li>
   );
 }
