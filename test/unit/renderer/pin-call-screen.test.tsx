@@ -263,7 +263,7 @@ describe('locked paid calls', () => {
     const user = userEvent.setup();
     await user.click(screen.getByRole('tab', { name: 'Verlauf' }));
     expect(screen.getByTestId('history-list')).toHaveTextContent('keine Gesprächszeit');
-    expect(screen.getByRole('button', { name: '0301234567 anrufen' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: '030 1234567 anrufen' })).toBeDisabled();
   });
 });
 
@@ -283,7 +283,7 @@ describe('calling back from Verlauf', () => {
     });
     const user = userEvent.setup();
     await user.click(screen.getByRole('tab', { name: 'Verlauf' }));
-    await user.click(screen.getByRole('button', { name: '0301234567 anrufen' }));
+    await user.click(screen.getByRole('button', { name: '030 1234567 anrufen' }));
     expect(harness.softphone.getSnapshot().call).toBeNull();
     expect(screen.getByTestId('pin-required')).toHaveTextContent('PIN erforderlich');
     expect(screen.getByRole('button', { name: 'Anrufen' })).toHaveFocus();
