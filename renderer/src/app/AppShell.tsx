@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DialTarget } from '../../../shared/links/dial-link';
 import { AccountTab } from '../features/account/AccountTab';
+import { DesktopIntegration } from '../features/account/DesktopIntegration';
+import { DndToggle } from '../features/account/DndToggle';
 import { CallSettingsTab } from '../features/call-settings/CallSettingsTab';
 import { HistoryTab } from '../features/history/HistoryTab';
 import { PhoneTab } from '../features/phone/PhoneTab';
@@ -56,6 +58,7 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
     <div className="app">
       <header className="app__header">
         <h1 className="app__title">{t('app.title')}</h1>
+        <DndToggle />
         <LanguageSelect />
       </header>
       <main className="app__main">
@@ -93,6 +96,7 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
         <StatusBar />
       </footer>
       <RemoteAudio />
+      <DesktopIntegration />
     </div>
   );
 }

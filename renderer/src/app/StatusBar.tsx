@@ -76,6 +76,11 @@ export function StatusBar() {
         {entitlementText}
         {policy.kind === 'stale' ? ` ${t(STALE_TEXT[policy.problem], { time: time(policy.fetchedAt) })}` : ''}
       </span>
+      {view.settings.calls.doNotDisturb ? (
+        <span className="status__item status__item--dnd" data-testid="dnd-state">
+          {t('desktop.dndStatus')}
+        </span>
+      ) : null}
     </div>
   );
 }

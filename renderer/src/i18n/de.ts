@@ -447,6 +447,80 @@ export const de = {
       'Die Richtlinien-API nimmt Durchwahl und Passwort nicht an. Prüfen Sie die Angaben; Anrufe funktionieren trotzdem.',
     policyApiRetry: 'Erneut versuchen',
   },
+  audio: {
+    volume: 'Lautstärke im Gespräch',
+    ringer: 'Klingeln auf',
+    ringerSameAsSpeaker: 'Wie Lautsprecher',
+    deviceGone:
+      '{{device}}: Das gewählte Gerät ist nicht angeschlossen. Tollgate nutzt bis dahin das Standardgerät – schließen Sie es wieder an oder wählen Sie ein anderes.',
+    deviceGoneOption: 'Gewähltes Gerät (nicht angeschlossen)',
+    sinkUnsupported:
+      'Dieser Browser kann Lautsprecher und Klingelgerät nicht wählen; alles klingt auf dem Standardgerät. In der Tollgate-App (oder Chrome/Edge) geht es.',
+    micTest: 'Mikrofon testen',
+    micTestStop: 'Mikrofontest beenden',
+    micLevel: 'Mikrofonpegel',
+    micTestHint: 'Sprechen Sie: Der Balken zeigt, wie laut das Mikrofon Sie hört.',
+    micTestMissing:
+      'Das Mikrofon lässt sich nicht öffnen (nicht angeschlossen oder von einer anderen Anwendung belegt). Schließen Sie es an oder wählen Sie ein anderes.',
+    noAudio: 'Audio ist in dieser Umgebung nicht verfügbar.',
+    ringTone: 'Klingelton',
+    ringTones: { classic: 'Klassisch', soft: 'Sanft', digital: 'Digital' },
+    ringPreview: 'Anhören',
+    ringPreviewPlayed: 'Klingelton gespielt.',
+    ringerProblems: {
+      'sink-unsupported':
+        'Dieser Browser kann den Klingelton nicht auf ein anderes Gerät legen; er klingelt auf dem Standardgerät.',
+      'device-missing':
+        'Das Klingelgerät ist nicht angeschlossen; der Klingelton kam aus dem Standardgerät. Schließen Sie es an oder wählen Sie ein anderes.',
+      'device-failed':
+        'Das Klingelgerät ließ sich nicht nutzen; der Klingelton kam aus dem Standardgerät. Wählen Sie ein anderes Gerät.',
+      'no-audio': 'Audio ist in dieser Umgebung nicht verfügbar.',
+    },
+    echoTest: 'Testanruf (Echo)',
+    echoTestHint:
+      'Ruft den Echo-Dienst der Telefonanlage an ({{number}}): Sprechen Sie, Sie hören sich kurz danach selbst. Auflegen auf dem Telefon-Tab.',
+    echoTestNeedsRegistration: 'Der Testanruf geht, sobald Tollgate an der Telefonanlage angemeldet ist.',
+    echoTestRefused:
+      'Der Testanruf ließ sich nicht starten. Prüfen Sie die Anmeldung und versuchen Sie es erneut.',
+  },
+  desktop: {
+    heading: 'Darstellung und Desktop',
+    dnd: 'Nicht stören',
+    dndOn: 'Nicht stören',
+    dndStatus: 'Nicht stören: Anrufe werden abgewiesen',
+    trayRegistered: 'Angemeldet als {{extension}}',
+    trayOffline: 'Nicht mit der Telefonanlage verbunden',
+    trayRinging: 'Eingehender Anruf',
+    trayInCall: 'Im Gespräch',
+    trayShow: 'Tollgate anzeigen',
+    trayQuit: 'Beenden',
+    theme: 'Farbschema',
+    themes: { system: 'Wie das System', light: 'Hell', dark: 'Dunkel' },
+    raiseOnIncomingCall: 'Fenster bei eingehendem Anruf nach vorne holen',
+    notifications: {
+      granted: 'Benachrichtigungen bei eingehenden Anrufen: erlaubt.',
+      denied:
+        'Benachrichtigungen sind abgelehnt. Eingehende Anrufe klingeln trotzdem; erlauben Sie sie in den System- oder Browsereinstellungen, um sie auch bei verdecktem Fenster zu sehen.',
+      default: 'Benachrichtigungen bei eingehenden Anrufen: noch nicht gefragt.',
+      unsupported: 'Benachrichtigungen gibt es in dieser Umgebung nicht.',
+    },
+    notificationsAllow: 'Benachrichtigungen erlauben',
+    hotkeysHeading: 'Tastenkürzel (systemweit)',
+    hotkeysIntro:
+      'Annehmen und Auflegen, auch wenn eine andere Anwendung im Vordergrund ist. Aus, bis Sie sie einschalten.',
+    hotkeysEnabled: 'Tastenkürzel einschalten',
+    hotkeyAnswer: 'Annehmen',
+    hotkeyHangUp: 'Auflegen oder Ablehnen',
+    hotkeyPressHint: 'In das Feld klicken und die Tasten zusammen drücken, z. B. Strg+Umschalt+A.',
+    hotkeysSave: 'Tastenkürzel speichern',
+    hotkeyRegistered: 'Aktiv.',
+    hotkeyTaken:
+      'Diese Kombination ist von einer anderen Anwendung oder dem System belegt. Wählen Sie eine andere.',
+    hotkeyInvalid: 'Das ist keine nutzbare Kombination: mindestens Strg, Alt oder Super plus eine Taste.',
+    hotkeyDuplicate: 'Annehmen und Auflegen brauchen verschiedene Kombinationen.',
+    hotkeyOff: 'Aus.',
+    hotkeyUnsupported: 'Systemweite Tastenkürzel gibt es nur in der Tollgate-App, nicht im Browser.',
+  },
   notices: {
     dismiss: 'Hinweis schließen',
     'settings-corrupt':

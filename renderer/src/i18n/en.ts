@@ -430,6 +430,77 @@ export const en: Translation = {
       'The policy API does not accept the extension and password. Check them; calls work all the same.',
     policyApiRetry: 'Retry',
   },
+  audio: {
+    volume: 'Call volume',
+    ringer: 'Ring on',
+    ringerSameAsSpeaker: 'Same as speaker',
+    deviceGone:
+      '{{device}}: the chosen device is not connected. Tollgate uses the system default until then – connect it again or choose another.',
+    deviceGoneOption: 'Chosen device (not connected)',
+    sinkUnsupported:
+      'This browser cannot choose the speaker or the ringer; everything plays on the system default. The Tollgate app (or Chrome/Edge) can.',
+    micTest: 'Test microphone',
+    micTestStop: 'Stop microphone test',
+    micLevel: 'Microphone level',
+    micTestHint: 'Speak: the bar shows how loud the microphone hears you.',
+    micTestMissing:
+      'The microphone cannot be opened (not connected, or used by another application). Connect it or choose another.',
+    noAudio: 'Audio is not available here.',
+    ringTone: 'Ring tone',
+    ringTones: { classic: 'Classic', soft: 'Soft', digital: 'Digital' },
+    ringPreview: 'Play',
+    ringPreviewPlayed: 'Ring tone played.',
+    ringerProblems: {
+      'sink-unsupported':
+        'This browser cannot play the ring tone on another device; it rings on the system default.',
+      'device-missing':
+        'The ringer device is not connected; the ring tone came from the system default. Connect it or choose another.',
+      'device-failed':
+        'The ringer device could not be used; the ring tone came from the system default. Choose another device.',
+      'no-audio': 'Audio is not available here.',
+    },
+    echoTest: 'Test call (echo)',
+    echoTestHint:
+      "Calls the PBX's echo service ({{number}}): speak and you hear yourself shortly after. Hang up on the Phone tab.",
+    echoTestNeedsRegistration: 'The test call works once Tollgate is registered with the PBX.',
+    echoTestRefused: 'The test call could not be started. Check the registration and try again.',
+  },
+  desktop: {
+    heading: 'Appearance and desktop',
+    dnd: 'Do not disturb',
+    dndOn: 'do not disturb',
+    dndStatus: 'Do not disturb: calls are refused',
+    trayRegistered: 'Registered as {{extension}}',
+    trayOffline: 'Not connected to the PBX',
+    trayRinging: 'Incoming call',
+    trayInCall: 'In a call',
+    trayShow: 'Show Tollgate',
+    trayQuit: 'Quit',
+    theme: 'Colour scheme',
+    themes: { system: 'Like the system', light: 'Light', dark: 'Dark' },
+    raiseOnIncomingCall: 'Bring the window to the front on an incoming call',
+    notifications: {
+      granted: 'Notifications for incoming calls: allowed.',
+      denied:
+        'Notifications are blocked. Incoming calls still ring; allow them in the system or browser settings to see calls while the window is hidden.',
+      default: 'Notifications for incoming calls: not asked yet.',
+      unsupported: 'Notifications are not available here.',
+    },
+    notificationsAllow: 'Allow notifications',
+    hotkeysHeading: 'Keyboard shortcuts (system-wide)',
+    hotkeysIntro: 'Answer and hang up while another application is in front. Off until you switch them on.',
+    hotkeysEnabled: 'Use keyboard shortcuts',
+    hotkeyAnswer: 'Answer',
+    hotkeyHangUp: 'Hang up or decline',
+    hotkeyPressHint: 'Click into the field and press the keys together, e.g. Ctrl+Shift+A.',
+    hotkeysSave: 'Save shortcuts',
+    hotkeyRegistered: 'Active.',
+    hotkeyTaken: 'Another application or the system holds this combination. Choose another.',
+    hotkeyInvalid: 'Not a usable combination: Ctrl, Alt or Super plus one key at least.',
+    hotkeyDuplicate: 'Answer and hang up need different combinations.',
+    hotkeyOff: 'Off.',
+    hotkeyUnsupported: 'System-wide shortcuts exist only in the Tollgate app, not in the browser.',
+  },
   notices: {
     dismiss: 'Dismiss notice',
     'settings-corrupt':

@@ -59,7 +59,8 @@ describe('audio devices', () => {
     const host = await openAccount();
     // The device lists fill in after enumerateDevices resolves; wait for the options, not just the selects.
     await screen.findByRole('option', { name: 'Headset' });
-    await screen.findByRole('option', { name: 'Lautsprecher links' });
+    // Listed twice: as speaker and as ringer device.
+    await screen.findAllByRole('option', { name: 'Lautsprecher links' });
     await user.selectOptions(screen.getByLabelText('Mikrofon'), 'mic-1');
     await user.selectOptions(screen.getByLabelText('Lautsprecher'), 'spk-2');
     // Each choice is saved asynchronously after its change event; wait for both writes to land.

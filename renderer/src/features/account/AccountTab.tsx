@@ -13,8 +13,10 @@ import {
 } from './account-form';
 import { TextField } from './TextField';
 import { AudioDevices } from './AudioDevices';
+import { DesktopSettings } from './DesktopSettings';
 import { EntitlementText } from './EntitlementText';
 import { IceServers } from './IceServers';
+import { askForNotifications } from './notifications';
 import { PolicyApiStatus } from './PolicyApiStatus';
 import { registrationProblemOf } from './registration-problem';
 import { RegistrationRetry } from './RegistrationRetry';
@@ -76,6 +78,8 @@ export function AccountTab() {
       setValues((current) => ({ ...current, password: '' }));
       setView(result.value);
       setFeedback({ kind: 'success', key: 'account.saved' });
+      // Set-up is the moment to ask (not the first call): incoming calls can then show a notification.
+      void askForNotifications();
     } else {
       showErrors(fieldErrorsFromHost(result.error.fields));
       setFeedback({ kind: 'error', key: hostErrorMessageKey(result.error) });
@@ -225,6 +229,7 @@ export function AccountTab() {
         {view.settings.account?.policyApiUrl ? <PolicyApiStatus /> : null}
       </section>
       <AudioDevices />
+      <DesktopSettings />
       <details className="account__advanced">
         <summary>{t('account.network')}</summary>
         <IceServers />

@@ -1,0 +1,77 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { DesktopCommand } from '../../../../shared/ipc/contract';
+import { useHostState } from '../../app/host-context';
+import { usePhone } from '../../phone/phone-context';
+import { configureRinger } from '../../sip/tones';
+import { desktopStatusOf } from './desktop-status';
+import { useAppliedTheme } from './theme';
+
+/**
+ * The app's ties to the desktop, mounted once beside the tabs (renders nothing): the theme, the
+ * ringer, the tray's status, raising the window on an incoming call, and the tray's and global
+ * hotkeys' commands.
+ */
+export function DesktopIntegration() {
+  const { t } = useTranslation();
+  const { host, view, setView } = useHostState();
+  const { snapshot, softphone } = usePhone();
+  const { audio, calls, desktop, account } = view.settings;
+
+  useAppliedTheme(desktop.theme);
+
+  const ringerDeviceId = audio.ringerDeviceId ?? audio.outputDeviceId;
+  useEffect(
+    () => configureRinger({ tone: audio.ringTone, deviceId: ringerDeviceId }),
+    [audio.ringTone, ringerDeviceId],
+  );
+
+  // The tray follows the phone; sent only when what it shows changes.
+  const statusJson = JSON.stringify(
+    desktopStatusOf(snapshot, calls.doNotDisturb, account?.extension ?? null, t),
+  );
+  useEffect(() => {
+    void host.setDesktopStatus(JSON.parse(statusJson) as Parameters<typeof host.setDesktopStatus>[0]);
+  }, [host, statusJson]);
+
+  // An incoming call brings the window to the front (once per call).
+  const ringingId = snapshot.call?.state.phase === 'incoming' ? snapshot.call.id : null;
+  const raise = desktop.raiseOnIncomingCall;
+  useEffect(() => {
+    if (!ringingId || !raise) return;
+    void host.raiseWindow().then((result) => {
+      // The browser host cannot raise its tab; asking the window for focus is all a page may do.
+      if (!result.ok || !result.value) window.focus();
+    });
+  }, [host, ringingId, raise]);
+
+  // Global hotkeys as saved (off by default): registered at start and whenever they change.
+  const hotkeysJson = JSON.stringify(desktop.hotkeys);
+  useEffect(() => {
+    void host.applyHotkeys();
+  }, [host, hotkeysJson]);
+
+  const dndRef = useRef(calls.doNotDisturb);
+  useEffect(() => {
+    dndRef.current = calls.doNotDisturb;
+  }, [calls.doNotDisturb]);
+  useEffect(() => {
+    const run = (command: DesktopCommand) => {
+      const call = softphone.getSnapshot().call;
+      if (command === 'toggle-dnd') {
+        void host
+          .updatePreferences({ calls: { doNotDisturb: !dndRef.current } })
+          .then((result) => result.ok && setView(result.value));
+      } else if (command === 'answer') {
+        if (call?.state.phase === 'incoming') softphone.accept();
+      } else if (call?.state.phase === 'incoming') {
+        softphone.decline();
+      } else if (call) {
+        softphone.hangUp();
+      }
+    };
+    return host.onDesktopCommand?.(run);
+  }, [host, softphone, setView]);
+
+  return null;
+}
