@@ -48,9 +48,7 @@ export function Dialer(props: {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!canCall) return;
-    if (typeof Notification !== 'undefined' && Notification.permission === 'default') {
-      void Notification.requestPermission().catch(() => {});
-    }
+    // Notifications are asked for at set-up (Konto, after saving the account), not here.
     dial(number);
   };
 
