@@ -23,6 +23,8 @@ import { CallHistory, historyAccountOf, type HistoryEntry } from '../history/cal
 import { defaultBackoff, PolicyClient, policyBackoff, type PolicyStatus } from '../policy/policy-client';
 import { Softphone, type CallView, type SoftphoneSnapshot } from '../sip/softphone';
 import { unregisterOnLeave, type OnPrepareQuit } from './leave-guard';
+import type { PartyClass } from './call-handling';
+import { dialTargetOf, numberToClassify } from './sip-target';
 
 /** Everything the phone needs from outside React, made once per app (tests inject their own). */
 export interface PhoneServices {
@@ -92,8 +94,11 @@ interface PhoneState {
     masked: boolean;
     pin: PinExpectation | null;
   };
-  /** Dials after classifying; false if not registered or busy. */
-  dial(number: string): boolean;
+  /**
+   * Dials a number or `sip:` address after classifying; false if not registered, no line free or an
+   * invalid address. `consultFor`: the call this one consults for an attended transfer (held first).
+   */
+  dial(number: string, options?: { consultFor?: string }): boolean;
   /** Asks the policy API again now (the Konto tab's "Retry" after it was found unreachable). */
   retryPolicy(): void;
   passwordProblem: boolean;
@@ -195,13 +200,25 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
 
   const state = useMemo<PhoneState>(() => {
     const current = policyOf(policy);
-    const classify = (number: string) => {
+    const domain = account ? account.sipDomain || hostOf(account.sipWebSocketUrl) : '';
+    const classifyNumber = (number: string) => {
       if (!current) return { classification: null, protectedPaid: false, ...callPrivacy(null, null) };
       const classification = classifyDestination(number, current.dialPlan);
       if (classification.callClass === 'invalid')
         return { classification, protectedPaid: false, masked: true, pin: null };
       const privacy = callPrivacy(classification.callClass, current.pinProtection);
       return { classification, protectedPaid: privacy.pin === 'required', ...privacy };
+    };
+    const classify = (input: string) => {
+      // A `sip:` address: checked here; on the PBX's own domain its user part is judged like the number.
+      const target = dialTargetOf(input.trim());
+      if (!target) return { classification: INVALID_ADDRESS, protectedPaid: false, masked: true, pin: null };
+      const number = numberToClassify(target, domain);
+      const unknown = { classification: null, protectedPaid: false, ...callPrivacy(null, null) };
+      if (number === null) return unknown;
+      const judged = classifyNumber(number);
+      // `sip:alice@pbx`: a name, not a number the dial plan knows; the PBX decides.
+      return target.kind === 'sip-uri' && judged.classification?.callClass === 'invalid' ? unknown : judged;
     };
     return {
       softphone,
@@ -210,20 +227,49 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
       entitlement: entitlementState(current),
       history,
       classify,
-      dial: (number: string) => {
+      dial: (number: string, options?: { consultFor?: string }) => {
         const { classification, protectedPaid, pin } = classify(number);
-        const callClass: CallClass | null =
-          classification && classification.callClass !== 'invalid' ? classification.callClass : null;
-        return softphone.dial(stripSeparators(number), { callClass, protectedPaid, pin });
+        if (classification?.callClass === 'invalid') return false;
+        const callClass: CallClass | null = classification ? classification.callClass : null;
+        const target = dialTargetOf(number.trim());
+        const dialled = target?.kind === 'sip-uri' ? target.uri : stripSeparators(number);
+        return softphone.dial(dialled, { callClass, protectedPaid, pin }, options);
       },
       retryPolicy: () => policyClient?.refresh(),
       passwordProblem,
       microphoneSwitchFailed,
     };
-  }, [softphone, snapshot, policy, history, passwordProblem, policyClient, microphoneSwitchFailed]);
+  }, [softphone, snapshot, policy, history, passwordProblem, policyClient, microphoneSwitchFailed, account]);
+
+  // Call waiting, DND and auto-answer (settings.calls), and how the engine judges a party for
+  // auto-answer and incoming REFERs: with the policy's dial plan and PIN rule, or not at all.
+  const calls = view.settings.calls;
+  const { classify } = state;
+  const hasPolicy = policyOf(policy) !== null;
+  useEffect(() => {
+    softphone.configureCalls({
+      rules: calls,
+      judgeParty: hasPolicy
+        ? (party): PartyClass => {
+            const judged = classify(party.user);
+            return { callClass: judged.classification?.callClass ?? null, needsPin: judged.protectedPaid };
+          }
+        : null,
+    });
+  }, [softphone, calls, classify, hasPolicy]);
 
   return <PhoneContext.Provider value={state}>{children}</PhoneContext.Provider>;
 }
 
 const NO_API: PolicyStatus = { kind: 'no-api' };
+/** A `sip:` address that is not one (no user, bad host): the dialler says the number is invalid. */
+const INVALID_ADDRESS: Classification = { callClass: 'invalid', reason: 'characters' };
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
 const LOADING: PolicyStatus = { kind: 'loading' };

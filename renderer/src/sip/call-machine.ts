@@ -29,7 +29,13 @@ export type CallOutcome =
   | 'pbx-error'
   | 'network'
   | 'missed'
-  | 'answered-elsewhere';
+  | 'answered-elsewhere'
+  /** This phone handed the call on (REFER taken), or the other party transferred it away. */
+  | 'transferred'
+  /** Refused with 486 without ringing: do not disturb. */
+  | 'refused-dnd'
+  /** Refused with 486 without ringing: a call was going on and call waiting is off (or no line free). */
+  | 'refused-busy';
 
 export type CallPhase =
   'connecting' | 'ringing' | 'early-media' | 'incoming' | 'active' | 'on-hold' | 'ended';

@@ -4,8 +4,10 @@ import {
   Registerer,
   RegistererState,
   SessionState,
+  SIPExtension,
   UserAgent,
   version as sipJsVersion,
+  type Referral,
   type Session,
   type Web,
 } from 'sip.js';
@@ -31,11 +33,35 @@ import { IVR_INFO_PACKAGE, parseIvrSignal } from '../../../shared/ivr-signal/ivr
 import { PendingKeys, sendKey, type ToneSender } from './keypad-sender';
 import { DEFAULT_MEDIA_WATCH, MediaWatch, type MediaWatchOptions } from './media-watch';
 import { offerHoldsUs } from './sdp-direction';
+import {
+  decideIncoming,
+  decideRefer,
+  DEFAULT_CALL_HANDLING,
+  isInternalParty,
+  MAX_CALLS,
+  type CallHandlingRules,
+  type Party,
+  type PartyClass,
+} from '../phone/call-handling';
+import { dialTargetOf } from '../phone/sip-target';
+import {
+  reasonText,
+  sipfragStatus,
+  startTransfer,
+  transferSettled,
+  transferTransition,
+  type TransferEvent,
+  type TransferKind,
+  type TransferState,
+} from '../phone/transfer-machine';
 import { iceAwareSessionDescriptionHandlerFactory } from './ice-gathering';
 
 /**
- * The only module that touches sip.js: registration with reconnect, outgoing and incoming calls,
- * in-band DTMF, mute and hold. It exposes immutable snapshots for React (useSyncExternalStore).
+ * The only module that touches sip.js: registration with reconnect, outgoing and incoming calls (at
+ * most MAX_CALLS at once: the call in front and one held or waiting), in-band DTMF, mute, hold, swap,
+ * transfer (REFER, sent and followed) and calls that replace another (INVITE with Replaces). Each call
+ * has its own state machine (call-machine.ts, data); the engine keeps them in arrival order and
+ * exposes immutable snapshots for React (useSyncExternalStore).
  */
 export type RegistrationState =
   | { kind: 'idle' }
@@ -65,11 +91,26 @@ export interface CallView {
   protectedPaid: boolean;
   /** The PIN step as the user sees it (counts only, never a digit); null where no PIN is expected. */
   pin?: PinState | null;
+  /** The phone answered by itself (auto-answer for calls from other extensions). */
+  autoAnswered?: boolean;
+  /** A transfer of this call the user asked for (REFER), and how far it got. */
+  transfer?: TransferState | null;
+  /** This call consults the party of that call before an attended transfer (its id). */
+  consultFor?: string | null;
+  /** This call was placed because the other party transferred us (REFER): who did. */
+  referredBy?: string | null;
+  /** The other party asked the phone to call someone (REFER) and the phone said no: why. */
+  referRefused?: ReferRefusal | null;
 }
+
+export type ReferRefusal = 'pin-required' | 'not-internal' | 'busy' | 'bad-target';
 
 export interface SoftphoneSnapshot {
   registration: RegistrationState;
+  /** The call in front: the one keypad, mute and hang-up act on (null: no call). */
   call: CallView | null;
+  /** Every call in arrival order (at most MAX_CALLS): the one in front, one held or waiting. */
+  calls: readonly CallView[];
   /** The call that ended last, so the UI can say how it ended. */
   lastEnded: CallView | null;
 }
@@ -84,7 +125,7 @@ export interface SoftphoneConfig {
 export interface SoftphoneDeps {
   now(): number;
   backoffMs(attempt: number): number;
-  /** Every call that ended, for the history. */
+  /** Every call that ended, for the history (refused ones too: DND, call waiting off, busy). */
   onCallEnded(call: CallView): void;
   /** Window online/offline events, so a returning network reconnects at once. */
   onNetworkOnline(listener: () => void): () => void;
@@ -93,6 +134,10 @@ export interface SoftphoneDeps {
   /** When a call counts as dead although SIP says it is up. */
   mediaWatch?: MediaWatchOptions;
 }
+
+/** How the phone judges a party (dial plan + PIN rule); without a policy: nothing known. */
+export type PartyJudge = (party: Party) => PartyClass;
+const UNKNOWN_PARTY: PartyJudge = () => ({ callClass: null, needsPin: false });
 
 const REGISTER_EXPIRES_S = 300;
 const ICE_GATHERING_TIMEOUT_MS = 500;
@@ -104,23 +149,42 @@ export function userAgentString(appVersion: string): string {
   return `Tollgate/${appVersion} SIP.js/${sipJsVersion}`;
 }
 
+/** One call the engine keeps: its sip.js session (replaced by an INVITE with Replaces) and its view. */
+interface Line {
+  session: Session;
+  view: CallView;
+  /** The last IVR signal's sequence number on this call: older or repeated ones are dropped. */
+  ivrSeq: number;
+  readonly pendingKeys: PendingKeys;
+  flushTimer: ReturnType<typeof setTimeout> | null;
+  mediaWatch: MediaWatch | null;
+  /** This call is being transferred by the other party: the id of the call the phone placed for it. */
+  referredTo: string | null;
+}
+
+type Classified = { callClass: CallClass | null; protectedPaid: boolean; pin?: PinExpectation | null };
+
 export class Softphone {
-  private snapshot: SoftphoneSnapshot = { registration: { kind: 'idle' }, call: null, lastEnded: null };
+  private snapshot: SoftphoneSnapshot = {
+    registration: { kind: 'idle' },
+    call: null,
+    calls: [],
+    lastEnded: null,
+  };
   private readonly listeners = new Set<() => void>();
   private ua: UserAgent | null = null;
   private registerer: Registerer | null = null;
   private config: SoftphoneConfig | null = null;
-  private session: Session | null = null;
+  /** Every call, in arrival order. */
+  private lines: Line[] = [];
+  private frontId: string | null = null;
   private remoteAudio: HTMLAudioElement | null = null;
   private reconnectAttempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private stopping = false;
   private unsubscribeOnline: (() => void) | null = null;
-  private readonly pendingKeys = new PendingKeys(3_000);
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  private mediaWatch: MediaWatch | null = null;
-  /** The last IVR signal's sequence number on this call: older or repeated ones are dropped. */
-  private ivrSeq = 0;
+  private rules: CallHandlingRules = DEFAULT_CALL_HANDLING;
+  private judgeParty: PartyJudge = UNKNOWN_PARTY;
 
   constructor(private readonly deps: SoftphoneDeps) {}
 
@@ -136,10 +200,20 @@ export class Softphone {
 
   readonly getSnapshot = (): SoftphoneSnapshot => this.snapshot;
 
+  /**
+   * The user's call handling (settings.calls: call waiting, DND, auto-answer) and how to judge a
+   * party with the policy (internal? needs the PIN?). Takes effect for the next incoming call or REFER.
+   */
+  configureCalls(options: { rules?: CallHandlingRules; judgeParty?: PartyJudge | null }): void {
+    if (options.rules) this.rules = options.rules;
+    if (options.judgeParty !== undefined) this.judgeParty = options.judgeParty ?? UNKNOWN_PARTY;
+  }
+
   /** The element remote audio plays on; it must be playing or Chromium mutes the stream. */
   attachRemoteAudio(element: HTMLAudioElement | null): void {
     this.remoteAudio = element;
-    if (element && this.session) this.playRemote(this.session);
+    const front = this.front();
+    if (element && front) this.playRemote(front.session);
   }
 
   /** Switches the speaker at once, during a call too ('' is the system default). */
@@ -149,26 +223,27 @@ export class Softphone {
   }
 
   /**
-   * Switches the microphone. During a call the new track replaces the old one on the same RTP
-   * sender (replaceTrack: no re-INVITE, the call goes on); mute is kept. Later calls use it too.
-   * Returns false if the new microphone could not be opened (the call keeps the old one).
+   * Switches the microphone. During calls the new track replaces the old one on the same RTP
+   * sender (replaceTrack: no re-INVITE, the calls go on); mute and hold are kept. Later calls use it
+   * too. Returns false if the new microphone could not be opened (the calls keep the old one).
    */
   async setInputDevice(deviceId: string | null): Promise<boolean> {
     if (this.config) this.config = { ...this.config, inputDeviceId: deviceId };
-    const handler = this.handler();
-    const call = this.snapshot.call;
-    if (!handler || !call) return true;
-    // getLocalMediaStream is protected in sip.js's types but is the SDH's own way to swap the
-    // local stream: new constraints → getUserMedia → replaceTrack on the sender → stop the old track.
-    const swappable = handler as unknown as {
-      getLocalMediaStream(options: Web.SessionDescriptionHandlerOptions): Promise<void>;
-    };
-    try {
-      await swappable.getLocalMediaStream({ constraints: this.constraints() });
-    } catch {
-      return false;
+    for (const line of [...this.lines]) {
+      const handler = handlerOf(line.session);
+      if (!handler) continue;
+      // getLocalMediaStream is protected in sip.js's types but is the SDH's own way to swap the
+      // local stream: new constraints → getUserMedia → replaceTrack on the sender → stop the old track.
+      const swappable = handler as unknown as {
+        getLocalMediaStream(options: Web.SessionDescriptionHandlerOptions): Promise<void>;
+      };
+      try {
+        await swappable.getLocalMediaStream({ constraints: this.constraints() });
+      } catch {
+        return false;
+      }
+      handler.enableSenderTracks(sends(line.view.state));
     }
-    handler.enableSenderTracks(!(this.snapshot.call?.state.muted ?? call.state.muted));
     return true;
   }
 
@@ -177,8 +252,7 @@ export class Softphone {
     this.stopping = false;
     this.config = config;
     const { account } = config;
-    const domain = account.sipDomain || new URL(account.sipWebSocketUrl).hostname;
-    const uri = UserAgent.makeURI(`sip:${account.extension}@${domain}`);
+    const uri = UserAgent.makeURI(`sip:${account.extension}@${this.domain()}`);
     if (!uri) throw new Error('The account does not make a SIP address');
     const ua = new UserAgent({
       uri,
@@ -194,6 +268,8 @@ export class Softphone {
         peerConnectionConfiguration: { iceServers: config.iceServers.map((url) => ({ urls: url })) },
         iceGatheringTimeout: ICE_GATHERING_TIMEOUT_MS,
       },
+      // An INVITE with Replaces (attended transfer, RFC 3891) takes over the call it names.
+      sipExtensionReplaces: SIPExtension.Supported,
       logBuiltinEnabled: false,
       logLevel: 'error',
       delegate: {
@@ -218,7 +294,7 @@ export class Softphone {
   }
 
   /**
-   * Sign-out, account change, app quit: ends the call, unregisters (expires 0) and disconnects.
+   * Sign-out, account change, app quit: ends every call, unregisters (expires 0) and disconnects.
    * Waits for the PBX's answer to the un-REGISTER at most UNREGISTER_TIMEOUT_MS.
    */
   async stop(): Promise<void> {
@@ -226,7 +302,7 @@ export class Softphone {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.unsubscribeOnline?.();
     this.unsubscribeOnline = null;
-    this.hangUp();
+    this.hangUpAll();
     const ua = this.ua;
     this.ua = null;
     const registerer = this.registerer;
@@ -247,7 +323,7 @@ export class Softphone {
   unregisterNow(): void {
     this.stopping = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.hangUp();
+    this.hangUpAll();
     if (this.registerer?.state !== RegistererState.Registered) return;
     try {
       void this.registerer.unregister().catch(() => {});
@@ -327,19 +403,21 @@ export class Softphone {
 
   // — calls —
 
-  dial(
-    number: string,
-    classification: { callClass: CallClass | null; protectedPaid: boolean; pin?: PinExpectation | null },
-  ): boolean {
+  /**
+   * Dials a number or a `sip:user@host` address. Beside a call in progress (a second line, or the
+   * consultation before an attended transfer: `consultFor`) the call in front is held first. False:
+   * not registered, no line free, an incoming call waits for an answer, or no valid address.
+   */
+  dial(number: string, classification: Classified, options: { consultFor?: string } = {}): boolean {
     const ua = this.ua;
-    const config = this.config;
-    if (!ua || !config || this.snapshot.call || this.snapshot.registration.kind !== 'registered')
-      return false;
-    const domain = config.account.sipDomain || new URL(config.account.sipWebSocketUrl).hostname;
-    const target = UserAgent.makeURI(
-      `sip:${encodeURIComponent(number).replace(/%2B/g, '+').replace(/%2A/gi, '*')}@${domain}`,
-    );
+    if (!ua || !this.config || this.snapshot.registration.kind !== 'registered') return false;
+    if (this.lines.length >= MAX_CALLS) return false;
+    if (this.lines.some((line) => line.view.state.phase === 'incoming')) return false;
+    const consultFor = options.consultFor ?? null;
+    if (consultFor !== null && !this.lineOf(consultFor)) return false;
+    const target = this.targetUri(number);
     if (!target) return false;
+    for (const line of this.lines) if (line.view.state.phase === 'active') this.hold(line, true);
     const pin = pinExpectationOf(classification);
     const inviter = new Inviter(ua, target, {
       earlyMedia: true,
@@ -347,8 +425,7 @@ export class Softphone {
       ...(pin ? { extraHeaders: [`Recv-Info: ${IVR_INFO_PACKAGE}`] } : {}),
       sessionDescriptionHandlerOptions: { constraints: this.constraints() },
     });
-    this.session = inviter;
-    const view: CallView = {
+    const line = this.addLine(inviter, {
       id: inviter.id,
       number,
       name: null,
@@ -358,17 +435,370 @@ export class Softphone {
       callClass: classification.callClass,
       protectedPaid: classification.protectedPaid,
       pin,
+      consultFor,
+    });
+    this.frontId = line.view.id;
+    this.publish();
+    this.invite(line, inviter);
+    return true;
+  }
+
+  /**
+   * Answers an incoming call (the waiting one by default). A call in progress is held first
+   * (re-INVITE sendonly) and the answered call comes to the front.
+   */
+  accept(id?: string): void {
+    const line = id
+      ? this.lineOf(id)
+      : this.lines.find((candidate) => candidate.view.state.phase === 'incoming');
+    const session = line?.session;
+    if (!line || !(session instanceof Invitation) || line.view.state.phase !== 'incoming') return;
+    for (const other of this.lines)
+      if (other !== line && other.view.state.phase === 'active') this.hold(other, true);
+    this.frontId = line.view.id;
+    this.publish();
+    session
+      .accept({ sessionDescriptionHandlerOptions: { constraints: this.constraints() } })
+      .catch((error: unknown) => this.endWith(line, mediaOutcome(error)));
+  }
+
+  /** Declines an incoming call (the waiting one by default) with 603 Decline. */
+  decline(id?: string): void {
+    const line = id
+      ? this.lineOf(id)
+      : this.lines.find((candidate) => candidate.view.state.phase === 'incoming');
+    const session = line?.session;
+    if (!line || !(session instanceof Invitation) || line.view.state.phase !== 'incoming') return;
+    // 603 Decline: the user said no. 486 would tell the caller "busy" (and some PBXes then
+    // try the next device or voicemail as for a busy line).
+    void session.reject({ statusCode: 603 }).catch(() => {});
+    this.event(line, { type: 'local-hangup', at: this.deps.now() });
+  }
+
+  /** Ends one call (the one in front by default); the other one, if any, comes to the front. */
+  hangUp(id?: string): void {
+    const line = this.lineOf(id);
+    if (!line) return;
+    const session = line.session;
+    if (session.state === SessionState.Established) void session.bye().catch(() => {});
+    else if (session instanceof Inviter) void session.cancel().catch(() => {});
+    else if (session instanceof Invitation && session.state === SessionState.Initial)
+      void session.reject().catch(() => {});
+    this.event(line, { type: 'local-hangup', at: this.deps.now() });
+  }
+
+  private hangUpAll(): void {
+    for (const line of [...this.lines].reverse()) this.hangUp(line.view.id);
+  }
+
+  setMuted(muted: boolean): void {
+    const line = this.front();
+    if (!line) return;
+    const handler = handlerOf(line.session);
+    if (!handler) return;
+    handler.enableSenderTracks(!muted && line.view.state.phase !== 'on-hold');
+    this.event(line, { type: 'mute-changed', muted });
+  }
+
+  /**
+   * Holds or resumes a call (the one in front by default). Resuming a call beside another one
+   * swaps: the other is held and the resumed one comes to the front.
+   */
+  setHeld(onHold: boolean, id?: string): void {
+    const line = this.lineOf(id);
+    if (!line) return;
+    if (!onHold && this.lines.length > 1) {
+      for (const other of this.lines)
+        if (other !== line && other.view.state.phase === 'active') this.hold(other, true);
+      this.frontId = line.view.id;
+      this.playRemote(line.session);
+      this.publish();
+    }
+    this.hold(line, onHold);
+  }
+
+  /** Two calls: the one in front is held, the other resumed and brought to the front. */
+  swap(): void {
+    const other = this.lines.find((line) => line.view.id !== this.frontId);
+    if (!other || other.view.state.phase === 'incoming') return;
+    this.setHeld(false, other.view.id);
+  }
+
+  private hold(line: Line, onHold: boolean): void {
+    const session = line.session;
+    if (session.state !== SessionState.Established) return;
+    // The held party hears nothing from here (sendonly alone would still send the microphone).
+    handlerOf(session)?.enableSenderTracks(!onHold && !line.view.state.muted);
+    session.sessionDescriptionHandlerOptionsReInvite = {
+      hold: onHold,
+    } as Web.SessionDescriptionHandlerOptions;
+    void session
+      .invite({
+        requestDelegate: { onAccept: () => this.event(line, { type: 'hold-changed', onHold }) },
+      })
+      .catch(() => {});
+  }
+
+  /**
+   * Blind transfer of the call in front (REFER to a number or `sip:` address). False when it cannot
+   * start (no established call, a transfer already running, no valid address).
+   */
+  transfer(target: string): boolean {
+    const line = this.front();
+    const uri = this.targetUri(target);
+    if (!line || !uri || line.session.state !== SessionState.Established) return false;
+    if (!transferSettled(line.view.transfer ?? null)) return false;
+    this.updateView(line, { transfer: startTransfer('blind', target) });
+    this.refer(line, uri);
+    return true;
+  }
+
+  /**
+   * Attended transfer: the consultation call (the one in front, dialled with `consultFor`) and the
+   * call it consults for are joined — REFER with Replaces to the held party, who calls the consulted
+   * party and replaces this phone's call with it.
+   */
+  completeTransfer(consultId?: string): boolean {
+    const consult = this.lineOf(consultId);
+    const held = consult?.view.consultFor ? this.lineOf(consult.view.consultFor) : undefined;
+    if (!consult || !held) return false;
+    if (consult.session.state !== SessionState.Established || held.session.state !== SessionState.Established)
+      return false;
+    if (!transferSettled(held.view.transfer ?? null)) return false;
+    this.updateView(held, { transfer: startTransfer('attended', consult.view.number) });
+    this.refer(held, consult.session);
+    return true;
+  }
+
+  private refer(line: Line, target: NonNullable<ReturnType<typeof UserAgent.makeURI>> | Session): void {
+    const session = line.session;
+    session
+      .refer(target, {
+        requestDelegate: {
+          onAccept: () => this.transferEvent(line, { type: 'refer-accepted' }),
+          onReject: (response) =>
+            this.transferEvent(line, {
+              type: 'refer-rejected',
+              status: response.message.statusCode ?? 0,
+              reason:
+                reasonText(response.message.getHeader('reason')) ?? response.message.reasonPhrase ?? null,
+            }),
+        },
+        onNotify: (notification) => {
+          void notification.accept().catch(() => {});
+          const status = sipfragStatus(notification.request.body);
+          if (status !== null) this.transferEvent(line, { type: 'notify', status });
+        },
+      })
+      .catch(() => this.transferEvent(line, { type: 'refer-failed' }));
+  }
+
+  private transferEvent(line: Line, event: TransferEvent): void {
+    const current = line.view.transfer;
+    if (!current || !this.lines.includes(line)) return;
+    const transfer = transferTransition(current, event);
+    if (transfer === current) return;
+    this.updateView(line, { transfer });
+    if (transfer.phase !== 'done') return;
+    // The transferred party talks to the target now: this phone leaves both calls.
+    const consult = this.lines.find((other) => other.view.consultFor === line.view.id);
+    for (const done of consult ? [line, consult] : [line]) {
+      if (done.session.state === SessionState.Established) void done.session.bye().catch(() => {});
+      this.endWith(done, 'transferred');
+    }
+  }
+
+  /**
+   * One key of the in-call keypad, sent in-band (RFC 4733) on the call in front only — never on a
+   * held or waiting call. `callId` (the call screen's call) must be the call in front. While the media
+   * is still connecting the key is held and sent as soon as the DTMF sender can. Returns false if it
+   * cannot be sent at all.
+   */
+  pressKey(key: string, callId?: string): boolean {
+    const line = this.front();
+    if (!line || (callId !== undefined && callId !== line.view.id)) return false;
+    if (line.view.state.phase === 'on-hold' || line.view.state.phase === 'incoming') return false;
+    const sent = this.sendOrHoldKey(line, key);
+    // The PIN step counts the key (never keeps it): `#` submits.
+    if (sent) this.pinSignalOn(line, { type: key === '#' ? 'submitted' : 'key', at: this.deps.now() });
+    return sent;
+  }
+
+  /**
+   * An in-dialog signal about the PBX's IVR (wrong code, accepted, ringing, destination answered),
+   * or the phone's own observation (prompt started): moves the PIN step of the call in front.
+   */
+  pinSignal(event: PinEvent): void {
+    const line = this.front();
+    if (line) this.pinSignalOn(line, event);
+  }
+
+  private pinSignalOn(line: Line, event: PinEvent): void {
+    const call = line.view;
+    if (!call.pin) return;
+    const pin = pinTransition(call.pin, event);
+    if (pin !== call.pin) this.updateView(line, { pin });
+  }
+
+  private sendOrHoldKey(line: Line, key: string): boolean {
+    const sender = toneSenderOf(line.session);
+    if (!line.pendingKeys.waiting && sendKey(sender, key)) return true;
+    const connection = handlerOf(line.session)?.peerConnection?.connectionState;
+    if (!sender || (connection !== 'new' && connection !== 'connecting' && !line.pendingKeys.waiting))
+      return false;
+    if (!line.pendingKeys.hold(key, this.deps.now())) return false;
+    this.flushPendingKeys(line);
+    return true;
+  }
+
+  private flushPendingKeys(line: Line): void {
+    if (line.flushTimer) return;
+    const step = () => {
+      line.flushTimer = null;
+      if (!this.lines.includes(line)) return;
+      const result = line.pendingKeys.flush(toneSenderOf(line.session), this.deps.now());
+      if (result === 'waiting') line.flushTimer = setTimeout(step, 40);
     };
-    this.ivrSeq = 0;
-    this.setCall(view);
-    this.watch(inviter);
+    step();
+  }
+
+  // — internals —
+
+  private onIncoming(invitation: Invitation): void {
+    // An INVITE with Replaces (sip.js matched the dialog): the call it names goes on with this party.
+    const replacee = invitation.replacee;
+    if (replacee) {
+      const line = this.lines.find((candidate) => candidate.session === replacee);
+      if (line) this.replaceSession(line, invitation);
+      else void invitation.reject({ statusCode: 481 }).catch(() => {});
+      return;
+    }
+    const identity = invitation.remoteIdentity;
+    const party: Party = { user: identity.uri.user ?? '', host: identity.uri.host ?? '' };
+    const view: CallView = {
+      id: invitation.id,
+      number: party.user,
+      name: identity.displayName || null,
+      direction: 'incoming',
+      startedAt: this.deps.now(),
+      state: initialCall('incoming'),
+      callClass: null,
+      protectedPaid: false,
+    };
+    const decision = decideIncoming({
+      rules: this.rules,
+      callsInProgress: this.lines.length,
+      callerInternal: isInternalParty(party, this.domain(), this.judgeParty(party)),
+    });
+    if (decision.kind === 'refuse') {
+      // 486 as a busy phone would; the call is in Verlauf all the same (refused: DND or busy).
+      void invitation.reject({ statusCode: 486 }).catch(() => {});
+      const at = this.deps.now();
+      this.deps.onCallEnded({
+        ...view,
+        state: { ...view.state, phase: 'ended', outcome: decision.outcome, endedAt: at },
+      });
+      return;
+    }
+    const line = this.addLine(invitation, { ...view, autoAnswered: decision.kind === 'auto-answer' });
+    // A waiting call stays beside the call in front until it is accepted.
+    this.frontId ??= line.view.id;
+    invitation.delegate = {
+      // sip.js answers the CANCEL (200) and the INVITE (487) itself; this only says why it ended.
+      onCancel: (cancel) =>
+        this.event(line, {
+          type: 'cancelled',
+          reason: cancel.request.getHeader('reason'),
+          at: this.deps.now(),
+        }),
+    };
+    this.watch(line);
+    this.publish();
+    if (decision.kind === 'auto-answer') this.accept(line.view.id);
+  }
+
+  /** The call goes on with the party of an INVITE with Replaces; sip.js BYEs the old dialog on accept. */
+  private replaceSession(line: Line, invitation: Invitation): void {
+    const identity = invitation.remoteIdentity;
+    line.session = invitation;
+    line.ivrSeq = 0;
+    this.updateView(line, {
+      number: identity.uri.user ?? line.view.number,
+      name: identity.displayName || null,
+      consultFor: null,
+    });
+    this.watch(line);
+    invitation
+      .accept({ sessionDescriptionHandlerOptions: { constraints: this.constraints() } })
+      .catch((error: unknown) => this.endWith(line, mediaOutcome(error)));
+  }
+
+  /**
+   * The other party transfers this call (REFER): the phone calls the Refer-To target itself (with
+   * Replaces when given), sip.js reports the new call's progress in NOTIFYs, and this call ends when
+   * the new one is answered. A target that needs the PIN, or is not known to be internal, is refused
+   * with 603: a REFER never makes this phone place a paid call.
+   */
+  private onRefer(line: Line, referral: Referral): void {
+    let target: Party | null;
+    let hasReplaces = false;
+    let displayName = '';
+    try {
+      const referTo = referral.referTo;
+      target = { user: referTo.uri.user ?? '', host: referTo.uri.host };
+      hasReplaces = Boolean(referral.replaces);
+      displayName = referTo.displayName;
+    } catch {
+      target = null; // a Refer-To sip.js cannot parse
+    }
+    const judged = target ? this.judgeParty(target) : { callClass: null, needsPin: false };
+    const decision = decideRefer({
+      target,
+      hasReplaces,
+      ownDomain: this.domain(),
+      judged,
+      callsInProgress: this.lines.length,
+    });
+    if (decision.kind === 'refuse' || !target) {
+      void referral.reject({ statusCode: 603 }).catch(() => {});
+      this.updateView(line, { referRefused: decision.kind === 'refuse' ? decision.why : 'bad-target' });
+      return;
+    }
+    void referral.accept().catch(() => {});
+    const inviter = referral.makeInviter({
+      earlyMedia: true,
+      sessionDescriptionHandlerOptions: { constraints: this.constraints() },
+    });
+    // The transferred party hears nothing more from here.
+    handlerOf(line.session)?.enableSenderTracks(false);
+    const callClass = judged.callClass === 'invalid' ? null : judged.callClass;
+    const next = this.addLine(inviter, {
+      id: inviter.id,
+      number: hasReplaces ? displayName || target.user : target.user,
+      name: hasReplaces ? null : displayName || null,
+      direction: 'outgoing',
+      startedAt: this.deps.now(),
+      state: initialCall('outgoing'),
+      callClass,
+      protectedPaid: false,
+      pin: null,
+      referredBy: line.view.name ?? line.view.number,
+    });
+    line.referredTo = next.view.id;
+    this.frontId = next.view.id;
+    this.publish();
+    this.invite(next, inviter);
+  }
+
+  private invite(line: Line, inviter: Inviter): void {
+    this.watch(line);
     inviter
       .invite({
         requestDelegate: {
           onProgress: (response) => {
             const hasMedia = response.message.statusCode === 183 && Boolean(response.message.body);
-            if (hasMedia) this.playRemote(inviter);
-            this.event({
+            if (hasMedia && this.frontId === line.view.id) this.playRemote(inviter);
+            this.event(line, {
               type: 'progress',
               status: response.message.statusCode ?? 0,
               hasMedia,
@@ -376,7 +806,7 @@ export class Softphone {
             });
           },
           onReject: (response) =>
-            this.event({
+            this.event(line, {
               type: 'rejected',
               status: response.message.statusCode ?? 0,
               reason: response.message.getHeader('reason'),
@@ -384,142 +814,24 @@ export class Softphone {
             }),
         },
       })
-      .catch((error: unknown) => this.endWith(mediaOutcome(error)));
-    return true;
+      .catch((error: unknown) => this.endWith(line, mediaOutcome(error)));
   }
 
-  accept(): void {
-    const session = this.session;
-    if (!(session instanceof Invitation) || this.snapshot.call?.state.phase !== 'incoming') return;
-    session
-      .accept({ sessionDescriptionHandlerOptions: { constraints: this.constraints() } })
-      .catch((error: unknown) => this.endWith(mediaOutcome(error)));
-  }
-
-  decline(): void {
-    const session = this.session;
-    if (!(session instanceof Invitation) || this.snapshot.call?.state.phase !== 'incoming') return;
-    // 603 Decline: the user said no. 486 would tell the caller "busy" (and some PBXes then
-    // try the next device or voicemail as for a busy line).
-    void session.reject({ statusCode: 603 }).catch(() => {});
-    this.event({ type: 'local-hangup', at: this.deps.now() });
-  }
-
-  hangUp(): void {
-    const session = this.session;
-    const call = this.snapshot.call;
-    if (!session || !call) return;
-    if (session.state === SessionState.Established) void session.bye().catch(() => {});
-    else if (session instanceof Inviter) void session.cancel().catch(() => {});
-    else if (session instanceof Invitation && session.state === SessionState.Initial)
-      void session.reject().catch(() => {});
-    this.event({ type: 'local-hangup', at: this.deps.now() });
-  }
-
-  setMuted(muted: boolean): void {
-    const handler = this.handler();
-    if (!handler) return;
-    handler.enableSenderTracks(!muted);
-    this.event({ type: 'mute-changed', muted });
-  }
-
-  setHeld(onHold: boolean): void {
-    const session = this.session;
-    if (!session || session.state !== SessionState.Established) return;
-    session.sessionDescriptionHandlerOptionsReInvite = {
-      hold: onHold,
-    } as Web.SessionDescriptionHandlerOptions;
-    void session
-      .invite({
-        requestDelegate: { onAccept: () => this.event({ type: 'hold-changed', onHold }) },
-      })
-      .catch(() => {});
-  }
-
-  /**
-   * One key of the in-call keypad, sent in-band (RFC 4733). While the media is still connecting the
-   * key is held and sent as soon as the DTMF sender can. Returns false if it cannot be sent at all.
-   */
-  pressKey(key: string): boolean {
-    const sent = this.sendOrHoldKey(key);
-    // The PIN step counts the key (never keeps it): `#` submits.
-    if (sent) this.pinSignal({ type: key === '#' ? 'submitted' : 'key', at: this.deps.now() });
-    return sent;
-  }
-
-  /**
-   * An in-dialog signal about the PBX's IVR (wrong code, accepted, ringing, destination answered),
-   * or the phone's own observation (prompt started): moves the call's PIN step.
-   */
-  pinSignal(event: PinEvent): void {
-    const call = this.snapshot.call;
-    if (!call?.pin) return;
-    const pin = pinTransition(call.pin, event);
-    if (pin !== call.pin) this.setCall({ ...call, pin });
-  }
-
-  private sendOrHoldKey(key: string): boolean {
-    const sender = this.toneSender();
-    if (!this.pendingKeys.waiting && sendKey(sender, key)) return true;
-    const connection = this.handler()?.peerConnection?.connectionState;
-    if (!sender || (connection !== 'new' && connection !== 'connecting' && !this.pendingKeys.waiting))
-      return false;
-    if (!this.pendingKeys.hold(key, this.deps.now())) return false;
-    this.flushPendingKeys();
-    return true;
-  }
-
-  private flushPendingKeys(): void {
-    if (this.flushTimer) return;
-    const step = () => {
-      this.flushTimer = null;
-      const result = this.pendingKeys.flush(this.toneSender(), this.deps.now());
-      if (result === 'waiting') this.flushTimer = setTimeout(step, 40);
-    };
-    step();
-  }
-
-  private toneSender(): ToneSender | undefined {
-    return this.handler()
-      ?.peerConnection?.getSenders()
-      .find((candidate) => candidate.dtmf)?.dtmf as ToneSender | undefined;
-  }
-
-  // — internals —
-
-  private onIncoming(invitation: Invitation): void {
-    if (this.snapshot.call) {
-      void invitation.reject({ statusCode: 486 }).catch(() => {});
-      return;
-    }
-    this.session = invitation;
-    const identity = invitation.remoteIdentity;
-    this.setCall({
-      id: invitation.id,
-      number: identity.uri.user ?? '',
-      name: identity.displayName || null,
-      direction: 'incoming',
-      startedAt: this.deps.now(),
-      state: initialCall('incoming'),
-      callClass: null,
-      protectedPaid: false,
-    });
-    invitation.delegate = {
-      // sip.js answers the CANCEL (200) and the INVITE (487) itself; this only says why it ended.
-      onCancel: (cancel) =>
-        this.event({ type: 'cancelled', reason: cancel.request.getHeader('reason'), at: this.deps.now() }),
-    };
-    this.watch(invitation);
-  }
-
-  private watch(session: Session): void {
+  private watch(line: Line): void {
+    const session = line.session;
+    const current = () => line.session === session && this.lines.includes(line);
     session.delegate = {
       ...session.delegate,
       onBye: (bye) => {
         // This delegate replaces sip.js's default handling, which would have sent the 200 OK:
         // without it the far end's BYE times out (408 after 32 s).
         void bye.accept().catch(() => {});
-        this.event({ type: 'remote-hangup', reason: bye.request.getHeader('reason'), at: this.deps.now() });
+        if (!current()) return;
+        this.event(line, {
+          type: 'remote-hangup',
+          reason: bye.request.getHeader('reason'),
+          at: this.deps.now(),
+        });
       },
       // The PBX's IVR says where it is (tollgate-ivr Info Package): the PIN step follows it.
       onInfo: (info) => {
@@ -534,57 +846,79 @@ export class Softphone {
           return;
         }
         void info.accept().catch(() => {});
-        if (session !== this.session || signal.seq <= this.ivrSeq) return;
-        this.ivrSeq = signal.seq;
+        if (!current() || signal.seq <= line.ivrSeq) return;
+        line.ivrSeq = signal.seq;
         const event = pinEventOfIvrSignal(signal, this.deps.now());
-        if (event) this.pinSignal(event);
+        if (event) this.pinSignalOn(line, event);
       },
       // A re-INVITE sip.js has answered: sendonly/inactive from the far end means it holds us.
       onInvite: (request, _response, statusCode) => {
-        if (session !== this.session || statusCode !== 200) return;
+        if (!current() || statusCode !== 200) return;
         const held = offerHoldsUs(request.body);
-        if (held !== null) this.event({ type: 'remote-hold-changed', held });
+        if (held !== null) this.event(line, { type: 'remote-hold-changed', held });
+      },
+      onRefer: (referral) => {
+        if (current()) this.onRefer(line, referral);
+        else void referral.reject({ statusCode: 603 }).catch(() => {});
       },
     };
     session.stateChange.addListener((state) => {
-      if (session !== this.session) return;
+      if (!current()) return;
       if (state === SessionState.Established) {
-        this.playRemote(session);
-        this.event({ type: 'answered', at: this.deps.now() });
-        this.watchMedia(session);
+        if (this.frontId === line.view.id) this.playRemote(session);
+        this.event(line, { type: 'answered', at: this.deps.now() });
+        this.watchMedia(line);
+        // A call placed for a REFER is up: the transferred call is over.
+        const referred = this.lines.find((other) => other.referredTo === line.view.id);
+        if (referred) {
+          if (referred.session.state === SessionState.Established)
+            void referred.session.bye().catch(() => {});
+          this.endWith(referred, 'transferred');
+        }
       } else if (state === SessionState.Terminated) {
         // sip.js announces Terminated before it calls the reject/BYE delegates (a 403 with a Reason
         // after early media, say); let those report the cause first, then end whatever is left.
         setTimeout(() => {
-          this.event({ type: 'remote-hangup', reason: undefined, at: this.deps.now() });
-          if (this.session === session) this.session = null;
+          if (current()) this.event(line, { type: 'remote-hangup', reason: undefined, at: this.deps.now() });
         }, 0);
       }
     });
   }
 
   /** Ends the call with "connection lost" when its media dies while SIP still says it is up. */
-  private watchMedia(session: Session): void {
-    this.mediaWatch?.stop();
-    const connection = (session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)
-      ?.peerConnection;
+  private watchMedia(line: Line): void {
+    line.mediaWatch?.stop();
+    line.mediaWatch = null;
+    const session = line.session;
+    const connection = handlerOf(session)?.peerConnection;
     if (!connection) return;
-    this.mediaWatch = new MediaWatch(
+    line.mediaWatch = new MediaWatch(
       connection,
       this.deps.mediaWatch ?? DEFAULT_MEDIA_WATCH,
       this.deps.now,
       () => {
-        if (session !== this.session) return;
+        if (line.session !== session || !this.lines.includes(line)) return;
         if (session.state === SessionState.Established) void session.bye().catch(() => {});
-        this.event({ type: 'transport-lost', at: this.deps.now() });
+        this.event(line, { type: 'transport-lost', at: this.deps.now() });
       },
     );
-    this.mediaWatch.start();
+    line.mediaWatch.start();
   }
 
-  private event(event: CallEvent): void {
-    const call = this.snapshot.call;
-    if (!call) return;
+  private event(line: Line, event: CallEvent): void {
+    if (!this.lines.includes(line)) return;
+    const call = line.view;
+    // A call whose transfer was taken ends as transferred, whoever hangs up first.
+    const transfer = call.transfer;
+    if (
+      transfer &&
+      !transferSettled(transfer) &&
+      transfer.phase !== 'requested' &&
+      (event.type === 'remote-hangup' || event.type === 'local-hangup')
+    ) {
+      this.endWith(line, 'transferred');
+      return;
+    }
     const state = callTransition(call.state, event, call.protectedPaid);
     if (state === call.state) return;
     // The first media of a PIN call is the PBX's prompt.
@@ -594,39 +928,90 @@ export class Softphone {
         : call.pin;
     const next = { ...call, state, pin };
     if (state.phase === 'ended') {
-      this.finishCall(next);
+      this.finishLine(line, next);
     } else {
-      this.mediaWatch?.setPaused(state.phase === 'on-hold' || state.heldByRemote);
-      this.setCall(next);
+      line.mediaWatch?.setPaused(state.phase === 'on-hold' || state.heldByRemote);
+      line.view = next;
+      this.publish();
     }
   }
 
-  private endWith(outcome: CallOutcome): void {
-    const call = this.snapshot.call;
-    if (!call || call.state.phase === 'ended') return;
-    const ended: CallView = {
+  private endWith(line: Line, outcome: CallOutcome): void {
+    if (!this.lines.includes(line)) return;
+    const call = line.view;
+    this.finishLine(line, {
       ...call,
       state: { ...call.state, phase: 'ended', outcome, endedAt: this.deps.now() },
-    };
-    this.session = null;
-    this.finishCall(ended);
+    });
   }
 
-  private finishCall(ended: CallView): void {
-    this.mediaWatch?.stop();
-    this.mediaWatch = null;
-    this.pendingKeys.clear();
-    this.snapshot = { ...this.snapshot, call: null, lastEnded: ended };
-    this.emit();
+  private finishLine(line: Line, ended: CallView): void {
+    line.mediaWatch?.stop();
+    line.mediaWatch = null;
+    if (line.flushTimer) clearTimeout(line.flushTimer);
+    line.flushTimer = null;
+    line.pendingKeys.clear();
+    this.lines = this.lines.filter((other) => other !== line);
+    for (const other of this.lines) {
+      if (other.view.consultFor === line.view.id) other.view = { ...other.view, consultFor: null };
+      if (other.referredTo === line.view.id) other.referredTo = null;
+    }
+    if (this.frontId === line.view.id) {
+      const next = this.lines[0];
+      this.frontId = next?.view.id ?? null;
+      if (next) this.playRemote(next.session);
+    }
+    this.snapshot = { ...this.snapshot, lastEnded: ended };
+    this.publish();
     this.deps.onCallEnded(ended);
   }
 
-  private handler(): Web.SessionDescriptionHandler | null {
-    return (this.session?.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined) ?? null;
+  private addLine(session: Session, view: CallView): Line {
+    const line: Line = {
+      session,
+      view,
+      ivrSeq: 0,
+      pendingKeys: new PendingKeys(3_000),
+      flushTimer: null,
+      mediaWatch: null,
+      referredTo: null,
+    };
+    this.lines = [...this.lines, line];
+    return line;
+  }
+
+  private updateView(line: Line, patch: Partial<CallView>): void {
+    if (!this.lines.includes(line)) return;
+    line.view = { ...line.view, ...patch };
+    this.publish();
+  }
+
+  private front(): Line | undefined {
+    return this.lines.find((line) => line.view.id === this.frontId);
+  }
+
+  private lineOf(id: string | undefined): Line | undefined {
+    return id === undefined ? this.front() : this.lines.find((line) => line.view.id === id);
+  }
+
+  private domain(): string {
+    const account = this.config?.account;
+    if (!account) return '';
+    return account.sipDomain || new URL(account.sipWebSocketUrl).hostname;
+  }
+
+  /** A number (with * and +) on the PBX's domain, or a `sip:` address as typed; undefined: invalid. */
+  private targetUri(text: string) {
+    const target = dialTargetOf(text);
+    if (!target) return undefined;
+    if (target.kind === 'sip-uri') return UserAgent.makeURI(target.uri);
+    return UserAgent.makeURI(
+      `sip:${encodeURIComponent(target.user).replace(/%2B/g, '+').replace(/%2A/gi, '*')}@${this.domain()}`,
+    );
   }
 
   private playRemote(session: Session): void {
-    const handler = session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined;
+    const handler = handlerOf(session);
     const element = this.remoteAudio;
     if (!handler || !element) return;
     if (element.srcObject !== handler.remoteMediaStream) element.srcObject = handler.remoteMediaStream;
@@ -643,8 +1028,9 @@ export class Softphone {
     this.emit();
   }
 
-  private setCall(call: CallView | null): void {
-    this.snapshot = { ...this.snapshot, call };
+  private publish(): void {
+    const calls = this.lines.map((line) => line.view);
+    this.snapshot = { ...this.snapshot, calls, call: this.front()?.view ?? null };
     this.emit();
   }
 
@@ -652,6 +1038,23 @@ export class Softphone {
     for (const listener of this.listeners) listener();
   }
 }
+
+function handlerOf(session: Session): Web.SessionDescriptionHandler | null {
+  return (session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined) ?? null;
+}
+
+function toneSenderOf(session: Session): ToneSender | undefined {
+  return handlerOf(session)
+    ?.peerConnection?.getSenders()
+    .find((candidate) => candidate.dtmf)?.dtmf as ToneSender | undefined;
+}
+
+/** Whether the microphone goes out on this call: not muted, not held by this phone. */
+function sends(state: CallState): boolean {
+  return !state.muted && state.phase !== 'on-hold';
+}
+
+export type { TransferKind, TransferState };
 
 function pinExpectationOf(classification: {
   protectedPaid: boolean;

@@ -103,12 +103,18 @@ describe('softphone SIP behaviour', () => {
     expect(ended.map((call) => call.state.outcome)).toEqual(['declined']);
   });
 
-  it('still answers a second call with 486 Busy Here while one is going on', async () => {
+  // Breaks when call waiting off lets the second call ring, or refuses it without a trace.
+  it('with call waiting off, answers a second call with 486 Busy Here and logs it as refused', async () => {
     const softphone = phone();
+    softphone.configureCalls({
+      rules: { callWaiting: false, doNotDisturb: false, autoAnswerInternal: false },
+    });
     const ua = await registered(softphone);
     ua.ring();
-    const second = ua.ring();
+    const second = ua.ring('204');
     expect(second.rejections).toEqual([486]);
+    expect(ended.map((call) => [call.number, call.state.outcome])).toEqual([['204', 'refused-busy']]);
+    expect(softphone.getSnapshot().calls).toHaveLength(1);
   });
 
   it('ends a call the caller cancelled as missed, once', async () => {

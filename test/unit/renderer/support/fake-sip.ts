@@ -26,6 +26,12 @@ class FakeEmitter<T> {
 
 export const version = '0.21.1';
 
+export enum SIPExtension {
+  Required = 'Required',
+  Supported = 'Supported',
+  Unsupported = 'Unsupported',
+}
+
 export enum SessionState {
   Initial = 'Initial',
   Establishing = 'Establishing',
@@ -52,16 +58,29 @@ export class FakeMessage {
   }
 }
 
+/** Records every tone buffer the phone asked for (what went out in-band on this call). */
+export class FakeDtmfSender {
+  canInsertDTMF = true;
+  toneBuffer = '';
+  readonly sent: string[] = [];
+  insertDTMF(tones: string): void {
+    this.toneBuffer = tones;
+    this.sent.push(tones);
+  }
+}
+
 /** A peer connection whose state and inbound packet count the test sets. */
 export class FakePeerConnection extends EventTarget {
   connectionState: RTCPeerConnectionState = 'connected';
   packetsReceived = 0;
+  /** An RTCDTMFSender stand-in when the test gives the call one; without it no key can be sent. */
+  dtmf: FakeDtmfSender | null = null;
   setConnectionState(state: RTCPeerConnectionState): void {
     this.connectionState = state;
     this.dispatchEvent(new Event('connectionstatechange'));
   }
   getSenders(): RTCRtpSender[] {
-    return [];
+    return this.dtmf ? ([{ dtmf: this.dtmf }] as unknown as RTCRtpSender[]) : [];
   }
   async getStats(): Promise<RTCStatsReport> {
     const report = new Map([
@@ -96,6 +115,10 @@ class FakeSession {
   sessionDescriptionHandler: FakeSessionDescriptionHandler | undefined;
   sessionDescriptionHandlerOptionsReInvite: unknown;
   byes = 0;
+  /** The hold option of every re-INVITE the Softphone sent (true: hold, false: resume). */
+  readonly reInvites: boolean[] = [];
+  /** Every REFER the Softphone sent: its target (a URI or another session) and options. */
+  readonly refers: { target: unknown; options: FakeReferOptions }[] = [];
 
   transition(state: SessionState): void {
     this.state = state;
@@ -110,8 +133,46 @@ class FakeSession {
     return Promise.resolve();
   }
 
-  invite(): Promise<void> {
+  /** A re-INVITE (hold/resume): the far end accepts it at once. */
+  invite(options?: { requestDelegate?: { onAccept?(response: unknown): void } }): Promise<void> {
+    const hold = (this.sessionDescriptionHandlerOptionsReInvite as { hold?: boolean } | undefined)?.hold;
+    this.reInvites.push(hold === true);
+    options?.requestDelegate?.onAccept?.({});
     return Promise.resolve();
+  }
+
+  refer(target: unknown, options: FakeReferOptions = {}): Promise<void> {
+    this.refers.push({ target, options });
+    return Promise.resolve();
+  }
+
+  /** The far end transfers this call (REFER). Returns what the Softphone did with it. */
+  receiveRefer(target: { user: string; host: string; displayName?: string; replaces?: string }): {
+    accepted: number;
+    rejected: number[];
+    inviter: Inviter | null;
+  } {
+    const outcome = { accepted: 0, rejected: [] as number[], inviter: null as Inviter | null };
+    const referral = {
+      referTo: { uri: { user: target.user, host: target.host }, displayName: target.displayName ?? '' },
+      replaces: target.replaces,
+      accept: () => {
+        outcome.accepted++;
+        return Promise.resolve();
+      },
+      reject: (options?: { statusCode?: number }) => {
+        outcome.rejected.push(options?.statusCode ?? 0);
+        return Promise.resolve();
+      },
+      makeInviter: (options: unknown) => {
+        outcome.inviter = new Inviter(UserAgent.last as UserAgent, target, options);
+        return outcome.inviter;
+      },
+    };
+    const onRefer = this.delegate?.['onRefer'] as ((referral: unknown) => void) | undefined;
+    if (onRefer) onRefer(referral);
+    else outcome.rejected.push(-1);
+    return outcome;
   }
 
   /** The far end hangs up: an in-dialog BYE. Returns what the Softphone did with it. */
@@ -140,9 +201,29 @@ class FakeSession {
   }
 }
 
+export interface FakeReferOptions {
+  requestDelegate?: {
+    onAccept?(response: unknown): void;
+    onReject?(response: { message: FakeMessage & { statusCode: number; reasonPhrase: string } }): void;
+  };
+  onNotify?(notification: { request: { body: string }; accept(): Promise<void> }): void;
+}
+
+/** The answers to the REFER the Softphone sent last on `session`: 202, then NOTIFYs with sipfrags. */
+export function answerRefer(session: FakeSession, ...sipfrags: string[]): void {
+  const refer = session.refers.at(-1);
+  if (!refer) throw new Error('no REFER sent');
+  refer.options.requestDelegate?.onAccept?.({});
+  for (const body of sipfrags)
+    refer.options.onNotify?.({ request: { body }, accept: () => Promise.resolve() });
+}
+
 export class Inviter extends FakeSession {
   static last: Inviter | null = null;
+  static all: Inviter[] = [];
   cancels = 0;
+  /** The initial INVITE's request delegate, so a test can play 180/183/4xx answers. */
+  inviteDelegate: Record<string, ((response: unknown) => void) | undefined> | undefined;
   constructor(
     readonly userAgent: UserAgent,
     readonly target: unknown,
@@ -150,8 +231,13 @@ export class Inviter extends FakeSession {
   ) {
     super();
     Inviter.last = this;
+    Inviter.all.push(this);
   }
-  override invite(): Promise<void> {
+  override invite(options?: {
+    requestDelegate?: Record<string, ((response: unknown) => void) | undefined>;
+  }): Promise<void> {
+    if (this.state === SessionState.Established) return super.invite(options);
+    this.inviteDelegate = options?.requestDelegate;
     this.transition(SessionState.Establishing);
     return Promise.resolve();
   }
@@ -164,7 +250,9 @@ export class Inviter extends FakeSession {
 
 export class Invitation extends FakeSession {
   readonly rejections: number[] = [];
-  readonly remoteIdentity = { uri: { user: '202' }, displayName: 'Bob' };
+  readonly remoteIdentity = { uri: { user: '202', host: 'pbx.example.test' }, displayName: 'Bob' };
+  /** The session an INVITE with Replaces takes over (sip.js matched its dialog). */
+  replacee: FakeSession | undefined;
   reject(options?: { statusCode?: number }): Promise<void> {
     this.rejections.push(options?.statusCode ?? 480);
     this.transition(SessionState.Terminated);
@@ -172,6 +260,8 @@ export class Invitation extends FakeSession {
   }
   accept(): Promise<void> {
     this.transition(SessionState.Established);
+    // sip.js ends the replaced dialog with a BYE once the replacing INVITE is accepted.
+    if (this.replacee) void this.replacee.bye();
     return Promise.resolve();
   }
   /** The caller cancels; sip.js answers 200 to the CANCEL and 487 to the INVITE itself. */
@@ -254,9 +344,11 @@ export class UserAgent {
     return UserAgent.connect();
   }
   /** A call comes in. */
-  ring(caller = '202'): Invitation {
+  ring(caller = '202', options: { host?: string; replaces?: FakeSession } = {}): Invitation {
     const invitation = new Invitation();
     invitation.remoteIdentity.uri.user = caller;
+    if (options.host) invitation.remoteIdentity.uri.host = options.host;
+    invitation.replacee = options.replaces;
     this.delegate.onInvite?.(invitation);
     return invitation;
   }
@@ -268,4 +360,5 @@ export function resetFakeSip(): void {
   UserAgent.last = null;
   UserAgent.unreachable = 0;
   Inviter.last = null;
+  Inviter.all = [];
 }
