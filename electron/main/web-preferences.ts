@@ -16,5 +16,7 @@ export function mainWindowWebPreferences(preloadPath: string): WebPreferences {
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
+    // V8 code cache from the first load on (issue #15: start-up); app:// allows it (app-protocol.ts).
+    v8CacheOptions: 'bypassHeatCheck',
   };
 }
