@@ -134,6 +134,9 @@ export const de = {
       declined: 'Der Anruf wurde abgelehnt.',
       missed: 'Verpasster Anruf.',
       'answered-elsewhere': 'An anderem Gerät angenommen.',
+      transferred: 'Das Gespräch wurde weitergeleitet.',
+      'refused-dnd': 'Ein Anruf wurde abgewiesen: Nicht stören ist an.',
+      'refused-busy': 'Ein Anruf wurde abgewiesen: Anklopfen ist aus.',
       busy: 'Besetzt. Versuchen Sie es später erneut.',
       unavailable: 'Der Teilnehmer ist nicht erreichbar. Versuchen Sie es später erneut.',
       'not-found': 'Diese Nummer gibt es nicht. Prüfen Sie die Eingabe.',
@@ -173,6 +176,7 @@ export const de = {
       declined: 'abgelehnt',
       missed: 'verpasst',
       'answered-elsewhere': 'an anderem Gerät angenommen',
+      transferred: 'weitergeleitet',
       busy: 'besetzt',
       unavailable: 'nicht erreichbar',
       'not-found': 'Nummer unbekannt',
@@ -446,6 +450,49 @@ export const de = {
     policyApiCredentials:
       'Die Richtlinien-API nimmt Durchwahl und Passwort nicht an. Prüfen Sie die Angaben; Anrufe funktionieren trotzdem.',
     policyApiRetry: 'Erneut versuchen',
+  },
+  calls: {
+    waitingFrom: 'Anklopfen: {{who}}',
+    waitingHint: 'Annehmen hält {{current}}.',
+    acceptWaiting: 'Annehmen und halten',
+    declineWaiting: 'Abweisen',
+    heldCall: 'Gehalten: {{who}}',
+    swap: 'Makeln',
+    hangUpOther: '{{who}} auflegen',
+    autoAnswered: 'Automatisch angenommen (Anruf von einer Durchwahl).',
+    referredBy: 'Von {{who}} zu Ihnen weitergeleitet.',
+    referRefused: {
+      'pin-required':
+        '{{who}} wollte Sie an eine Nummer weiterleiten, die die PIN braucht. Das Telefon hat sie nicht angerufen: Wählen Sie selbst, wenn Sie möchten.',
+      'not-internal':
+        '{{who}} wollte Sie an eine Nummer außerhalb der Firma weiterleiten. Das Telefon hat sie nicht angerufen: Wählen Sie selbst, wenn Sie möchten.',
+      busy: '{{who}} wollte Sie weiterleiten, aber beide Leitungen sind belegt. Legen Sie ein Gespräch auf und bitten Sie erneut darum.',
+      'bad-target': '{{who}} wollte Sie an eine Adresse weiterleiten, die das Telefon nicht anrufen kann.',
+    },
+    transfer: 'Weiterleiten',
+    transferTarget: 'Weiterleiten an',
+    transferTargetHint: 'Eine Durchwahl wie 204 oder eine SIP-Adresse.',
+    transferNow: 'Sofort weiterleiten',
+    consultFirst: 'Erst sprechen',
+    transferCancel: 'Abbrechen',
+    completeTransfer: 'Weiterleitung abschließen',
+    consulting: 'Rücksprache mit {{who}} vor der Weiterleitung von {{other}}.',
+    transferInvalid: 'Das ist keine Nummer oder SIP-Adresse, die angerufen werden kann.',
+    transferPaid:
+      'Anrufe zu dieser Nummer brauchen die PIN: Eine Weiterleitung würde sie umgehen. Bitten Sie den Anrufer, selbst zu wählen, oder rufen Sie selbst an.',
+    transferExternal: 'Weiterleiten geht nur an Durchwahlen der Firma.',
+    transferFailedStart: 'Die Weiterleitung konnte nicht beginnen. Versuchen Sie es erneut.',
+    transferPhase: {
+      requested: 'Weiterleitung an {{target}} angefragt …',
+      accepted: 'Weiterleitung an {{target}} angenommen, es wird angerufen …',
+      trying: 'Weiterleitung: {{target}} wird angerufen …',
+      ringing: 'Weiterleitung: Es klingelt bei {{target}} …',
+      done: 'An {{target}} weitergeleitet.',
+      refused:
+        'Die Telefonanlage hat die Weiterleitung an {{target}} abgelehnt ({{status}}{{reason}}). Das Gespräch bleibt bei Ihnen: Sprechen Sie weiter oder versuchen Sie eine andere Nummer.',
+      failed:
+        'Die Weiterleitung an {{target}} ist nicht zustande gekommen ({{status}}). Das Gespräch bleibt bei Ihnen: Nehmen Sie es zurück und versuchen Sie es erneut.',
+    },
   },
   audio: {
     volume: 'Lautstärke im Gespräch',

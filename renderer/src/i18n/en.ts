@@ -128,6 +128,9 @@ export const en: Translation = {
       declined: 'The call was declined.',
       missed: 'Missed call.',
       'answered-elsewhere': 'Answered on another device.',
+      transferred: 'The call was transferred.',
+      'refused-dnd': 'A call was refused: do not disturb is on.',
+      'refused-busy': 'A call was refused: call waiting is off.',
       busy: 'Busy. Try again later.',
       unavailable: 'The other party cannot be reached. Try again later.',
       'not-found': 'That number does not exist. Check what you typed.',
@@ -165,6 +168,7 @@ export const en: Translation = {
       declined: 'declined',
       missed: 'missed',
       'answered-elsewhere': 'answered elsewhere',
+      transferred: 'transferred',
       busy: 'busy',
       unavailable: 'unreachable',
       'not-found': 'unknown number',
@@ -429,6 +433,49 @@ export const en: Translation = {
     policyApiCredentials:
       'The policy API does not accept the extension and password. Check them; calls work all the same.',
     policyApiRetry: 'Retry',
+  },
+  calls: {
+    waitingFrom: 'Call waiting: {{who}}',
+    waitingHint: 'Accepting puts {{current}} on hold.',
+    acceptWaiting: 'Accept and hold',
+    declineWaiting: 'Decline',
+    heldCall: 'On hold: {{who}}',
+    swap: 'Swap',
+    hangUpOther: 'Hang up {{who}}',
+    autoAnswered: 'Answered automatically (call from an extension).',
+    referredBy: 'Transferred to you by {{who}}.',
+    referRefused: {
+      'pin-required':
+        '{{who}} tried to transfer you to a number that needs the PIN. The phone did not call it: dial it yourself if you want to.',
+      'not-internal':
+        '{{who}} tried to transfer you to a number outside the company. The phone did not call it: dial it yourself if you want to.',
+      busy: '{{who}} tried to transfer you, but both lines are in use. Hang up one call and ask again.',
+      'bad-target': '{{who}} tried to transfer you to an address the phone cannot call.',
+    },
+    transfer: 'Transfer',
+    transferTarget: 'Transfer to',
+    transferTargetHint: 'An extension such as 204, or a SIP address.',
+    transferNow: 'Transfer now',
+    consultFirst: 'Talk first',
+    transferCancel: 'Cancel',
+    completeTransfer: 'Complete transfer',
+    consulting: 'Talking first to {{who}} before the transfer of {{other}}.',
+    transferInvalid: 'This is not a number or SIP address that can be called.',
+    transferPaid:
+      'Calls to this number need the PIN: a transfer would skip it. Ask the caller to dial it, or call it yourself.',
+    transferExternal: 'Only transfers to extensions of the company are possible.',
+    transferFailedStart: 'The transfer could not be started. Try again.',
+    transferPhase: {
+      requested: 'Transfer to {{target}} requested …',
+      accepted: 'Transfer to {{target}} accepted, calling …',
+      trying: 'Transfer: calling {{target}} …',
+      ringing: 'Transfer: {{target}} is ringing …',
+      done: 'Transferred to {{target}}.',
+      refused:
+        'The PBX refused the transfer to {{target}} ({{status}}{{reason}}). The call is still yours: talk on, or try another number.',
+      failed:
+        'The transfer to {{target}} did not go through ({{status}}). The call is still yours: resume it and try again.',
+    },
   },
   audio: {
     volume: 'Call volume',
