@@ -30,6 +30,12 @@ export class InviteRouter implements InviteHandler {
     };
   }
 
+  canWatch(subscriber: string, watched: string): boolean {
+    const own = this.directory.findExtension(subscriber);
+    const other = this.directory.findExtension(watched);
+    return own !== null && other !== null && own.companyId === other.companyId;
+  }
+
   isEmergency(claimedUser: string, dialled: string): boolean {
     return isEmergencyCall(this.directory, claimedUser, dialled);
   }

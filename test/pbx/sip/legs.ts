@@ -37,12 +37,60 @@ export interface SipOutlet {
   /** In-dialog requests from `peer` with this Call-ID and our tag go to the leg. */
   registerDialog(callId: string, localTag: string, leg: Leg, peer: DialogPeer): void;
   unregisterDialog(callId: string, localTag: string): void;
+  /** The dialog with this Call-ID and our tag, if it is live (a REFER's `Replaces` names one). */
+  findDialog?(callId: string, localTag: string): { leg: Leg; peer: DialogPeer } | undefined;
+  /** An extension's dialog changed state (RFC 4235 presence: subscriptions/dialog-info). */
+  dialogState?(change: DialogStateChange): void;
   readonly contact: string;
 }
 
 export interface Leg {
   /** An in-dialog request (ACK, BYE, re-INVITE, REFER, INFO, …) from this leg's phone. */
   onRequest(request: SipRequest): void;
+  /** The application behind the dialog, for a REFER with `Replaces` (RFC 3891) to find it. */
+  readonly owner?: unknown;
+}
+
+/** RFC 4235 dialog states, as the presence of an extension sees them. */
+export type DialogState = 'trying' | 'early' | 'confirmed' | 'terminated';
+
+export interface DialogStateChange {
+  /** The extension whose phone is in this dialog. */
+  extension: string;
+  /** Unique per dialog and side (Call-ID and the PBX's tag). */
+  id: string;
+  callId: string;
+  /** Whether the extension placed the call (`initiator`) or is being called (`recipient`). */
+  direction: 'initiator' | 'recipient';
+  state: DialogState;
+}
+
+/**
+ * One side of a bridged call, whichever way the INVITE went: the caller's dialog (ServerLeg) or a
+ * callee's (ClientLeg). A transfer swaps one side of a bridge for another.
+ */
+export interface DialogLeg {
+  readonly callId: string;
+  /** The PBX's tag in this dialog. */
+  readonly localTag: string;
+  /** The phone's tag in this dialog (null before it answered). */
+  readonly remoteTag: string | null;
+  /** The phone's extension. */
+  readonly extensionNumber: string | null;
+  attach(leg: Leg): void;
+  detach(): void;
+  respondTo(request: SipRequest, status: number, reason: string, extras?: MessageExtras): void;
+  request(method: string, extras?: MessageExtras, onResponse?: (response: SipResponse) => void): void;
+  /**
+   * A re-INVITE in the dialog (with an offer, or none: the phone offers in its 200). `onFinal` gets
+   * the final response and, for a 2xx, `ack` to send the ACK (with the answer when it had none).
+   */
+  reinvite(
+    extras: MessageExtras,
+    onFinal: (response: SipResponse, ack: (extras?: MessageExtras) => void) => void,
+  ): void;
+  /** The dialog is over for presence (it ended, or was handed on and BYE'd). */
+  ended(): void;
 }
 
 function remoteTargetOf(message: SipRequest | SipResponse): string | null {
@@ -55,10 +103,11 @@ function remoteTargetOf(message: SipRequest | SipResponse): string | null {
 }
 
 /** The PBX as user-agent server toward the caller (one side of the B2BUA). */
-export class ServerLeg {
+export class ServerLeg implements DialogLeg {
   readonly toTag = newTag();
   private localCseq = 0;
   private finalSent = false;
+  private reported: DialogState | null = null;
   readonly remoteTarget: string;
 
   constructor(
@@ -89,18 +138,49 @@ export class ServerLeg {
     return this.finalSent;
   }
 
+  get localTag(): string {
+    return this.toTag;
+  }
+
+  get remoteTag(): string {
+    return this.invite.fromTag;
+  }
+
+  get extensionNumber(): string | null {
+    return this.extension;
+  }
+
   attach(leg: Leg): void {
     this.outlet.registerDialog(this.callId, this.toTag, leg, this.peer);
+    if (this.reported === null) this.report('trying');
   }
 
   detach(): void {
     this.outlet.unregisterDialog(this.callId, this.toTag);
+    this.ended();
+  }
+
+  ended(): void {
+    this.report('terminated');
+  }
+
+  private report(state: DialogState): void {
+    if (this.reported === state || this.reported === 'terminated' || this.extension === null) return;
+    this.reported = state;
+    this.outlet.dialogState?.({
+      extension: this.extension,
+      id: `${this.callId}|${this.toTag}`,
+      callId: this.callId,
+      direction: 'initiator',
+      state,
+    });
   }
 
   /** A response to the initial INVITE. Provisional ones (other than 100) and finals carry our tag. */
   respond(status: number, reason: string, extras: MessageExtras = {}): void {
     if (this.finalSent) return;
     if (status >= 200) this.finalSent = true;
+    if (status > 100) this.report(status < 200 ? 'early' : status < 300 ? 'confirmed' : 'terminated');
     const withContact = status >= 101 && status < 300 ? [`Contact: ${this.outlet.contact}`] : [];
     this.outlet.reply(
       this.invite,
@@ -123,8 +203,31 @@ export class ServerLeg {
 
   /** A request inside the dialog, toward the caller (BYE, re-INVITE). */
   request(method: string, extras: MessageExtras = {}, onResponse?: (response: SipResponse) => void): void {
+    if (method === 'BYE') this.ended();
     const branch = newBranch();
     if (onResponse) this.outlet.expectResponses(branch, method, this.connection, { onResponse });
+    this.sendInDialog(method, branch, ++this.localCseq, extras);
+  }
+
+  reinvite(
+    extras: MessageExtras,
+    onFinal: (response: SipResponse, ack: (extras?: MessageExtras) => void) => void,
+  ): void {
+    const branch = newBranch();
+    const cseq = ++this.localCseq;
+    this.outlet.expectResponses(branch, 'INVITE', this.connection, {
+      onResponse: (response) => {
+        const status = response.statusCode ?? 0;
+        if (status < 200) return;
+        // A non-2xx final is ACKed on the INVITE's branch; a 2xx by the caller of `ack` (§13.2.2.4).
+        if (status >= 300) this.sendInDialog('ACK', branch, cseq, {});
+        onFinal(response, (ackExtras = {}) => this.sendInDialog('ACK', newBranch(), cseq, ackExtras));
+      },
+    });
+    this.sendInDialog('INVITE', branch, cseq, extras);
+  }
+
+  private sendInDialog(method: string, branch: string, cseq: number, extras: MessageExtras): void {
     this.outlet.send(
       this.connection,
       buildRequest({
@@ -134,8 +237,8 @@ export class ServerLeg {
         from: `${this.invite.getHeader('to') ?? ''};tag=${this.toTag}`,
         to: this.invite.getHeader('from') ?? '',
         callId: this.callId,
-        cseq: ++this.localCseq,
-        contact: this.outlet.contact,
+        cseq,
+        ...(method === 'ACK' ? {} : { contact: this.outlet.contact }),
         ...extras,
       }),
       this.remoteTarget,
@@ -144,14 +247,15 @@ export class ServerLeg {
 }
 
 /** The PBX as user-agent client toward one registered phone (a callee, or one fork of it). */
-export class ClientLeg {
+export class ClientLeg implements DialogLeg {
   readonly callId = newCallId();
   readonly fromTag = newTag();
   private readonly inviteBranch = newBranch();
   private cseq = 1;
   private toTag: string | null = null;
   private remoteTarget: string;
-  state: 'calling' | 'early' | 'confirmed' | 'ended' = 'calling';
+  private reported: DialogState | null = null;
+  private _state: 'calling' | 'early' | 'confirmed' | 'ended' = 'calling';
 
   constructor(
     readonly connection: SipConnection,
@@ -165,6 +269,35 @@ export class ClientLeg {
     this.remoteTarget = requestUri;
   }
 
+  get state(): 'calling' | 'early' | 'confirmed' | 'ended' {
+    return this._state;
+  }
+
+  set state(state: 'calling' | 'early' | 'confirmed' | 'ended') {
+    this._state = state;
+    this.report(
+      state === 'calling'
+        ? 'trying'
+        : state === 'early'
+          ? 'early'
+          : state === 'confirmed'
+            ? 'confirmed'
+            : 'terminated',
+    );
+  }
+
+  get localTag(): string {
+    return this.fromTag;
+  }
+
+  get remoteTag(): string | null {
+    return this.toTag;
+  }
+
+  get extensionNumber(): string | null {
+    return this.extension;
+  }
+
   attach(leg: Leg): void {
     this.outlet.registerDialog(this.callId, this.fromTag, leg, {
       connectionId: this.connection.id,
@@ -176,14 +309,45 @@ export class ClientLeg {
 
   detach(): void {
     this.outlet.unregisterDialog(this.callId, this.fromTag);
+    this.ended();
   }
 
-  /** Sends the INVITE; `onTimeout` when the phone never sent a final response (Timer B). */
+  ended(): void {
+    this.report('terminated');
+  }
+
+  private report(state: DialogState): void {
+    if (this.reported === state || this.reported === 'terminated' || this.extension === null) return;
+    this.reported = state;
+    this.outlet.dialogState?.({
+      extension: this.extension,
+      id: `${this.callId}|${this.fromTag}`,
+      callId: this.callId,
+      direction: 'recipient',
+      state,
+    });
+  }
+
+  respondTo(request: SipRequest, status: number, reason: string, extras: MessageExtras = {}): void {
+    const contact = request.method === 'INVITE' && status < 300 ? [`Contact: ${this.outlet.contact}`] : [];
+    this.outlet.reply(
+      request,
+      buildResponse(request, status, reason, { ...extras, headers: [...contact, ...(extras.headers ?? [])] }),
+    );
+  }
+
+  /**
+   * Sends the INVITE; `onTimeout` when the phone never sent a final response (Timer B). With
+   * `deferAck` (an INVITE without an offer: the phone offers in its 200) the 2xx is not ACKed here:
+   * the application sends the ACK with the answer through `ackInvite`.
+   */
   invite(
     extras: MessageExtras,
     onResponse: (response: SipResponse) => void,
     onTimeout: () => void = () => {},
+    options: { deferAck?: boolean } = {},
   ): void {
+    this.report('trying');
     const handleResponse = (response: SipResponse) => {
       const status = response.statusCode ?? 0;
       if (response.toTag && !this.toTag) this.toTag = response.toTag;
@@ -193,8 +357,9 @@ export class ClientLeg {
         this.sendAck(this.inviteBranch, response.toTag ?? null);
         this.state = 'ended';
       } else if (status >= 200) {
+        if (this._state === 'confirmed') return; // a retransmitted 2xx
         this.state = 'confirmed';
-        this.sendAck(newBranch(), this.toTag);
+        if (!options.deferAck) this.sendAck(newBranch(), this.toTag);
       } else if (status > 100) {
         if (this.state !== 'ended') this.state = 'early';
       }
@@ -221,7 +386,30 @@ export class ClientLeg {
     this.outlet.send(this.connection, this.buildInitial('CANCEL', this.inviteBranch, extras, 'CANCEL'));
   }
 
+  /** The ACK of a 2xx to an INVITE sent with `deferAck`, carrying the answer. */
+  ackInvite(extras: MessageExtras = {}): void {
+    this.sendAck(newBranch(), this.toTag, 1, extras);
+  }
+
+  reinvite(
+    extras: MessageExtras,
+    onFinal: (response: SipResponse, ack: (extras?: MessageExtras) => void) => void,
+  ): void {
+    const branch = newBranch();
+    const cseq = ++this.cseq;
+    this.outlet.expectResponses(branch, 'INVITE', this.connection, {
+      onResponse: (response) => {
+        const status = response.statusCode ?? 0;
+        if (status < 200) return;
+        if (status >= 300) this.sendAck(branch, this.toTag, cseq);
+        onFinal(response, (ackExtras = {}) => this.sendAck(newBranch(), this.toTag, cseq, ackExtras));
+      },
+    });
+    this.outlet.send(this.connection, this.buildInDialog('INVITE', branch, cseq, extras), this.remoteTarget);
+  }
+
   request(method: string, extras: MessageExtras = {}, onResponse?: (response: SipResponse) => void): void {
+    if (method === 'BYE') this.ended();
     const branch = newBranch();
     if (onResponse) {
       this.outlet.expectResponses(branch, method, this.connection, {
@@ -241,7 +429,7 @@ export class ClientLeg {
     );
   }
 
-  private sendAck(branch: string, toTag: string | null, cseq = 1): void {
+  private sendAck(branch: string, toTag: string | null, cseq = 1, extras: MessageExtras = {}): void {
     const to = toTag ? `${this.to};tag=${toTag}` : this.to;
     this.outlet.send(
       this.connection,
@@ -253,6 +441,7 @@ export class ClientLeg {
         to,
         callId: this.callId,
         cseq,
+        ...extras,
       }),
       this.remoteTarget,
     );

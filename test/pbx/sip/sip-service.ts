@@ -14,9 +14,11 @@ import {
   type SipRequest,
 } from './message';
 import { contactAddress, DEFAULT_EXPIRES_S, type ContactUpdate, type Registrar } from './registrar';
+import { DIALOG_EVENT, DialogSubscriptions, eventOf, type SubscriptionRules } from './subscriptions';
 import { ClientTransactions, DEFAULT_TRANSACTION_TIMERS, type TransactionTimers } from './transactions';
 
-const ALLOW = 'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER';
+const ALLOW = 'Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, SUBSCRIBE, REFER';
+const ALLOW_EVENTS = `Allow-Events: ${DIALOG_EVENT}`;
 /** How long a request to a phone whose socket dropped waits for it to register again. */
 const HOLD_FOR_RECONNECT_MS = 15_000;
 
@@ -38,6 +40,9 @@ export interface SipStats {
   bindings: number;
   trackedNonces: number;
   throttleKeys: number;
+  /** Presence subscriptions (SUBSCRIBE, event `dialog`) and extensions whose dialogs are tracked. */
+  subscriptions: number;
+  watchedExtensions: number;
 }
 
 /** A call the SIP service tracks: a CANCEL finds it, shutdown ends it. Applications implement it. */
@@ -64,6 +69,8 @@ export interface InviteHandler {
   isEmergency(caller: string, dialled: string): boolean;
   /** An authenticated INVITE with SDP from `caller` (who is also its From user). */
   route(invite: { callId: string; caller: string; dialled: string }): InviteRoute;
+  /** Whether `subscriber` may watch `watched`'s calls (presence): both extensions of one company. */
+  canWatch?(subscriber: string, watched: string): boolean;
 }
 
 interface PendingInvite {
@@ -91,6 +98,7 @@ export class SipService {
   private readonly arrivedOn = new WeakMap<SipRequest, SipConnection>();
   private readonly sweeper: NodeJS.Timeout;
   private readonly invites: InviteHandler;
+  private readonly subscriptions: DialogSubscriptions;
   readonly outlet: SipOutlet;
 
   constructor(
@@ -107,6 +115,7 @@ export class SipService {
       now: () => number;
       domain: string;
       timers?: Partial<SipTimers>;
+      subscriptionRules?: Partial<SubscriptionRules>;
     },
   ) {
     const timers = { ...DEFAULT_SIP_TIMERS, ...deps.timers };
@@ -131,7 +140,16 @@ export class SipService {
       inviteCancelled: (branch) => this.transactions.cancelled(branch),
       registerDialog: (callId, tag, leg, peer) => this.dialogs.set(`${callId}|${tag}`, { leg, peer }),
       unregisterDialog: (callId, tag) => this.dialogs.delete(`${callId}|${tag}`),
+      findDialog: (callId, tag) => this.dialogs.get(`${callId}|${tag}`),
+      dialogState: (change) => this.subscriptions.dialogState(change),
     };
+    this.subscriptions = new DialogSubscriptions({
+      outlet: this.outlet,
+      domain: deps.domain,
+      now: deps.now,
+      log: deps.log,
+      ...(deps.subscriptionRules ? { rules: deps.subscriptionRules } : {}),
+    });
     this.invites = deps.invites(this);
   }
 
@@ -155,6 +173,8 @@ export class SipService {
       bindings: this.deps.registrar.count(),
       trackedNonces: this.deps.authenticator.trackedNonces,
       throttleKeys: this.deps.throttle.size,
+      subscriptions: this.subscriptions.size,
+      watchedExtensions: this.subscriptions.trackedExtensions,
     };
   }
 
@@ -162,6 +182,7 @@ export class SipService {
     this.connections.delete(connection.id);
     this.deps.registrar.dropConnection(connection.id);
     this.transactions.dropConnection(connection.id);
+    this.subscriptions.connectionClosed(connection.id);
   }
 
   /** A call is over: it no longer takes a CANCEL (applications call this through their context). */
@@ -215,6 +236,7 @@ export class SipService {
   /** Stops the timers and forgets pending transactions (the PBX is stopping). */
   close(): void {
     clearInterval(this.sweeper);
+    this.subscriptions.close();
     this.transactions.clear();
     this.deps.authenticator.close();
     this.deps.throttle.close();
@@ -281,7 +303,15 @@ export class SipService {
       case 'INVITE':
         return this.onInvite(connection, request);
       case 'OPTIONS':
-        return void connection.send(buildResponse(request, 200, 'OK', { headers: [ALLOW] }));
+        return void connection.send(buildResponse(request, 200, 'OK', { headers: [ALLOW, ALLOW_EVENTS] }));
+      case 'SUBSCRIBE':
+        return this.onSubscribe(connection, request);
+      case 'REFER':
+        // A transfer moves a call the phone is in; outside a dialog there is nothing to move, and a
+        // REFER must never become a way to start a call (to a paid number) without the PIN IVR.
+        return void connection.send(
+          buildResponse(request, 403, 'Transfer Only Inside A Call', { toTag: 'refer' }),
+        );
       default:
         return void connection.send(buildResponse(request, 405, 'Method Not Allowed', { headers: [ALLOW] }));
     }
@@ -436,6 +466,26 @@ export class SipService {
         toTag: 'reg',
       }),
     );
+  }
+
+  /** SUBSCRIBE (RFC 6665) to the `dialog` package of a colleague's extension (RFC 4235). */
+  private onSubscribe(connection: SipConnection, request: SipRequest): void {
+    if (eventOf(request) !== DIALOG_EVENT) {
+      // RFC 6665 §4.2.1.1: an event package the PBX does not serve (before any authentication).
+      return void connection.send(
+        buildResponse(request, 489, 'Bad Event', { headers: [ALLOW_EVENTS], toTag: 'sub' }),
+      );
+    }
+    const subscriber = this.authenticate(connection, request, true);
+    if (subscriber === null) return;
+    if (request.from.uri.user !== subscriber) {
+      return void connection.send(buildResponse(request, 403, 'Forbidden', { toTag: 'id' }));
+    }
+    const watched = dialledUserPart(request) ?? '';
+    if (!this.invites.canWatch?.(subscriber, watched)) {
+      return void connection.send(buildResponse(request, 404, 'Not Found', { toTag: 'sub' }));
+    }
+    this.subscriptions.subscribe(connection, request, subscriber, watched);
   }
 
   private onInvite(connection: SipConnection, request: SipRequest): void {
