@@ -14,7 +14,9 @@ export function demoSecrets(seedPath = 'test/pbx/seed/demo-company.json') {
     seed.provider.password,
     ...seed.company.admins.map((admin) => admin.password),
     ...seed.company.extensions.flatMap((extension) =>
-      [extension.password, extension.unlockCode].filter(Boolean),
+      [extension.password, extension.unlockCode, ...(extension.codes ?? []).map((c) => c.code)].filter(
+        Boolean,
+      ),
     ),
   ];
 }

@@ -88,7 +88,12 @@ async function startDemo() {
       },
     };
   };
-  console.log(`Demo: signed in as 201 (PIN ${byNumber['201'].unlockCode}); try 202, *98, 030 1234567.`);
+  // Every code of 201 opens its paid calls; the call record and the admin's PIN-Nutzung say whose.
+  const codes201 = [
+    `${byNumber['201'].unlockCode} (Standard)`,
+    ...(byNumber['201'].codes ?? []).map((code) => `${code.code} (${code.label})`),
+  ];
+  console.log(`Demo: signed in as 201 (PIN ${codes201.join(' or ')}); try 202, *98, 030 1234567.`);
   const list = [{ name: 'tollgate', provisioning: provisioning('201', '202') }];
   if (two) list.push({ name: 'tollgate-202', provisioning: provisioning('202', '201') });
   return list;

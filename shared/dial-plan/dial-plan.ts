@@ -1,6 +1,6 @@
 // The full ("max") metadata: only it knows each country's exact number patterns, so an incomplete
 // number (0800 1, 0800 123) is told apart from a complete toll-free one; "min" checks lengths only.
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { stripSeparators } from './separators';
 
@@ -38,8 +38,21 @@ export type Classification =
   | { callClass: 'internal'; extension: string }
   | { callClass: 'ivr-app'; code: string; app: DialPlan['ivrApps'][number]['app'] }
   | { callClass: 'emergency'; number: string }
-  | { callClass: 'toll-free' | 'external'; e164: string }
+  | { callClass: 'toll-free'; e164: string }
+  | ({ callClass: 'external'; e164: string } & PaidReach)
   | { callClass: 'invalid'; reason: 'empty' | 'characters' | 'not-a-number' };
+
+/**
+ * Where an external paid call goes, for the PIN scope (shared/policy/requires-pin.ts):
+ * - `international`: the number's country calling code is not the company's (`+44…`, `0044…`,
+ *   `+881…` satellite all are, whatever the spelling: it is read from the normalised number);
+ * - `premium`: the metadata says premium rate (`0900…`), or it cannot place the number at all (a
+ *   possible but not valid number could be anything, so it counts as premium: fail safe).
+ */
+export interface PaidReach {
+  international: boolean;
+  premium: boolean;
+}
 
 /** Whether calls of this class are paid calls outside the PBX, for which IVR authentication applies. */
 export function isPaidExternal(callClass: CallClass): boolean {
@@ -73,7 +86,12 @@ export function classifyDestination(dialled: string, plan: DialPlan): Classifica
     if (!parsed.isValid()) return { callClass: 'invalid', reason: 'not-a-number' };
     return { callClass: 'toll-free', e164 };
   }
-  return { callClass: 'external', e164 };
+  return {
+    callClass: 'external',
+    e164,
+    international: parsed.countryCallingCode !== getCountryCallingCode(plan.country as CountryCode),
+    premium: !parsed.isValid() || parsed.getType() === 'PREMIUM_RATE',
+  };
 }
 
 function isInternal(digits: string, plan: DialPlan): boolean {

@@ -40,8 +40,12 @@ export const IvrSignalSchema = z.discriminatedUnion('phase', [
     attemptsLeft: count,
     wrongCodesLeftBeforeLock: count.optional(),
   }),
-  /** The code was right; the PBX plays "connecting" and dials the destination. */
-  z.object({ phase: z.literal('accepted') }),
+  /**
+   * The code was right; the PBX plays "connecting" and dials the destination. `codeLabel`: the label
+   * of the personal unlock code that was used (issue #14, "PIN von <label>"), never the code; absent
+   * from PBXs without labelled codes.
+   */
+  z.object({ phase: z.literal('accepted'), codeLabel: z.string().min(1).max(64).optional() }),
   /** The destination is ringing. `destination` is the normalised number the PBX dials (E.164). */
   z.object({ phase: z.literal('ringing'), destination: z.string().max(64) }),
   /** The destination answered: the conversation (and its timer) starts now. */

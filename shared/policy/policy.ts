@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DialPlanSchema } from '../dial-plan/dial-plan';
+import { PIN_SCOPES } from './requires-pin';
 
 /**
  * The extension policy the PBX serves to the client: who the extension is, whether PIN protection is
@@ -37,6 +38,11 @@ export const PolicySchema = z.object({
     quarantinedSince: z.string().nullable().optional(),
   }),
   dialPlan: DialPlanSchema,
+  /**
+   * Which paid calls need the PIN (the extension's scope, or the company's default): the phone warns
+   * with `requiresPin(…, pinScope)`. Absent from PBXs before issue #14: every paid call then.
+   */
+  pinScope: z.enum(PIN_SCOPES).optional(),
 });
 export type Policy = z.output<typeof PolicySchema>;
 
@@ -81,5 +87,12 @@ export const ExtensionCallSettingsSchema = z.object({
   lockedUntil: z.string().nullable(),
   registered: z.boolean(),
   lock: ExtensionLockSchema,
+  /**
+   * The extension's own PIN scope, or null for the company's default (issue #14; both absent from
+   * PBXs before it, which gate every paid call).
+   */
+  pinScope: z.enum(PIN_SCOPES).nullable().optional(),
+  /** The scope in force: `pinScope` or the company's default. */
+  effectivePinScope: z.enum(PIN_SCOPES).optional(),
 });
 export type ExtensionCallSettings = z.output<typeof ExtensionCallSettingsSchema>;

@@ -17,3 +17,17 @@ export const UnlockCodeSchema = z
 export function isValidUnlockCode(code: string): boolean {
   return UnlockCodeSchema.safeParse(code).success;
 }
+
+/**
+ * The label of a personal unlock code (issue #14): the person's name or role, shown to the admin, in
+ * call records and in the caller's history ("PIN von <label>"). 1 to 64 characters, no control
+ * characters, not only white space. Surrounding white space is removed.
+ */
+export const CODE_LABEL_MAX = 64;
+export const CodeLabelSchema = z
+  .string()
+  .trim()
+  .min(1, 'The label is empty: name the person or role the code belongs to.')
+  .max(CODE_LABEL_MAX, `The label is longer than ${CODE_LABEL_MAX} characters.`)
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  .refine((label) => !/[\u0000-\u001f\u007f]/.test(label), 'The label contains control characters.');

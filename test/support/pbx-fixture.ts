@@ -22,6 +22,8 @@ export async function startTestPbx(options: Partial<PbxOptions> = {}) {
 
 export const DEMO = {
   protectedExtension: { number: '201', password: 'demo-pass-201', pin: '471108' },
+  /** 201's second, personal code (issue #14); its "Standard" code is `protectedExtension.pin`. */
+  personalCode: { extension: '201', label: 'Lena Vogel', code: '739104' },
   availableExtension: { number: '202', password: 'demo-pass-202' },
   notEntitledExtension: { number: '203', password: 'demo-pass-203' },
   addOnExtension: { number: '204', password: 'demo-pass-204', pin: '258025' },

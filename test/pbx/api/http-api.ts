@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ExtensionCallSettings, Policy } from '../../../shared/policy/policy';
-import { UnlockCodeSchema } from '../../../shared/policy/unlock-code';
+import { PIN_SCOPES } from '../../../shared/policy/requires-pin';
+import { CodeLabelSchema, UnlockCodeSchema } from '../../../shared/policy/unlock-code';
 import { BoundedSlots } from '../crypto/bounded-slots';
 import { constantTimeEqual } from '../crypto/constant-time';
 import { ha1 } from '../crypto/ha1';
@@ -12,6 +13,7 @@ import type { AuthThrottle, ThrottleVerdict } from '../sip/auth-throttle';
 import type { Registrar } from '../sip/registrar';
 import type { ApiStore } from '../store/ports';
 import { callSettingsView, policyFor } from './policy-view';
+import { codeView, pinUsageCsv, pinUsageView } from './pin-usage';
 
 /**
  * The PBX's HTTP API: the extension policy (and its push channel), the admin's Anrufeinstellungen,
@@ -39,12 +41,38 @@ export const CallSettingsPatch = z
   .object({
     ivrAuthentication: z.boolean().optional(),
     unlockCode: UnlockCodeSchema.optional(),
+    /** Which paid calls need the PIN; null: the company's default (issue #14). */
+    pinScope: z.enum(PIN_SCOPES).nullable().optional(),
   })
   .strict()
   .refine(
-    (patch) => patch.ivrAuthentication !== undefined || patch.unlockCode !== undefined,
+    (patch) =>
+      patch.ivrAuthentication !== undefined || patch.unlockCode !== undefined || patch.pinScope !== undefined,
     'Nothing to change.',
   );
+/** A validity day: YYYY-MM-DD (UTC, inclusive), or null for none. */
+const ValidityDay = z.iso.date().nullable();
+/** A new personal unlock code (issue #14); `code` is write-only. */
+export const NewCode = z
+  .object({
+    label: z.unknown(),
+    code: z.unknown(),
+    validFrom: ValidityDay.optional(),
+    validUntil: ValidityDay.optional(),
+  })
+  .strict();
+export const CodePatch = z
+  .object({
+    label: z.unknown().optional(),
+    enabled: z.boolean().optional(),
+    validFrom: ValidityDay.optional(),
+    validUntil: ValidityDay.optional(),
+  })
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'Nothing to change.');
+export const CompanyPatch = z.object({ defaultPinScope: z.enum(PIN_SCOPES) }).strict();
+/** `?days=` of the PIN-usage view: 1 to 366, 30 when absent. */
+const UsageDays = z.coerce.number().int().min(1).max(366);
 export const ProductGrant = z.object({ pinProtection: z.boolean() }).strict();
 
 class ApiFailure extends Error {
@@ -143,7 +171,7 @@ export class HttpApi {
     const segments = path.split('/').filter(Boolean);
     if (segments[0] !== 'api' || segments[1] !== 'v1')
       throw new ApiFailure(404, 'not-found', 'No such resource.');
-    const [resource, id, sub, action] = segments.slice(2);
+    const [resource, id, sub, action, item] = segments.slice(2);
 
     if (method === 'GET' && resource === 'health') return sendJson(response, 200, { ok: true });
     if (method === 'POST' && resource === 'token' && !id) return this.issueExtensionToken(request, response);
@@ -161,7 +189,7 @@ export class HttpApi {
       if (id === 'extensions' && sub && action === 'call-settings') {
         const extension = this.ownExtension(grant, sub);
         if (method === 'GET') return sendJson(response, 200, this.callSettings(extension));
-        if (method === 'PATCH') return this.patchCallSettings(request, response, extension);
+        if (method === 'PATCH') return this.patchCallSettings(request, response, extension, grant);
       }
       if (method === 'POST' && id === 'extensions' && sub && action === 'unlock') {
         const extension = this.ownExtension(grant, sub);
@@ -170,6 +198,21 @@ export class HttpApi {
         this.policyChanged([extension]);
         return sendJson(response, 200, this.callSettings(extension));
       }
+      if (id === 'extensions' && sub && action === 'codes')
+        return this.codesRoute(method, request, response, grant, this.ownExtension(grant, sub), item);
+      if (id === 'company' && !sub) {
+        if (method === 'GET') return sendJson(response, 200, this.company(grant));
+        if (method === 'PATCH') {
+          const body = parseInput(CompanyPatch, await readJson(request));
+          const companyId = grant.companyId ?? '';
+          this.deps.db.setCompanyPinScope(companyId, body.defaultPinScope, this.by(grant));
+          this.deps.log('company-pin-scope-changed', { by: grant.subject, scope: body.defaultPinScope });
+          this.policyChanged(this.deps.db.listExtensions(companyId).map((record) => record.number));
+          return sendJson(response, 200, this.company(grant));
+        }
+      }
+      if (method === 'GET' && (id === 'pin-usage' || id === 'pin-usage.csv') && !sub)
+        return this.pinUsage(grant, new URL(request.url ?? '/', 'http://localhost'), response, id);
       if (method === 'GET' && id === 'security' && sub === 'pin-sources' && !action)
         return sendJson(response, 200, this.pinSourceBlocks(grant));
       if (method === 'GET' && id === 'call-records') {
@@ -339,6 +382,103 @@ export class HttpApi {
 
   // — admin —
 
+  /** Who did an admin action, for the audit table. */
+  private by(grant: TokenGrant): { admin: string; at: number } {
+    return { admin: grant.subject, at: this.deps.now() };
+  }
+
+  /** An extension's personal unlock codes (issue #14): list, add, change, delete; never a code or hash out. */
+  private async codesRoute(
+    method: string,
+    request: IncomingMessage,
+    response: ServerResponse,
+    grant: TokenGrant,
+    extension: string,
+    item: string | undefined,
+  ): Promise<void> {
+    const db = this.deps.db;
+    if (item === undefined) {
+      if (method === 'GET')
+        return sendJson(response, 200, { codes: db.listUnlockCodes(extension).map(codeView) });
+      if (method === 'POST') {
+        const body = parseInput(NewCode, await readJson(request));
+        const label = parseField(CodeLabelSchema, body.label, 'label-invalid');
+        const code = parseField(UnlockCodeSchema, body.code, 'code-invalid');
+        const validity = checkValidity(body.validFrom ?? null, body.validUntil ?? null);
+        const result = await db.addUnlockCode(extension, { label, code, ...validity }, this.by(grant));
+        if (result.kind === 'code-taken') throw codeTaken();
+        this.deps.log('unlock-code-added', { extension, by: grant.subject, codeLabel: label });
+        this.policyChanged([extension]);
+        return sendJson(response, 201, { code: codeView(result.code) });
+      }
+      throw new ApiFailure(405, 'method-not-allowed', 'Use GET or POST here.');
+    }
+    const id = /^[1-9][0-9]{0,15}$/.test(item) ? Number(item) : null;
+    const current = id === null ? undefined : db.listUnlockCodes(extension).find((code) => code.id === id);
+    if (id === null || !current)
+      throw new ApiFailure(404, 'code-not-found', `No unlock code ${item} on extension ${extension}.`);
+    if (method === 'PATCH') {
+      const body = parseInput(CodePatch, await readJson(request));
+      const label =
+        body.label === undefined ? undefined : parseField(CodeLabelSchema, body.label, 'label-invalid');
+      const validity = checkValidity(
+        body.validFrom === undefined ? current.validFrom : body.validFrom,
+        body.validUntil === undefined ? current.validUntil : body.validUntil,
+      );
+      const updated = db.updateUnlockCode(
+        extension,
+        id,
+        {
+          ...(label !== undefined ? { label } : {}),
+          ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+          ...validity,
+        },
+        this.by(grant),
+      );
+      if (!updated)
+        throw new ApiFailure(404, 'code-not-found', `No unlock code ${item} on extension ${extension}.`);
+      this.deps.log('unlock-code-changed', {
+        extension,
+        by: grant.subject,
+        codeLabel: updated.label,
+        enabled: updated.enabled,
+      });
+      this.policyChanged([extension]);
+      return sendJson(response, 200, { code: codeView(updated) });
+    }
+    if (method === 'DELETE') {
+      db.deleteUnlockCode(extension, id, this.by(grant));
+      this.deps.log('unlock-code-deleted', { extension, by: grant.subject, codeLabel: current.label });
+      this.policyChanged([extension]);
+      response.writeHead(204).end();
+      return;
+    }
+    throw new ApiFailure(405, 'method-not-allowed', 'Use PATCH or DELETE here.');
+  }
+
+  private company(grant: TokenGrant) {
+    return { defaultPinScope: this.deps.db.companyPinScope(grant.companyId ?? '') };
+  }
+
+  /** Paid calls and PIN events of the admin's company (or one extension of it), as JSON or CSV. */
+  private pinUsage(grant: TokenGrant, url: URL, response: ServerResponse, kind: string): void {
+    const daysParam = url.searchParams.get('days');
+    const days =
+      daysParam === null || daysParam === '' ? 30 : parseField(UsageDays, daysParam, 'invalid-input');
+    const only = url.searchParams.get('extension');
+    const extensions = only
+      ? [this.ownExtension(grant, only)]
+      : this.deps.db.listExtensions(grant.companyId ?? '').map((record) => record.number);
+    const now = this.deps.now();
+    const usage = pinUsageView(this.deps.db.pinUsage(extensions, now - days * 86_400_000));
+    if (kind === 'pin-usage') return sendJson(response, 200, usage);
+    response.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="pin-usage-${new Date(now).toISOString().slice(0, 10)}.csv"`,
+    });
+    response.end(pinUsageCsv(usage.calls));
+  }
+
   private ownExtension(grant: TokenGrant, number: string): string {
     const extension = this.deps.db.findExtension(number);
     // Another company's extension is reported exactly like a missing one.
@@ -390,6 +530,7 @@ export class HttpApi {
     request: IncomingMessage,
     response: ServerResponse,
     number: string,
+    grant: TokenGrant,
   ): Promise<void> {
     const patch = parseInput(CallSettingsPatch, await readJson(request));
     const extension = this.deps.db.findExtension(number);
@@ -401,24 +542,48 @@ export class HttpApi {
         'PIN protection is not available for the product of this extension. Ask your service provider to make it available.',
       );
     }
-    if (patch.ivrAuthentication === true && !extension.unlockCodeSet && patch.unlockCode === undefined) {
+    if (
+      patch.ivrAuthentication === true &&
+      !this.deps.db.hasUsableUnlockCode(number, this.deps.now()) &&
+      patch.unlockCode === undefined
+    ) {
       throw new ApiFailure(
         422,
         'unlock-code-required',
         'Set an unlock code before switching IVR authentication on.',
       );
     }
-    if (patch.unlockCode !== undefined) await this.deps.db.setUnlockCode(number, patch.unlockCode);
+    if (patch.unlockCode !== undefined) {
+      const set = await this.deps.db.setUnlockCode(number, patch.unlockCode);
+      if (set === 'code-taken') throw codeTaken();
+    }
     if (patch.ivrAuthentication !== undefined)
       this.deps.db.setIvrAuthentication(number, patch.ivrAuthentication);
+    if (patch.pinScope !== undefined) this.deps.db.setPinScope(number, patch.pinScope, this.by(grant));
     this.deps.log('call-settings-changed', {
       extension: number,
       ivrAuthentication: patch.ivrAuthentication,
       unlockCodeChanged: patch.unlockCode !== undefined,
+      pinScope: patch.pinScope,
     });
     this.policyChanged([number]);
     sendJson(response, 200, this.callSettings(number));
   }
+}
+
+function codeTaken(): ApiFailure {
+  return new ApiFailure(
+    409,
+    'code-taken',
+    'Another unlock code of this extension is the same code. Choose a different code.',
+  );
+}
+
+/** Reads the label or the code of a request; each has its own error code for the form. */
+function parseField<T extends z.ZodType>(schema: T, value: unknown, code: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ApiFailure(400, code, parsed.error.issues[0]?.message ?? 'invalid');
+  return parsed.data;
 }
 
 function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
@@ -429,6 +594,13 @@ function parseInput<T extends z.ZodType>(schema: T, value: unknown): z.output<T>
     throw new ApiFailure(400, 'invalid-input', `${where}${issue?.message ?? 'invalid input'}`);
   }
   return parsed.data;
+}
+
+/** Validity days: from before until (both inclusive, so the same day is fine). */
+function checkValidity(validFrom: string | null, validUntil: string | null) {
+  if (validFrom !== null && validUntil !== null && validFrom > validUntil)
+    throw new ApiFailure(400, 'invalid-input', 'validUntil: the code would expire before it becomes valid.');
+  return { validFrom, validUntil };
 }
 
 async function readJson(request: IncomingMessage): Promise<unknown> {
@@ -460,7 +632,7 @@ function sendError(response: ServerResponse, status: number, code: string, messa
 function setCors(request: IncomingMessage, response: ServerResponse): void {
   response.setHeader('Access-Control-Allow-Origin', request.headers.origin ?? '*');
   response.setHeader('Vary', 'Origin');
-  response.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, OPTIONS');
+  response.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
   response.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, If-None-Match');
   response.setHeader('Access-Control-Expose-Headers', 'ETag');
   response.setHeader('Access-Control-Max-Age', '600');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExtensionCallSettings, Policy } from '../../../shared/policy/policy';
-import { pinProtectionActive } from '../../../shared/policy/requires-pin';
+import { effectivePinScope, pinProtectionActive } from '../../../shared/policy/requires-pin';
 import type { PolicyStore } from '../store/ports';
 
 /**
@@ -34,6 +34,7 @@ export function policyFor(store: PolicyStore, number: string, now: number): Poli
         extension.quarantinedSince === null ? null : new Date(extension.quarantinedSince).toISOString(),
     },
     dialPlan: store.dialPlanOf(extension.companyId),
+    pinScope: effectivePinScope(extension.pinScope ?? null, store.companyPinScope(extension.companyId)),
   };
   const version = createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 16);
   return { version, ...body };
@@ -87,5 +88,10 @@ export function callSettingsView(
         : null,
     registered: registered(extension.number),
     lock,
+    pinScope: extension.pinScope ?? null,
+    effectivePinScope: effectivePinScope(
+      extension.pinScope ?? null,
+      store.companyPinScope(extension.companyId),
+    ),
   };
 }

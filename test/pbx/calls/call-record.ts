@@ -25,6 +25,8 @@ export interface CallOutcome {
   pinOutcome: PinOutcome;
   /** Present when the PIN IVR ran: its attempts and timeouts (also logged then). */
   pin: { attempts: number; timeouts: number } | null;
+  /** The label of the code that opened the call (issue #14); never the code. */
+  codeLabel?: string | null;
 }
 
 /** Writes the call record (never a code or digit) and logs `call-ended`. */
@@ -44,6 +46,7 @@ export function recordCall(
       pinOutcome,
       pinAttempts: pin?.attempts ?? 0,
       pinTimeouts: pin?.timeouts ?? 0,
+      codeLabel: outcome.codeLabel ?? null,
       result,
       startedAt: outcome.startedAt,
       answeredAt: outcome.answeredAt,
@@ -62,6 +65,7 @@ export function recordCall(
     caller: setup.caller.number,
     pinOutcome,
     ...(pin ? { pinAttempts: pin.attempts, pinTimeouts: pin.timeouts } : {}),
+    ...(outcome.codeLabel ? { codeLabel: outcome.codeLabel } : {}),
     result,
   });
 }

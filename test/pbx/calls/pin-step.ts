@@ -29,6 +29,8 @@ export interface PinReport {
   pinOutcome: PinOutcome;
   /** Present when the PIN IVR ran. */
   pin: { attempts: number; timeouts: number } | null;
+  /** The label of the code that opened the call (issue #14), null otherwise. Never the code. */
+  codeLabel?: string | null;
 }
 
 /**
@@ -40,6 +42,7 @@ export class PinStep {
   private ivr: PinIvr | null = null;
   private state: 'idle' | 'pin' | 'passed' | 'ending' | 'left' = 'idle';
   private refusedAs: PinOutcome | null = null;
+  private session: PinSession | null = null;
 
   constructor(
     private readonly context: CallContext,
@@ -53,6 +56,7 @@ export class PinStep {
 
   async run(session: PinSession): Promise<void> {
     this.state = 'pin';
+    this.session = session;
     const { pinGate, pinRules, log } = this.context;
     this.ivr = new PinIvr(session, pinGate, pinRules, this.ivrSide, log);
     this.side.present();
@@ -80,12 +84,14 @@ export class PinStep {
   leave(report: (pin: PinReport) => void): void {
     this.state = 'left';
     const ivr = this.ivr;
-    if (!ivr) return report({ pinOutcome: this.refusedAs ?? 'not-required', pin: null });
-    void ivr
-      .leave()
-      .then(() =>
-        report({ pinOutcome: ivr.pinOutcome, pin: { attempts: ivr.pinAttempts, timeouts: ivr.timeouts } }),
-      );
+    if (!ivr) return report({ pinOutcome: this.refusedAs ?? 'not-required', pin: null, codeLabel: null });
+    void ivr.leave().then(() =>
+      report({
+        pinOutcome: ivr.pinOutcome,
+        pin: { attempts: ivr.pinAttempts, timeouts: ivr.timeouts },
+        codeLabel: ivr.pinOutcome === 'ok' ? (this.session?.codeLabel ?? null) : null,
+      }),
+    );
   }
 
   private readonly ivrSide = {
@@ -98,8 +104,14 @@ export class PinStep {
         this.side.ringFarEnd();
       }),
     end: (prompt: EndPrompt, why: 'failed' | GateClosedKind) => void this.endIvr(prompt, why),
-    signal: (signal: IvrSignal) => this.side.signal(signal),
+    signal: (signal: IvrSignal) => this.side.signal(this.withCodeLabel(signal)),
   };
+
+  /** The `accepted` signal names the code's label (issue #14: "PIN von <label>"), when there is one. */
+  private withCodeLabel(signal: IvrSignal): IvrSignal {
+    const codeLabel = this.session?.codeLabel ?? null;
+    return signal.phase === 'accepted' && codeLabel !== null ? { ...signal, codeLabel } : signal;
+  }
 
   /** The PIN IVR is over without a bridge: the prompt to the end, then the matching SIP answer. */
   private async endIvr(prompt: EndPrompt, why: 'failed' | GateClosedKind): Promise<void> {

@@ -18,6 +18,12 @@ export interface PinSession {
   readonly source: string;
   readonly callId: string;
   /**
+   * The label of the unlock code that was accepted in this session (issue #14: who made the call),
+   * set before the accepted verdict reaches the caller; null until then (and from a gate without
+   * labels). Never the code.
+   */
+  readonly codeLabel?: string | null;
+  /**
    * Verifies one submitted code (digits, `*` and `A`–`D` kept as typed; anything but the exact code
    * is wrong). Checks the gate again before hashing and once more in the transaction that records the
    * outcome, so a lock set meanwhile wins over a right code. Resolves even if the call has ended.
@@ -34,7 +40,7 @@ export interface PinSession {
 }
 
 export type PinVerdict =
-  | { kind: 'accepted' }
+  | { kind: 'accepted'; codeLabel?: string | null }
   /**
    * A wrong code, counted. When this very code closed the gate (used up the extension's budget, a
    * third lockout, the source's budget) it is still `wrong` — the call record counts it — with

@@ -126,7 +126,14 @@ export class PinGate implements PinGatePort {
       }
       const check = await checking;
       now = this.deps.now();
-      decision = store.decidePinCode({ extension, source, callId, correct: check !== 'no-match', now });
+      decision = store.decidePinCode({
+        extension,
+        source,
+        callId,
+        correct: check !== null,
+        ...(check ? { codeId: check.codeId } : {}),
+        now,
+      });
     } catch (error) {
       // The store is gone (PBX stopping) or failed: fail closed, count nothing, say why in the log.
       this.deps.log('pin-gate-error', {
@@ -141,8 +148,9 @@ export class PinGate implements PinGatePort {
         this.deps.log('pin-refused', { callId, extension, why: decision.why.kind });
         return decision.why;
       case 'accepted':
-        this.deps.log('pin-accepted', { callId, extension });
-        return { kind: 'accepted' };
+        // The label is no secret (the admin named the person); the code never is logged.
+        this.deps.log('pin-accepted', { callId, extension, codeLabel: decision.codeLabel });
+        return { kind: 'accepted', codeLabel: decision.codeLabel };
       case 'wrong': {
         this.deps.log('pin-wrong-code', {
           callId,
@@ -243,6 +251,7 @@ function closedBy(
 
 class GateSession implements PinSession {
   private closed = false;
+  codeLabel: string | null = null;
 
   constructor(
     private readonly gate: PinGate,
@@ -252,7 +261,11 @@ class GateSession implements PinSession {
   ) {}
 
   verify(code: string): Promise<PinVerdict> {
-    return this.gate.verify(this, code);
+    return this.gate.verify(this, code).then((verdict) => {
+      // Set before the caller's own continuation runs, so the IVR's `accepted` step can read it.
+      if (verdict.kind === 'accepted') this.codeLabel = verdict.codeLabel ?? null;
+      return verdict;
+    });
   }
 
   recordTimeout(): void {

@@ -3,13 +3,14 @@ import {
   type CallClass,
   type Classification,
 } from '../../../shared/dial-plan/dial-plan';
-import { requiresPin } from '../../../shared/policy/requires-pin';
+import { effectivePinScope, requiresPin } from '../../../shared/policy/requires-pin';
 import type { ExtensionDirectory, ExtensionRecord } from '../store/ports';
 
 /**
  * Where an authenticated INVITE goes, as data: refused with a SIP status, an internal call to
  * another extension, or a media call (IVR application, emergency, toll-free, external) that runs the
- * PIN IVR first when `requiresPin` says so. Pure over the directory, so it is unit-tested alone.
+ * PIN IVR first when `requiresPin` says so — for the classification (international, premium) under
+ * the extension's PIN scope (issue #14). Pure over the directory, so it is unit-tested alone.
  */
 export type RouteDecision =
   | {
@@ -74,7 +75,8 @@ export function decideRoute(directory: ExtensionDirectory, caller: string, diall
             available: directory.pinProtectionProduct(record.number) !== null,
             ivrAuthentication: record.ivrAuthentication,
           },
-          classification.callClass,
+          classification,
+          effectivePinScope(record.pinScope ?? null, directory.companyPinScope(record.companyId)),
         ),
       };
   }

@@ -5,7 +5,9 @@ import { type DialPlan, DialPlanSchema } from '../../../shared/dial-plan/dial-pl
 import { constantTimeEqual } from '../crypto/constant-time';
 import { ha1, type DigestAlgorithm } from '../crypto/ha1';
 import { resolvePepper } from './pepper';
-import { hashSecret, verifySecret, type SecretCheck } from './secrets';
+import { hashSecret, verifySecret } from './secrets';
+import { codeRefusal, UnlockCodes, type AddCodeResult, type UnlockCodeRow } from './unlock-codes';
+import { DEFAULT_PIN_SCOPE, type PinScope } from '../../../shared/policy/requires-pin';
 import type {
   ApiStore,
   AuditEntry,
@@ -20,6 +22,8 @@ import type {
   PinOutcome,
   PinProduct,
   PinSecurity,
+  PinUsage,
+  PinUsageEventKind,
   StoreGateRules,
 } from './ports';
 import type { Seed } from './seed';
@@ -96,6 +100,23 @@ export const MIGRATIONS: readonly string[] = [
      SELECT extension, 'legacy', 'legacy-failed-call', 'wrong-code', failed_at FROM pin_failures;`,
   // PIN prompts left without a key, per call (issue #10: timeouts recorded apart from wrong codes).
   `ALTER TABLE call_records ADD COLUMN pin_timeouts INTEGER NOT NULL DEFAULT 0;`,
+  // Issue #14: personal unlock codes (unlock-codes.ts), PIN scope, attribution. The single code of
+  // before becomes the code labelled "Standard" (no lookup index yet: it gets one when next entered).
+  `CREATE TABLE unlock_codes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, extension TEXT NOT NULL REFERENCES extensions(number),
+     label TEXT NOT NULL, lookup TEXT, hash TEXT NOT NULL, enabled INTEGER NOT NULL DEFAULT 1,
+     valid_from TEXT, valid_until TEXT, created_at INTEGER NOT NULL, last_used_at INTEGER,
+     UNIQUE (extension, lookup));
+   INSERT INTO unlock_codes (extension, label, lookup, hash, enabled, created_at)
+     SELECT number, 'Standard', NULL, unlock_code_hash, 1, CAST(strftime('%s', 'now') AS INTEGER) * 1000
+       FROM extensions WHERE unlock_code_hash IS NOT NULL;
+   UPDATE extensions SET unlock_code_hash = NULL;
+   ALTER TABLE extensions ADD COLUMN pin_scope TEXT
+     CHECK (pin_scope IN ('all-paid', 'international', 'international-premium'));
+   ALTER TABLE companies ADD COLUMN default_pin_scope TEXT NOT NULL DEFAULT 'all-paid'
+     CHECK (default_pin_scope IN ('all-paid', 'international', 'international-premium'));
+   ALTER TABLE call_records ADD COLUMN code_label TEXT;
+   ALTER TABLE pin_events ADD COLUMN code_label TEXT;`,
 ];
 
 export interface PbxDatabaseOptions {
@@ -116,6 +137,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
 
   private readonly pepper: Buffer;
   private readonly gateRules: StoreGateRules;
+  private readonly codes: UnlockCodes;
 
   constructor(
     path: string,
@@ -132,6 +154,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
       this.db.pragma('foreign_keys = ON');
       this.migrate();
       this.checkPepper();
+      this.codes = new UnlockCodes(this.db, this.pepper, (sql) => this.statement(sql));
       // The PBX writes (call records, lockouts): make sure it may, now rather than mid-call.
       this.db.exec('BEGIN IMMEDIATE');
       this.db.exec('ROLLBACK');
@@ -225,11 +248,6 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
       seed.company.admins.map((admin) => hashSecret(admin.password, this.pepper)),
     );
     const providerHash = await hashSecret(seed.provider.password, this.pepper);
-    const codeHashes = await Promise.all(
-      seed.company.extensions.map((extension) =>
-        extension.unlockCode ? hashSecret(extension.unlockCode, this.pepper) : null,
-      ),
-    );
     this.db.transaction(() => {
       const meta = this.statement('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
       meta.run('realm', this.realm);
@@ -256,10 +274,10 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
           adminHashes[index],
         ),
       );
-      company.extensions.forEach((extension, index) => {
+      company.extensions.forEach((extension) => {
         this.statement(
           `INSERT INTO extensions (number, company_id, display_name, language, ha1_md5, ha1_sha256,
-               ivr_authentication, unlock_code_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+               ivr_authentication, pin_scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           extension.number,
           company.id,
@@ -268,7 +286,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
           ha1('MD5', extension.number, this.realm, extension.password),
           ha1('SHA-256', extension.number, this.realm, extension.password),
           extension.ivrAuthentication ? 1 : 0,
-          codeHashes[index] ?? null,
+          extension.pinScope ?? null,
         );
         for (const productId of extension.products) {
           this.statement('INSERT INTO extension_products (extension, product_id) VALUES (?, ?)').run(
@@ -277,7 +295,23 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
           );
         }
       });
+      if (company.defaultPinScope)
+        this.statement('UPDATE companies SET default_pin_scope = ? WHERE id = ?').run(
+          company.defaultPinScope,
+          company.id,
+        );
     })();
+    // The codes after the rows they belong to: the seed's single code is the "Standard" one.
+    const now = Date.now();
+    for (const extension of seed.company.extensions) {
+      if (extension.unlockCode) await this.codes.setStandard(extension.number, extension.unlockCode, now);
+      for (const code of extension.codes ?? [])
+        await this.codes.add(
+          extension.number,
+          { label: code.label, code: code.code, validFrom: null, validUntil: null },
+          now,
+        );
+    }
   }
 
   ha1For(username: string, algorithm: DigestAlgorithm): string | undefined {
@@ -290,8 +324,9 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
 
   findExtension(number: string): ExtensionRecord | null {
     const row = this.statement(
-      `SELECT number, company_id, display_name, language, ivr_authentication, unlock_code_hash, locked_until,
-              quarantined_since, lock_reason
+      `SELECT number, company_id, display_name, language, ivr_authentication, locked_until,
+              quarantined_since, lock_reason, pin_scope,
+              EXISTS (SELECT 1 FROM unlock_codes c WHERE c.extension = number AND c.enabled = 1) AS has_code
          FROM extensions WHERE number = ?`,
     ).get(number) as
       | {
@@ -300,7 +335,8 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
           display_name: string;
           language: 'de' | 'en';
           ivr_authentication: number;
-          unlock_code_hash: string | null;
+          has_code: number;
+          pin_scope: PinScope | null;
           locked_until: number | null;
           quarantined_since: number | null;
           lock_reason: LockReason | null;
@@ -313,7 +349,8 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
       displayName: row.display_name,
       language: row.language,
       ivrAuthentication: row.ivr_authentication === 1,
-      unlockCodeSet: row.unlock_code_hash !== null,
+      unlockCodeSet: row.has_code === 1,
+      pinScope: row.pin_scope,
       lockedUntil: row.locked_until,
       quarantinedSince: row.quarantined_since,
       lockReason: row.lock_reason,
@@ -352,39 +389,110 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
     this.statement('UPDATE extensions SET ivr_authentication = ? WHERE number = ?').run(on ? 1 : 0, number);
   }
 
-  async setUnlockCode(number: string, code: string): Promise<void> {
-    const hashed = await hashSecret(code, this.pepper);
-    this.statement('UPDATE extensions SET unlock_code_hash = ? WHERE number = ?').run(hashed, number);
+  /**
+   * The set-PIN call of before issue #14: sets the code labelled "Standard" (made when missing).
+   * 'code-taken' when another code of the extension is this code.
+   */
+  async setUnlockCode(number: string, code: string): Promise<'set' | 'code-taken'> {
+    const result = await this.codes.setStandard(number, code, Date.now());
+    return result.kind === 'added' ? 'set' : 'code-taken';
+  }
+
+  // — personal unlock codes (issue #14; unlock-codes.ts) —
+
+  listUnlockCodes(number: string): UnlockCodeRow[] {
+    return this.codes.list(number);
+  }
+
+  /** Adds a code and writes who did it to the audit table. */
+  async addUnlockCode(
+    number: string,
+    input: { label: string; code: string; validFrom: string | null; validUntil: string | null },
+    by: { admin: string; at: number },
+  ): Promise<AddCodeResult> {
+    const result = await this.codes.add(number, input, by.at);
+    if (result.kind === 'added') this.audit(by, 'code-added', number, result.code.label);
+    return result;
+  }
+
+  /** Changes a code's label, enabled flag or validity; a change of `enabled` is audited. */
+  updateUnlockCode(
+    number: string,
+    id: number,
+    patch: { label?: string; enabled?: boolean; validFrom?: string | null; validUntil?: string | null },
+    by: { admin: string; at: number },
+  ): UnlockCodeRow | null {
+    return this.db.transaction(() => {
+      const before = this.codes.find(number, id);
+      const after = this.codes.update(number, id, patch);
+      if (!before || !after) return null;
+      if (before.enabled !== after.enabled)
+        this.audit(by, after.enabled ? 'code-enabled' : 'code-disabled', number, after.label);
+      else this.audit(by, 'code-changed', number, after.label);
+      return after;
+    })();
+  }
+
+  deleteUnlockCode(number: string, id: number, by: { admin: string; at: number }): boolean {
+    return this.db.transaction(() => {
+      const removed = this.codes.remove(number, id);
+      if (removed) this.audit(by, 'code-deleted', number, removed.label);
+      return removed !== null;
+    })();
+  }
+
+  /** Whether the extension has a code that may open a call at `now`. */
+  hasUsableUnlockCode(number: string, now: number): boolean {
+    return this.codes.anyUsable(number, now);
   }
 
   /**
-   * Compares a code with the stored hash (scrypt, off the event loop's critical path). A match
-   * against a hash from before the pepper is re-hashed with the pepper at once, unless the code
-   * changed meanwhile. The gate calls this, then records the outcome in `decidePinCode`.
+   * Finds the code a caller typed with the keyed index and verifies it with ONE scrypt, whatever the
+   * number of codes (unlock-codes.ts). Null for no match. Whether the matched code may open the call
+   * (enabled, valid today) is decided in `decidePinCode`'s transaction.
    */
-  async compareUnlockCode(number: string, code: string): Promise<SecretCheck> {
-    const stored = this.unlockCodeHash(number);
-    const check = await verifySecret(code, stored, this.pepper);
-    if (check === 'match-unpeppered' && stored !== null) await this.upgradeHash(number, code, stored);
-    return check;
+  async compareUnlockCode(number: string, code: string): Promise<{ codeId: number } | null> {
+    return this.codes.match(number, code);
   }
 
-  async verifyUnlockCode(number: string, code: string): Promise<boolean> {
-    return (await this.compareUnlockCode(number, code)) !== 'no-match';
+  /** Whether `code` opens a call of the extension now (tests and tools; the gate uses the above). */
+  async verifyUnlockCode(number: string, code: string, now = Date.now()): Promise<boolean> {
+    const matched = await this.codes.match(number, code);
+    const row = matched ? this.codes.find(number, matched.codeId) : null;
+    return row !== null && codeRefusal(row, now) === null;
   }
 
-  private unlockCodeHash(number: string): string | null {
-    const row = this.statement('SELECT unlock_code_hash FROM extensions WHERE number = ?').get(number) as
-      { unlock_code_hash: string | null } | undefined;
-    return row?.unlock_code_hash ?? null;
+  // — PIN scope (issue #14) —
+
+  companyPinScope(companyId: string): PinScope {
+    const row = this.statement('SELECT default_pin_scope FROM companies WHERE id = ?').get(companyId) as
+      { default_pin_scope: PinScope } | undefined;
+    return row?.default_pin_scope ?? DEFAULT_PIN_SCOPE;
   }
 
-  private async upgradeHash(number: string, code: string, previous: string): Promise<void> {
-    const hashed = await hashSecret(code, this.pepper);
-    if (!this.db.open) return;
+  setCompanyPinScope(companyId: string, scope: PinScope, by: { admin: string; at: number }): void {
+    this.db.transaction(() => {
+      this.statement('UPDATE companies SET default_pin_scope = ? WHERE id = ?').run(scope, companyId);
+      this.audit(by, 'company-pin-scope', null, scope);
+    })();
+  }
+
+  setPinScope(number: string, scope: PinScope | null, by: { admin: string; at: number }): void {
+    this.db.transaction(() => {
+      this.statement('UPDATE extensions SET pin_scope = ? WHERE number = ?').run(scope, number);
+      this.audit(by, 'pin-scope', number, scope ?? 'company-default');
+    })();
+  }
+
+  private audit(
+    by: { admin: string; at: number },
+    action: string,
+    extension: string | null,
+    detail: string | null,
+  ): void {
     this.statement(
-      'UPDATE extensions SET unlock_code_hash = ? WHERE number = ? AND unlock_code_hash = ?',
-    ).run(hashed, number, previous);
+      'INSERT INTO admin_audit (at, admin, action, extension, detail) VALUES (?, ?, ?, ?, ?)',
+    ).run(by.at, by.admin, action, extension, detail);
   }
 
   /** Locks an extension's paid calls until `until` (tests and tools; the gate locks in `decidePinCode`). */
@@ -455,11 +563,21 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
     callId: string;
     kind: PinEventKind;
     why?: string;
+    /** The label of the code that was accepted, or that matched but was refused (never the code). */
+    codeLabel?: string;
     at: number;
   }): void {
     this.statement(
-      'INSERT INTO pin_events (extension, source, call_id, kind, why, at) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(event.extension, event.source, event.callId, event.kind, event.why ?? null, event.at);
+      'INSERT INTO pin_events (extension, source, call_id, kind, why, at, code_label) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      event.extension,
+      event.source,
+      event.callId,
+      event.kind,
+      event.why ?? null,
+      event.at,
+      event.codeLabel ?? null,
+    );
   }
 
   /**
@@ -510,12 +628,17 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
    * other code of this process runs in between, and IMMEDIATE keeps other processes out.
    * (Moving the count out of this transaction lets 10 parallel wrong codes through:
    * test/unit/pbx/pin-gate.test.ts fails then.)
+   *
+   * With `codeId` (the code that matched, issue #14) the code's own state is read here too: a code
+   * disabled, expired or not yet valid — also one an admin disabled while it was being hashed — is a
+   * wrong code and counts like one; its label goes with the event so the admin sees whose it was.
    */
   decidePinCode(input: {
     extension: string;
     source: string;
     callId: string;
     correct: boolean;
+    codeId?: number;
     now: number;
   }): PinCodeDecision {
     const { extension, source, callId, now } = input;
@@ -527,11 +650,32 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
           this.recordPinEvent({ extension, source, callId, kind: 'refused', why: closed.kind, at: now });
           return { kind: 'closed', why: closed };
         }
-        if (input.correct) {
-          this.recordPinEvent({ extension, source, callId, kind: 'accepted', at: now });
-          return { kind: 'accepted' };
+        const code = input.codeId === undefined ? null : this.codes.find(extension, input.codeId);
+        const refusal = code ? codeRefusal(code, now) : null;
+        // A code deleted while it was being hashed is no code any more.
+        const accepted = input.correct && (input.codeId === undefined || (code !== null && refusal === null));
+        if (accepted) {
+          const codeLabel = code?.label ?? null;
+          this.recordPinEvent({
+            extension,
+            source,
+            callId,
+            kind: 'accepted',
+            at: now,
+            ...(codeLabel !== null ? { codeLabel } : {}),
+          });
+          if (code) this.statement('UPDATE unlock_codes SET last_used_at = ? WHERE id = ?').run(now, code.id);
+          return { kind: 'accepted', codeLabel };
         }
-        this.recordPinEvent({ extension, source, callId, kind: 'wrong-code', at: now });
+        this.recordPinEvent({
+          extension,
+          source,
+          callId,
+          kind: 'wrong-code',
+          at: now,
+          ...(input.correct && code ? { why: `code-${refusal ?? 'deleted'}`, codeLabel: code.label } : {}),
+          ...(input.correct && !code ? { why: 'code-deleted' } : {}),
+        });
         const eventId = this.lastPinEvent();
         const wrongCodesInWindow = this.wrongCodesSince(extension, now);
         const decision = rules.afterWrongCode(
@@ -696,7 +840,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
   insertCallRecord(record: CallRecord): void {
     this.statement(
       `INSERT INTO call_records (call_id, caller, destination, call_class, pin_outcome, pin_attempts, result,
-           started_at, answered_at, ended_at, pin_timeouts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           started_at, answered_at, ended_at, pin_timeouts, code_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       record.callId,
       record.caller,
@@ -709,7 +853,71 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
       record.answeredAt,
       record.endedAt,
       record.pinTimeouts ?? 0,
+      record.codeLabel ?? null,
     );
+  }
+
+  /**
+   * The admin's PIN-usage view (issue #14): paid (external) calls of these extensions since `since`,
+   * with the label of the code used, and the PIN events — wrong codes, timeouts, locks, quarantines —
+   * and admin actions on codes and locks. Newest first. Never a code or digit: there is none stored.
+   */
+  pinUsage(extensions: readonly string[], since: number): PinUsage {
+    if (extensions.length === 0) return { calls: [], events: [] };
+    const list = extensions.map(() => '?').join(', ');
+    const calls = (
+      this.statement(
+        `SELECT call_id, caller, code_label, destination, started_at, answered_at, ended_at, pin_outcome
+           FROM call_records WHERE call_class = 'external' AND caller IN (${list}) AND started_at >= ?
+           ORDER BY started_at DESC, id DESC`,
+      ).all(...extensions, since) as {
+        call_id: string;
+        caller: string;
+        code_label: string | null;
+        destination: string;
+        started_at: number;
+        answered_at: number | null;
+        ended_at: number | null;
+        pin_outcome: PinOutcome;
+      }[]
+    ).map((row) => ({
+      callId: row.call_id,
+      extension: row.caller,
+      codeLabel: row.code_label,
+      destination: row.destination,
+      startedAt: row.started_at,
+      answeredAt: row.answered_at,
+      endedAt: row.ended_at,
+      pinOutcome: row.pin_outcome,
+    }));
+    const events = this.statement(
+      `SELECT at, extension, kind, NULL AS admin, code_label AS codeLabel, id AS n FROM pin_events
+         WHERE kind IN ('wrong-code', 'timeout') AND extension IN (${list}) AND at >= ?
+       UNION ALL
+       SELECT at, extension, kind, NULL, NULL, id FROM pin_lockouts WHERE extension IN (${list}) AND at >= ?
+       UNION ALL
+       SELECT at, extension, CASE action WHEN 'unlock' THEN 'unlocked' ELSE action END, admin,
+              CASE WHEN action = 'unlock' THEN NULL ELSE detail END, id
+         FROM admin_audit
+         WHERE action IN ('unlock', 'code-added', 'code-disabled', 'code-deleted') AND extension IN (${list}) AND at >= ?
+       ORDER BY at DESC, n DESC`,
+    ).all(...extensions, since, ...extensions, since, ...extensions, since) as {
+      at: number;
+      extension: string;
+      kind: PinUsageEventKind;
+      admin: string | null;
+      codeLabel: string | null;
+    }[];
+    return {
+      calls,
+      events: events.map((row) => ({
+        at: row.at,
+        extension: row.extension,
+        kind: row.kind,
+        by: row.admin,
+        codeLabel: row.codeLabel,
+      })),
+    };
   }
 
   listCallRecords(): CallRecord[] {
@@ -722,6 +930,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
         pin_outcome: PinOutcome;
         pin_attempts: number;
         pin_timeouts: number;
+        code_label: string | null;
         result: string;
         started_at: number;
         answered_at: number | null;
@@ -735,6 +944,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
       pinOutcome: row.pin_outcome,
       pinAttempts: row.pin_attempts,
       pinTimeouts: row.pin_timeouts,
+      codeLabel: row.code_label,
       result: row.result,
       startedAt: row.started_at,
       answeredAt: row.answered_at,

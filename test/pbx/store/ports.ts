@@ -1,4 +1,5 @@
 import type { DialPlan } from '../../../shared/dial-plan/dial-plan';
+import type { PinScope } from '../../../shared/policy/requires-pin';
 
 /**
  * The store as the PBX's layers see it: record types and one narrow interface per user. Each layer
@@ -43,7 +44,10 @@ export interface ExtensionRecord {
   displayName: string;
   language: 'de' | 'en';
   ivrAuthentication: boolean;
+  /** At least one enabled unlock code (issue #14: the extension may have several). */
   unlockCodeSet: boolean;
+  /** The extension's own PIN scope, or null for the company's default (issue #14). */
+  pinScope?: PinScope | null;
   /** The last lock's end as stored (may lie in the past); see `pinSecurity` for what is in force. */
   lockedUntil: number | null;
   quarantinedSince: number | null;
@@ -61,10 +65,58 @@ export interface CallRecord {
   pinAttempts: number;
   /** PIN prompts left without a key (not attempts, not wrong codes); 0 without a PIN IVR. */
   pinTimeouts?: number;
+  /** The label of the unlock code that opened the call (never the code); null or absent otherwise. */
+  codeLabel?: string | null;
   result: string;
   startedAt: number;
   answeredAt: number | null;
   endedAt: number | null;
+}
+
+/** One personal unlock code as the store hands it out (issue #14): no code, no hash, no index. */
+export interface UnlockCodeRow {
+  id: number;
+  extension: string;
+  label: string;
+  enabled: boolean;
+  /** ISO dates (YYYY-MM-DD, UTC days, both inclusive) or null. */
+  validFrom: string | null;
+  validUntil: string | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export type AddCodeResult = { kind: 'added'; code: UnlockCodeRow } | { kind: 'code-taken' };
+
+/** What the admin's PIN-usage view lists (issue #14); kinds as in the admin API. */
+export type PinUsageEventKind =
+  | 'wrong-code'
+  | 'timeout'
+  | 'locked'
+  | 'quarantined'
+  | 'unlocked'
+  | 'code-added'
+  | 'code-disabled'
+  | 'code-deleted';
+export interface PinUsage {
+  calls: {
+    callId: string;
+    extension: string;
+    codeLabel: string | null;
+    destination: string;
+    startedAt: number;
+    answeredAt: number | null;
+    endedAt: number | null;
+    pinOutcome: PinOutcome;
+  }[];
+  events: {
+    at: number;
+    extension: string;
+    kind: PinUsageEventKind;
+    /** The admin, for admin actions; null for the PIN gate's own events. */
+    by: string | null;
+    codeLabel: string | null;
+  }[];
 }
 
 /** A product (main or add-on) of the provider's catalogue. */
@@ -78,6 +130,8 @@ export interface PinProduct {
 export interface ExtensionDirectory {
   findExtension(number: string): ExtensionRecord | null;
   dialPlanOf(companyId: string): DialPlan;
+  /** The company's default PIN scope (an extension's own `pinScope` wins). */
+  companyPinScope(companyId: string): PinScope;
   /** The product (main first, then add-ons) that carries PIN protection for this extension, if any. */
   pinProtectionProduct(number: string): PinProduct | null;
 }
@@ -100,7 +154,25 @@ export interface ApiStore extends PolicyStore {
   ha1For(username: string, algorithm: 'MD5' | 'SHA-256'): string | undefined;
   listExtensions(companyId: string): ExtensionRecord[];
   setIvrAuthentication(number: string, on: boolean): void;
-  setUnlockCode(number: string, code: string): Promise<void>;
+  /** The set-PIN call: sets the code labelled "Standard"; 'code-taken' when another code is this code. */
+  setUnlockCode(number: string, code: string): Promise<'set' | 'code-taken'>;
+  listUnlockCodes(number: string): UnlockCodeRow[];
+  addUnlockCode(
+    number: string,
+    input: { label: string; code: string; validFrom: string | null; validUntil: string | null },
+    by: { admin: string; at: number },
+  ): Promise<AddCodeResult>;
+  updateUnlockCode(
+    number: string,
+    id: number,
+    patch: { label?: string; enabled?: boolean; validFrom?: string | null; validUntil?: string | null },
+    by: { admin: string; at: number },
+  ): UnlockCodeRow | null;
+  deleteUnlockCode(number: string, id: number, by: { admin: string; at: number }): boolean;
+  hasUsableUnlockCode(number: string, now: number): boolean;
+  setCompanyPinScope(companyId: string, scope: PinScope, by: { admin: string; at: number }): void;
+  setPinScope(number: string, scope: PinScope | null, by: { admin: string; at: number }): void;
+  pinUsage(extensions: readonly string[], since: number): PinUsage;
   unlock(number: string, by: { admin: string; at: number }): void;
   listSourceBlocks(
     extensions: readonly string[],
@@ -177,7 +249,8 @@ export interface StoreGateRules {
 /** One decided code, as the store's transaction recorded it. */
 export type PinCodeDecision =
   | { kind: 'closed'; why: GateClosed }
-  | { kind: 'accepted' }
+  /** `codeLabel`: the label of the code that opened the call (null from a store without labels). */
+  | { kind: 'accepted'; codeLabel: string | null }
   | {
       kind: 'wrong';
       wrongCodesInWindow: number;
@@ -190,14 +263,21 @@ export type PinCodeDecision =
 /** What the PIN gate (ivr/pin-gate.ts) needs from the store; nothing else of it. */
 export interface PinGateStore {
   gateFacts(extension: string, source: string): GateFacts;
-  /** 'no-match' or a match (possibly against a hash from before the pepper, which the store upgrades). */
-  compareUnlockCode(extension: string, code: string): Promise<'match' | 'match-unpeppered' | 'no-match'>;
-  /** Re-checks the gate, records the outcome and locks, in one transaction (see `PbxDatabase`). */
+  /**
+   * The extension's code this code matches (keyed index, then one scrypt: store/unlock-codes.ts), or
+   * null. A match says nothing yet about the code's state (disabled, expired): `decidePinCode` does.
+   */
+  compareUnlockCode(extension: string, code: string): Promise<{ codeId: number } | null>;
+  /**
+   * Re-checks the gate and the matched code's state, records the outcome and locks, in one
+   * transaction (see `PbxDatabase`).
+   */
   decidePinCode(input: {
     extension: string;
     source: string;
     callId: string;
     correct: boolean;
+    codeId?: number;
     now: number;
   }): PinCodeDecision;
   recordPinEvent(event: {

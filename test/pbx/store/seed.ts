@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DialPlanSchema } from '../../../shared/dial-plan/dial-plan';
-import { UnlockCodeSchema } from '../../../shared/policy/unlock-code';
+import { PIN_SCOPES } from '../../../shared/policy/requires-pin';
+import { CodeLabelSchema, UnlockCodeSchema } from '../../../shared/policy/unlock-code';
 
 /** The seed file: a provider's products and one demo company. Passwords here are demo values. */
 export const SeedSchema = z.object({
@@ -18,6 +19,8 @@ export const SeedSchema = z.object({
     id: z.string().min(1),
     name: z.string(),
     dialPlan: DialPlanSchema,
+    /** Which paid calls need the PIN unless an extension says otherwise (default: all-paid). */
+    defaultPinScope: z.enum(PIN_SCOPES).optional(),
     admins: z.array(z.object({ username: z.string().min(1), password: z.string().min(8) })),
     extensions: z.array(
       z.object({
@@ -27,7 +30,11 @@ export const SeedSchema = z.object({
         password: z.string().min(8),
         products: z.array(z.string()).min(1),
         ivrAuthentication: z.boolean(),
+        /** The code labelled "Standard" (the single code of before issue #14). */
         unlockCode: UnlockCodeSchema.optional(),
+        /** Personal codes besides it (issue #14): each person's own, with a label. */
+        codes: z.array(z.object({ label: CodeLabelSchema, code: UnlockCodeSchema })).optional(),
+        pinScope: z.enum(PIN_SCOPES).optional(),
       }),
     ),
   }),

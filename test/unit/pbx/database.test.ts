@@ -10,6 +10,7 @@ import { DEFAULT_LOCKOUT_RULES, storeGateRules } from '../../../test/pbx/ivr/loc
 import { MIGRATIONS, PbxDatabase } from '../../../test/pbx/store/database';
 import { PEPPER_FILE, resolvePepper } from '../../../test/pbx/store/pepper';
 import { loadSeed } from '../../../test/pbx/store/seed';
+import { codeIndex } from '../../../test/pbx/store/unlock-codes';
 
 /** The store applies the PIN gate's rules the composition root hands it (server.ts). */
 const gateRules = storeGateRules(DEFAULT_LOCKOUT_RULES);
@@ -140,19 +141,36 @@ describe('PBX database: migration and pepper', () => {
       lockReason: 'wrong-codes',
     });
     expect(database.db.prepare('SELECT COUNT(*) AS n FROM pin_failures').get()).toEqual({ n: 2 });
-    const hashOf = () =>
-      (
-        database.db.prepare("SELECT unlock_code_hash AS h FROM extensions WHERE number = '301'").get() as {
-          h: string;
-        }
-      ).h;
-    expect(hashOf()).toMatch(/^scrypt\$/);
+    // Issue #14 (migration 4): the single code became the code labelled "Standard", without a lookup
+    // index until it is entered again (the old hash cannot give one: there is no code in it).
+    const codeRow = () =>
+      database.db.prepare("SELECT label, lookup, hash FROM unlock_codes WHERE extension = '301'").all() as {
+        label: string;
+        lookup: string | null;
+        hash: string;
+      }[];
+    expect(codeRow()).toEqual([
+      { label: 'Standard', lookup: null, hash: expect.stringMatching(/^scrypt\$/) },
+    ]);
+    expect(database.findExtension('301')).toMatchObject({ unlockCodeSet: true, pinScope: null });
+    expect(database.companyPinScope('c')).toBe('all-paid');
+    expect(database.listUnlockCodes('301').map((code) => code.label)).toEqual(['Standard']);
     expect(await database.verifyUnlockCode('301', '2469')).toBe(false);
-    expect(hashOf()).toMatch(/^scrypt\$/);
-    // The first right entry still verifies against the old hash, and re-hashes it with the pepper.
-    expect(await database.compareUnlockCode('301', '2468')).toBe('match-unpeppered');
-    expect(hashOf()).toMatch(/^scrypt-peppered\$/);
-    expect(await database.compareUnlockCode('301', '2468')).toBe('match');
+    expect(codeRow()[0]?.hash).toMatch(/^scrypt\$/);
+    // The first right entry still verifies against the old hash, re-hashes it with the pepper and
+    // gives it its lookup index; from then on the index finds it.
+    const id = database.listUnlockCodes('301')[0]?.id;
+    expect(await database.compareUnlockCode('301', '2468')).toEqual({ codeId: id });
+    expect(codeRow()[0]).toMatchObject({
+      lookup: expect.any(String),
+      hash: expect.stringMatching(/^scrypt-peppered\$/),
+    });
+    expect(await database.compareUnlockCode('301', '2468')).toEqual({ codeId: id });
+    // The old set-PIN call keeps managing that code.
+    expect(await database.setUnlockCode('301', '1357')).toBe('set');
+    expect(database.listUnlockCodes('301').map((code) => code.label)).toEqual(['Standard']);
+    expect(await database.verifyUnlockCode('301', '1357')).toBe(true);
+    expect(await database.verifyUnlockCode('301', '2468')).toBe(false);
     expect(await database.verifyAdmin('old-admin', 'old-admin-pass')).toBe('c');
     expect(await database.verifyAdmin('old-admin', 'old-admin-pass')).toBe('c');
     const adminHash = database.db.prepare('SELECT password_hash AS h FROM admins').get() as { h: string };
@@ -169,11 +187,23 @@ describe('PBX database: migration and pepper', () => {
     // What a thief has: the file. Plain scrypt of the right code with the stored salt does not match.
     const stolen = new Database(path, { readonly: true });
     const stored = (
-      stolen.prepare("SELECT unlock_code_hash AS h FROM extensions WHERE number = '201'").get() as {
+      stolen
+        .prepare("SELECT hash AS h FROM unlock_codes WHERE extension = '201' AND label = 'Standard'")
+        .get() as {
         h: string;
       }
     ).h;
+    // The lookup index is an HMAC under the pepper: without it, the thief cannot compute it either.
+    const index = (
+      stolen
+        .prepare("SELECT lookup FROM unlock_codes WHERE extension = '201' AND label = 'Standard'")
+        .get() as {
+        lookup: string;
+      }
+    ).lookup;
     stolen.close();
+    expect(index).not.toBe(codeIndex(randomBytes(32), '201', '471108'));
+    expect(index).toBe(codeIndex(pepper, '201', '471108'));
     const [scheme, n, r, p, salt, key] = stored.split('$');
     expect(scheme).toBe('scrypt-peppered');
     const plain = scryptSync('471108', Buffer.from(salt ?? '', 'base64'), 32, {

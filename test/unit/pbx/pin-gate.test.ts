@@ -136,7 +136,7 @@ describe('PIN gate: sessions, timeouts, pending codes', () => {
   it('accepts the right code and records it', async () => {
     const { db, gate, clock, log } = await fixture();
     const s = session(gate.open('201', '192.0.2.1', 'call-1'));
-    expect(await s.verify(RIGHT)).toEqual({ kind: 'accepted' });
+    expect(await s.verify(RIGHT)).toEqual({ kind: 'accepted', codeLabel: 'Standard' });
     expect(db.pinSecurity('201', clock.now)).toMatchObject({ accepted: 1, wrongCodes: 0 });
     expect(log.map((entry) => entry.event)).toEqual(['pin-session-opened', 'pin-accepted']);
   });
@@ -312,7 +312,7 @@ describe('PIN gate: a source block ends only that source’s sessions (review fi
     expect(await guesser.verify(WRONG)).toMatchObject({ closes: { kind: 'source-blocked' } });
     expect(db.sourceBlockedUntil(attacker, clock.now)).not.toBeNull();
     expect(closedFor).toEqual(['attacker:source-blocked']);
-    expect(await owner.verify(RIGHT)).toEqual({ kind: 'accepted' });
+    expect(await owner.verify(RIGHT)).toEqual({ kind: 'accepted', codeLabel: 'Standard' });
   });
 });
 
@@ -370,7 +370,7 @@ describe('PIN gate: bounded unlock-code checks (issue #16, review finding C)', (
     held.reopen();
     const retry = c.verify(RIGHT);
     counter.release();
-    expect(await retry).toEqual({ kind: 'accepted' });
+    expect(await retry).toEqual({ kind: 'accepted', codeLabel: 'Standard' });
     expect(limited.pinChecks).toEqual({ running: 0, queued: 0 });
   });
 });

@@ -32,10 +32,28 @@ describe('dial plan', () => {
     ['00800 12345678', { callClass: 'toll-free', e164: '+80012345678' }],
     ['0800 330 1000', { callClass: 'toll-free', e164: '+498003301000' }],
     ['+49 800 330 1000', { callClass: 'toll-free', e164: '+498003301000' }],
-    ['030 1234567', { callClass: 'external', e164: '+49301234567' }],
-    ['+49 (30) 123-4567', { callClass: 'external', e164: '+49301234567' }],
-    ['0049301234567', { callClass: 'external', e164: '+49301234567' }],
-    ['0012125550100', { callClass: 'external', e164: '+12125550100' }],
+    ['030 1234567', { callClass: 'external', e164: '+49301234567', international: false, premium: false }],
+    [
+      '+49 (30) 123-4567',
+      { callClass: 'external', e164: '+49301234567', international: false, premium: false },
+    ],
+    ['0049301234567', { callClass: 'external', e164: '+49301234567', international: false, premium: false }],
+    ['0012125550100', { callClass: 'external', e164: '+12125550100', international: true, premium: false }],
+    // Issue #14 (PIN scope): the reach is read from the normalised number, whatever the spelling.
+    [
+      '+44 20 7946 0018',
+      { callClass: 'external', e164: '+442079460018', international: true, premium: false },
+    ],
+    [
+      '0044 20 7946 0018',
+      { callClass: 'external', e164: '+442079460018', international: true, premium: false },
+    ],
+    ['0900 1234567', { callClass: 'external', e164: '+499001234567', international: false, premium: true }],
+    // Possible but not valid: the metadata cannot place it, so it counts as premium (fail safe).
+    [
+      '+49 900 12345678',
+      { callClass: 'external', e164: '+4990012345678', international: false, premium: true },
+    ],
   ] as const)('%s is %j', (dialled, expected) => {
     expect(classifyDestination(dialled, plan)).toEqual(expected);
   });
@@ -74,7 +92,9 @@ describe('dial plan', () => {
       '+49 30 1234567',
     ];
     const results = new Set(spellings.map((spelling) => JSON.stringify(classifyDestination(spelling, plan))));
-    expect([...results]).toEqual([JSON.stringify({ callClass: 'external', e164: '+49301234567' })]);
+    expect([...results]).toEqual([
+      JSON.stringify({ callClass: 'external', e164: '+49301234567', international: false, premium: false }),
+    ]);
   });
 
   it('never lets anything that is not a listed free number escape the paid class (property)', () => {
