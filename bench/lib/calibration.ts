@@ -1,4 +1,4 @@
-import { parseSip } from '../../test/pbx/sip/message';
+import { parseWithGrammar as parseSip } from '../../test/pbx/sip/fast-parse';
 import { verifySecret } from '../../test/pbx/store/secrets';
 import { round, summarize } from './stats';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseSip } from '../../../test/pbx/sip/message';
+import { parseWithGrammar as parseSip } from '../../../test/pbx/sip/fast-parse';
 
 const REGISTER = [
   'REGISTER sip:tollgate.test SIP/2.0',
