@@ -55,8 +55,9 @@ const ValidityDay = z.iso.date().nullable();
 /** A new personal unlock code (issue #14); `code` is write-only. */
 export const NewCode = z
   .object({
-    label: z.unknown(),
-    code: z.unknown(),
+    // Checked one by one below, so each has its own error code (label-invalid, code-invalid).
+    label: z.unknown().optional(),
+    code: z.unknown().optional(),
     validFrom: ValidityDay.optional(),
     validUntil: ValidityDay.optional(),
   })
