@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DesktopCommand } from '../../../../shared/ipc/contract';
 import { useHostState } from '../../app/host-context';
@@ -51,17 +51,18 @@ export function DesktopIntegration() {
     void host.applyHotkeys();
   }, [host, hotkeysJson]);
 
-  const dndRef = useRef(calls.doNotDisturb);
-  useEffect(() => {
-    dndRef.current = calls.doNotDisturb;
-  }, [calls.doNotDisturb]);
   useEffect(() => {
     const run = (command: DesktopCommand) => {
       const call = softphone.getSnapshot().call;
       if (command === 'toggle-dnd') {
-        void host
-          .updatePreferences({ calls: { doNotDisturb: !dndRef.current } })
-          .then((result) => result.ok && setView(result.value));
+        // Read what is saved now, so two quick clicks in the tray toggle twice.
+        void host.getSettings().then(async (current) => {
+          if (!current.ok) return;
+          const result = await host.updatePreferences({
+            calls: { doNotDisturb: !current.value.settings.calls.doNotDisturb },
+          });
+          if (result.ok) setView(result.value);
+        });
       } else if (command === 'answer') {
         if (call?.state.phase === 'incoming') softphone.accept();
       } else if (call?.state.phase === 'incoming') {

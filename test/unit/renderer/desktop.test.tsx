@@ -1,0 +1,229 @@
+import { act, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../../renderer/src/app/App';
+import type { PhoneServices } from '../../../renderer/src/phone/phone-context';
+import { initialCall } from '../../../renderer/src/sip/call-machine';
+import type { CallView } from '../../../renderer/src/sip/softphone';
+import type { DesktopCommand, DesktopStatus, HostApi } from '../../../shared/ipc/contract';
+import { browserHostForTest } from '../../support/browser-host-fixture';
+import { offlinePhoneServices } from '../../support/phone-services-stub';
+
+/** DND, the tray's status and commands, raising the window, hotkeys, theme, notifications. */
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+  delete document.documentElement.dataset.theme;
+});
+
+type Spied = HostApi & { statuses: DesktopStatus[]; command(command: DesktopCommand): void };
+
+/** The browser host, recording the tray status and able to send the tray's and hotkeys' commands. */
+function desktopHost(overrides: Partial<HostApi> = {}): Spied {
+  const base = browserHostForTest();
+  const statuses: DesktopStatus[] = [];
+  let listener: ((command: DesktopCommand) => void) | null = null;
+  return {
+    ...base,
+    setDesktopStatus: async (status) => {
+      statuses.push(status);
+      return base.setDesktopStatus(status);
+    },
+    onDesktopCommand: (next) => {
+      listener = next;
+      return () => {
+        listener = null;
+      };
+    },
+    ...overrides,
+    statuses,
+    command: (command) => act(() => listener?.(command)),
+  };
+}
+
+function incomingCallServices(): PhoneServices & {
+  accept: ReturnType<typeof vi.fn>;
+  decline: ReturnType<typeof vi.fn>;
+} {
+  const services = offlinePhoneServices();
+  const call: CallView = {
+    id: 'call-1',
+    number: '202',
+    name: 'Lager',
+    direction: 'incoming',
+    startedAt: Date.now(),
+    state: initialCall('incoming'),
+    callClass: null,
+    protectedPaid: false,
+  };
+  const snapshot = {
+    ...services.softphone.getSnapshot(),
+    registration: { kind: 'registered' as const },
+    call,
+  };
+  Object.defineProperty(services.softphone, 'getSnapshot', { value: () => snapshot });
+  const accept = vi.fn();
+  const decline = vi.fn();
+  Object.assign(services.softphone, { accept, decline });
+  return Object.assign(services, { accept, decline });
+}
+
+async function start(host: HostApi, services: () => PhoneServices = offlinePhoneServices) {
+  render(<App host={host} phoneServices={services} />);
+  await screen.findByRole('tab', { name: 'Konto' });
+}
+
+describe('do not disturb', () => {
+  // Breaks when the header switch does not save calls.doNotDisturb or the status bar/tray do not follow it.
+  it('is switched in the header and shown in the status bar and the tray', async () => {
+    const host = desktopHost();
+    await start(host);
+    const toggle = screen.getByRole('button', { name: 'Nicht stören' });
+    expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    expect(screen.queryByTestId('dnd-state')).toBeNull();
+    await userEvent.setup().click(toggle);
+    await vi.waitFor(() => expect(toggle).toHaveAttribute('aria-pressed', 'true'));
+    expect(screen.getByTestId('dnd-state')).toHaveTextContent('Nicht stören: Anrufe werden abgewiesen');
+    const view = await host.getSettings();
+    expect(view.ok && view.value.settings.calls.doNotDisturb).toBe(true);
+    await vi.waitFor(() => expect(host.statuses.at(-1)).toMatchObject({ doNotDisturb: true }));
+  });
+
+  it('is switched from the tray', async () => {
+    const host = desktopHost();
+    await start(host);
+    host.command('toggle-dnd');
+    await vi.waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Nicht stören' })).toHaveAttribute('aria-pressed', 'true'),
+    );
+    host.command('toggle-dnd');
+    await vi.waitFor(() => expect(screen.queryByTestId('dnd-state')).toBeNull());
+  });
+});
+
+describe('incoming call on the desktop', () => {
+  it('raises the window once, tells the tray, and answers or declines by hotkey', async () => {
+    const raiseWindow = vi.fn(async () => ({ ok: true as const, value: true }));
+    const host = desktopHost({ raiseWindow });
+    const services = incomingCallServices();
+    await start(host, () => services);
+    await vi.waitFor(() => expect(raiseWindow).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() =>
+      expect(host.statuses.at(-1)).toMatchObject({ state: 'ringing', text: { status: 'Eingehender Anruf' } }),
+    );
+    host.command('answer');
+    expect(services.accept).toHaveBeenCalledTimes(1);
+    host.command('hang-up');
+    expect(services.decline).toHaveBeenCalledTimes(1);
+  });
+
+  // Breaks when the window is raised although the user switched it off.
+  it('leaves the window where it is when raising is off', async () => {
+    const raiseWindow = vi.fn(async () => ({ ok: true as const, value: true }));
+    const host = desktopHost({ raiseWindow });
+    await host.updatePreferences({ desktop: { raiseOnIncomingCall: false } });
+    await start(host, incomingCallServices);
+    await vi.waitFor(() => expect(host.statuses.at(-1)).toMatchObject({ state: 'ringing' }));
+    expect(raiseWindow).not.toHaveBeenCalled();
+  });
+});
+
+describe('global hotkeys form', () => {
+  it('records a combination by key press, refuses one without a modifier and two equal ones', async () => {
+    const host = desktopHost();
+    await start(host);
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText('Tastenkürzel einschalten'));
+    const answer = screen.getByLabelText('Annehmen');
+    await user.click(answer);
+    await user.keyboard('{Control>}{Shift>}1{/Shift}{/Control}');
+    expect(answer).toHaveValue('Ctrl+Shift+1');
+    await user.keyboard('x');
+    expect(await screen.findByText(/keine nutzbare Kombination/)).toBeInTheDocument();
+    const hangUp = screen.getByLabelText('Auflegen oder Ablehnen');
+    await user.click(hangUp);
+    await user.keyboard('{Control>}{Shift>}1{/Shift}{/Control}');
+    await user.click(screen.getByRole('button', { name: 'Tastenkürzel speichern' }));
+    expect(
+      await screen.findByText('Annehmen und Auflegen brauchen verschiedene Kombinationen.'),
+    ).toBeInTheDocument();
+    const view = await host.getSettings();
+    expect(view.ok && view.value.settings.desktop.hotkeys.enabled).toBe(false);
+  });
+
+  it('saves them and says the browser has none', async () => {
+    const host = desktopHost();
+    await start(host);
+    const user = userEvent.setup();
+    await user.click(screen.getByLabelText('Tastenkürzel einschalten'));
+    await user.click(screen.getByRole('button', { name: 'Tastenkürzel speichern' }));
+    expect(
+      await screen.findAllByText(
+        'Systemweite Tastenkürzel gibt es nur in der Tollgate-App, nicht im Browser.',
+      ),
+    ).toHaveLength(2);
+    const view = await host.getSettings();
+    expect(view.ok && view.value.settings.desktop.hotkeys).toEqual({
+      enabled: true,
+      answer: 'CommandOrControl+Shift+A',
+      hangUp: 'CommandOrControl+Shift+H',
+    });
+  });
+
+  // Breaks when the host's "taken" is not shown as an error the user can act on.
+  it('says which combination another application holds', async () => {
+    const host = desktopHost({
+      applyHotkeys: async () => ({ ok: true, value: { answer: 'taken', hangUp: 'registered' } }),
+    });
+    await host.updatePreferences({ desktop: { hotkeys: { enabled: true } } });
+    await start(host);
+    expect(await screen.findByRole('alert', { name: '' })).toHaveTextContent(
+      'Diese Kombination ist von einer anderen Anwendung oder dem System belegt',
+    );
+    expect(screen.getByText('Aktiv.')).toBeInTheDocument();
+  });
+});
+
+describe('theme', () => {
+  function stubSystemDark(dark: boolean) {
+    vi.stubGlobal('matchMedia', (query: string) => ({
+      matches: dark && query === '(prefers-color-scheme: dark)',
+      media: query,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+    }));
+  }
+
+  it('follows the system by default', async () => {
+    stubSystemDark(true);
+    await start(desktopHost());
+    await vi.waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
+  });
+
+  // Breaks when the Konto choice does not override the system's scheme.
+  it('takes the choice from the Konto tab over the system', async () => {
+    stubSystemDark(true);
+    const host = desktopHost();
+    await start(host);
+    await userEvent.setup().selectOptions(screen.getByLabelText('Farbschema'), 'light');
+    await vi.waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
+    const view = await host.getSettings();
+    expect(view.ok && view.value.settings.desktop.theme).toBe('light');
+  });
+});
+
+describe('notifications', () => {
+  // Breaks when the question moves back to the first call or is asked before the account is saved.
+  it('are asked for once the account is saved', async () => {
+    const requestPermission = vi.fn(async () => 'granted' as NotificationPermission);
+    vi.stubGlobal('Notification', { permission: 'default', requestPermission });
+    await start(desktopHost());
+    const user = userEvent.setup();
+    expect(requestPermission).not.toHaveBeenCalled();
+    await user.type(screen.getByLabelText(/SIP-WebSocket-Adresse/), 'wss://pbx.example.test/ws');
+    await user.type(screen.getByLabelText(/^Durchwahl/), '201');
+    await user.type(screen.getByLabelText(/^Passwort/), 'secret-password-1');
+    await user.click(screen.getByRole('button', { name: 'Speichern' }));
+    await vi.waitFor(() => expect(requestPermission).toHaveBeenCalledTimes(1));
+  });
+});
