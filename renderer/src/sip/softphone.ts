@@ -520,7 +520,10 @@ export class Softphone {
   /** Two calls: the one in front is held, the other resumed and brought to the front. */
   swap(): void {
     const other = this.lines.find((line) => line.view.id !== this.frontId);
+    const frontPhase = this.front()?.view.state.phase;
     if (!other || other.view.state.phase === 'incoming') return;
+    // A call in front still ringing or connecting could not be held: it would talk beside the other.
+    if (frontPhase !== undefined && frontPhase !== 'active' && frontPhase !== 'on-hold') return;
     this.setHeld(false, other.view.id);
   }
 

@@ -7,6 +7,8 @@ import type { CallView } from '../../sip/softphone';
 import { Tones } from '../../sip/tones';
 import { callScreen, maskedEcho } from './call-screen';
 import { InCallKeypad } from './InCallKeypad';
+import { useCallParty } from './OtherCall';
+import { TransferControls } from './TransferControls';
 
 /**
  * One call: what is happening (the SIP phase, or the PIN step on a PIN call), the actions, and the
@@ -14,7 +16,13 @@ import { InCallKeypad } from './InCallKeypad';
  * open or not; in the PIN step Enter sends `#`. Esc never hangs up. Focus starts on the heading, not
  * on a button a stray Enter would press (Auflegen, Ablehnen, Stumm).
  */
-export function CallPanel({ call }: { call: CallView }) {
+export function CallPanel({
+  call,
+  consultedCall = null,
+}: {
+  call: CallView;
+  consultedCall?: CallView | null;
+}) {
   const { t } = useTranslation();
   const { softphone } = usePhone();
   const [tones] = useState(() => new Tones());
@@ -24,7 +32,7 @@ export function CallPanel({ call }: { call: CallView }) {
   const [echo, setEcho] = useState<{ count: number; keys: string }>({ count: 0, keys: '' });
   const [sendFailed, setSendFailed] = useState(false);
   const phase = call.state.phase;
-  const who = call.name ? `${call.name} (${call.number})` : call.number;
+  const who = useCallParty(call);
   const canUseKeypad = keypadAvailable(call.state);
   const screen = callScreen(call);
   const masked = maskedEcho(call);
@@ -53,7 +61,8 @@ export function CallPanel({ call }: { call: CallView }) {
   useEffect(() => headingRef.current?.focus(), [acceptedIncoming]);
 
   const press = (key: string) => {
-    const sent = softphone.pressKey(key);
+    // Only this call's keys, and only while it is the call in front (never the held or waiting one).
+    const sent = softphone.pressKey(key, call.id);
     setSendFailed(!sent);
     if (!sent) return;
     tones.click();
@@ -109,10 +118,10 @@ export function CallPanel({ call }: { call: CallView }) {
       ) : null}
       {phase === 'incoming' ? (
         <div className="call__actions">
-          <button type="button" className="button button--call" onClick={() => softphone.accept()}>
+          <button type="button" className="button button--call" onClick={() => softphone.accept(call.id)}>
             {t('phone.accept')}
           </button>
-          <button type="button" className="button button--hangup" onClick={() => softphone.decline()}>
+          <button type="button" className="button button--hangup" onClick={() => softphone.decline(call.id)}>
             {t('phone.decline')}
           </button>
         </div>
@@ -132,7 +141,7 @@ export function CallPanel({ call }: { call: CallView }) {
             className="button"
             aria-pressed={phase === 'on-hold'}
             disabled={phase !== 'active' && phase !== 'on-hold'}
-            onClick={() => softphone.setHeld(phase !== 'on-hold')}
+            onClick={() => softphone.setHeld(phase !== 'on-hold', call.id)}
           >
             {phase === 'on-hold' ? t('phone.resume') : t('phone.hold')}
           </button>
@@ -146,11 +155,16 @@ export function CallPanel({ call }: { call: CallView }) {
           >
             {keypadShown ? t('phone.hideKeypad') : t('phone.keypad')}
           </button>
-          <button type="button" className="button button--hangup" onClick={() => softphone.hangUp()}>
+          <button type="button" className="button button--hangup" onClick={() => softphone.hangUp(call.id)}>
             {t('phone.hangUp')}
           </button>
         </div>
       )}
+      <CallNotices call={call} />
+      {/* Not while the PIN is being typed: the PIN step keeps its screen to itself. */}
+      {phase !== 'incoming' && !screen.pinEntry ? (
+        <TransferControls call={call} consultedCall={consultedCall} />
+      ) : null}
       {canUseKeypad ? (
         <InCallKeypad
           masked={masked}
@@ -162,6 +176,31 @@ export function CallPanel({ call }: { call: CallView }) {
         />
       ) : null}
     </section>
+  );
+}
+
+/** Auto-answered, transferred to us, a transfer the other party asked for and the phone refused. */
+function CallNotices({ call }: { call: CallView }) {
+  const { t } = useTranslation();
+  const referrer = call.referredBy ?? call.number;
+  return (
+    <>
+      {call.autoAnswered ? (
+        <p className="notice" data-testid="auto-answered">
+          {t('calls.autoAnswered')}
+        </p>
+      ) : null}
+      {call.referredBy ? (
+        <p className="field__hint" data-testid="referred-by">
+          {t('calls.referredBy', { who: call.referredBy })}
+        </p>
+      ) : null}
+      {call.referRefused ? (
+        <p role="alert" className="notice notice--warning" data-testid="refer-refused">
+          {t(`calls.referRefused.${call.referRefused}`, { who: referrer })}
+        </p>
+      ) : null}
+    </>
   );
 }
 

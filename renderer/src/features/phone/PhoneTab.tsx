@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { usePhone } from '../../phone/phone-context';
 import type { CallOutcome } from '../../sip/call-machine';
 import { CallPanel } from './CallPanel';
+import { OtherCall } from './OtherCall';
 import type { PaidCallLock } from './call-screen';
 import { usePaidCallLock } from './use-paid-call-lock';
 import { Dialer } from './Dialer';
@@ -60,7 +61,19 @@ export function PhoneTab(props: {
     }
   }, [call]);
 
-  if (call) return <CallPanel key={call.id} call={call} />;
+  if (call) {
+    // The second line beside the call in front: waiting (call waiting) or held.
+    const others = snapshot.calls.filter((other) => other.id !== call.id);
+    const consulted = call.consultFor ? (others.find((other) => other.id === call.consultFor) ?? null) : null;
+    return (
+      <>
+        {others.map((other) => (
+          <OtherCall key={other.id} call={other} front={call} />
+        ))}
+        <CallPanel key={call.id} call={call} consultedCall={consulted} />
+      </>
+    );
+  }
   const outcome = snapshot.lastEnded?.state.outcome ?? null;
   const message = outcome ? outcomeMessage(outcome, lock) : null;
   return (
