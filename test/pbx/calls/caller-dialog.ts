@@ -3,6 +3,7 @@ import { answerDirection, directionOf, reviseAnswer, type Direction } from '../m
 import type { ServerLeg } from '../sip/legs';
 import type { MessageExtras, SipRequest, SipResponse } from '../sip/message';
 import type { PromptStyle } from './call-context';
+import { TRANSFER_REASONS } from './transfer-target';
 
 /** What the caller's in-dialog requests mean to the call (media-call.ts). */
 export interface CallerDialogEvents {
@@ -118,8 +119,9 @@ export class CallerDialog {
         return;
       }
       case 'REFER':
-        // Transfers could hand a paid destination to the PBX without the IVR: never accepted.
-        this.leg.respondTo(request, 403, 'Forbidden');
+        // Transfers could hand a paid destination to the PBX without the IVR: never accepted, in
+        // the PIN IVR or after it (only answered internal calls transfer: transfer-target.ts).
+        this.leg.respondTo(request, 403, TRANSFER_REASONS.notInCall);
         return;
       default:
         // INFO (SIP INFO DTMF) and anything else: PIN digits count only in-band (RFC 4733).

@@ -1,4 +1,4 @@
-import { InternalCall } from '../calls/internal-call';
+import { InternalCall, type TransferDirectory } from '../calls/internal-call';
 import type { CallContext } from '../calls/call-context';
 import { MediaCall } from '../calls/media-call';
 import type { PbxLog } from '../log';
@@ -13,7 +13,7 @@ export type CallParts = Omit<CallContext, 'outlet' | 'connection' | 'callEnded'>
  * Routing: the layer between SIP and the applications. The SIP service hands it each authenticated
  * INVITE; it decides where the call goes (route.ts) and starts the application on the SIP leg.
  */
-export class InviteRouter implements InviteHandler {
+export class InviteRouter implements InviteHandler, TransferDirectory {
   private readonly context: CallContext;
 
   constructor(
@@ -28,6 +28,15 @@ export class InviteRouter implements InviteHandler {
       connection: (id) => sip.connection(id),
       callEnded: (call) => sip.callEnded(call),
     };
+  }
+
+  /** A transfer's target: what `dialled` reaches for `transferor`, if that is an extension of its company. */
+  internalTarget(transferor: string, dialled: string): { number: string; displayName: string } | null {
+    const decision = decideRoute(this.directory, transferor, dialled);
+    if (decision.kind !== 'internal') return null;
+    const target = this.directory.findExtension(decision.callee);
+    if (!target || target.companyId !== decision.caller.companyId) return null;
+    return { number: target.number, displayName: target.displayName };
   }
 
   canWatch(subscriber: string, watched: string): boolean {
@@ -52,7 +61,7 @@ export class InviteRouter implements InviteHandler {
       case 'internal':
         return {
           kind: 'call',
-          start: (leg) => new InternalCall(leg, decision.caller, decision.callee, this.context),
+          start: (leg) => new InternalCall(leg, decision.caller, decision.callee, this.context, this),
         };
       case 'media':
         return {
