@@ -469,6 +469,8 @@ export const de = {
       busy: '{{who}} wollte Sie weiterleiten, aber beide Leitungen sind belegt. Legen Sie ein Gespräch auf und bitten Sie erneut darum.',
       'bad-target': '{{who}} wollte Sie an eine Adresse weiterleiten, die das Telefon nicht anrufen kann.',
     },
+    sipAddress: 'SIP-Adresse: Der Anruf geht an diese Adresse, wie geschrieben.',
+    sipAddressInvalid: 'Diese SIP-Adresse ist ungültig. Schreiben Sie sie als sip:name@host, zum Beispiel sip:204@pbx.example.com.',
     transfer: 'Weiterleiten',
     transferTarget: 'Weiterleiten an',
     transferTargetHint: 'Eine Durchwahl wie 204 oder eine SIP-Adresse.',

@@ -452,6 +452,8 @@ export const en: Translation = {
       busy: '{{who}} tried to transfer you, but both lines are in use. Hang up one call and ask again.',
       'bad-target': '{{who}} tried to transfer you to an address the phone cannot call.',
     },
+    sipAddress: 'SIP address: the call goes to this address as written.',
+    sipAddressInvalid: 'This SIP address is not valid. Write it as sip:name@host, for example sip:204@pbx.example.com.',
     transfer: 'Transfer',
     transferTarget: 'Transfer to',
     transferTargetHint: 'An extension such as 204, or a SIP address.',

@@ -5,6 +5,7 @@ import { useHostState } from '../../app/host-context';
 import { usePhone } from '../../phone/phone-context';
 import { usePaidCallLock } from './use-paid-call-lock';
 import { DialPad } from './DialPad';
+import { isSipUri } from '../../phone/sip-target';
 
 const CLASS_TEXT: Record<Exclude<Classification['callClass'], 'invalid'>, string> = {
   internal: 'phone.classInternal',
@@ -88,7 +89,13 @@ export function Dialer(props: {
         {classification && classification.callClass !== 'invalid' ? (
           <p className="field__hint">{t(CLASS_TEXT[classification.callClass])}</p>
         ) : null}
-        {invalid ? <p className="field__error">{t('phone.classInvalid')}</p> : null}
+        {/* A sip:user@host address: said as such, and how to write it when it is not one. */}
+        {isSipUri(number) && !invalid ? <p className="field__hint">{t('calls.sipAddress')}</p> : null}
+        {invalid ? (
+          <p className="field__error">
+            {t(isSipUri(number) ? 'calls.sipAddressInvalid' : 'phone.classInvalid')}
+          </p>
+        ) : null}
         {protectedPaid ? (
           <p className="pin-badge" data-testid="pin-required">
             <strong>{t(lockedOut ? 'phone.paidLocked' : 'phone.pinRequired')}</strong>{' '}
