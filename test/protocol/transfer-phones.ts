@@ -1,8 +1,9 @@
+import type {
+  SessionState} from 'sip.js';
 import {
   Inviter,
   Registerer,
   RegistererState,
-  SessionState,
   UserAgent,
   type Invitation,
   type Notification,
