@@ -1,5 +1,4 @@
-import type {
-  SessionState} from 'sip.js';
+import type { SessionState } from 'sip.js';
 import {
   Inviter,
   Registerer,
