@@ -85,6 +85,25 @@ describe('two calls on the call screen', () => {
   });
 });
 
+describe('call options', () => {
+  // Breaks when the checkbox does not reach the engine: the second call would wait instead.
+  it('call waiting off (Anrufoptionen): a second call is refused with 486 and kept in Verlauf', async () => {
+    const harness = await renderPhone(samplePolicy());
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('tab', { name: 'Telefon' }));
+    await user.click(screen.getByText('Anrufoptionen'));
+    await user.click(screen.getByLabelText(/^Anklopfen/));
+    await waitFor(() => expect(screen.getByLabelText(/^Anklopfen/)).not.toBeChecked());
+    await talkTo(harness, '202');
+    const second = userAgent().ring('204');
+    await waitFor(() => expect(second.rejections).toEqual([486]));
+    expect(screen.queryByTestId('waiting-call')).toBeNull();
+    expect(harness.history.list().map((entry) => [entry.number, entry.outcome])).toEqual([
+      ['204', 'refused-busy'],
+    ]);
+  });
+});
+
 describe('transfer from the call screen', () => {
   // Breaks when the paid-number check is missing: a transfer would skip the PIN.
   it('refuses a target that needs the PIN before any REFER, then transfers blind to 204 with progress', async () => {

@@ -4,6 +4,7 @@ import { usePhone } from '../../phone/phone-context';
 import type { CallOutcome } from '../../sip/call-machine';
 import { CallPanel } from './CallPanel';
 import { OtherCall } from './OtherCall';
+import { CallOptions } from './CallOptions';
 import type { PaidCallLock } from './call-screen';
 import { usePaidCallLock } from './use-paid-call-lock';
 import { Dialer } from './Dialer';
@@ -95,6 +96,7 @@ export function PhoneTab(props: {
         </p>
       ) : null}
       <Dialer {...props} numberRef={numberRef} />
+      <CallOptions />
     </>
   );
 }
