@@ -58,6 +58,16 @@ export default defineConfig(({ mode, isPreview }) => {
     base: './',
     plugins: [react(), baselineContentSecurityPolicy(), browserPageAtRoot()],
     define: { 'import.meta.env.VITE_APP_VERSION': JSON.stringify(version) },
+    resolve: {
+      // The renderer's libphonenumber-js loads its metadata as a chunk of its own, while the app
+      // boots (renderer/src/app/phone-number-metadata.ts); the PBX and the tests use the package.
+      alias: [
+        {
+          find: /^libphonenumber-js\/max$/,
+          replacement: fileURLToPath(new URL('./renderer/src/app/phone-number-metadata.ts', import.meta.url)),
+        },
+      ],
+    },
     build: {
       outDir: browser ? '../dist/browser' : '../dist/renderer',
       emptyOutDir: true,

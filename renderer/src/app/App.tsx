@@ -5,8 +5,16 @@ import type { AppInfo, HostApi, SettingsView } from '../../../shared/ipc/contrac
 import type { DialTarget } from '../../../shared/links/dial-link';
 import { createI18n, resolveLanguage } from '../i18n';
 import { createPhoneServices, PhoneProvider, type PhoneServices } from '../phone/phone-context';
-import { AppShell } from './AppShell';
+import { AppShell, preloadLazyTabs } from './AppShell';
 import { HostContext, type HostState } from './host-context';
+import { loadPhoneNumberMetadata } from './phone-number-metadata';
+
+/**
+ * Unit tests (Vitest runs in mode 'test') get the lazy tabs loaded before the first render, so a
+ * tab shows its content as soon as it is clicked, as it did before the tabs were split
+ * (lazy-tab.test.tsx tests the lazy path itself). The built app never waits for them.
+ */
+const WAIT_FOR_LAZY_TABS = import.meta.env.MODE === 'test';
 
 type Boot =
   | { phase: 'loading' }
@@ -33,7 +41,16 @@ export function App({
 
   useEffect(() => {
     let cancelled = false;
-    void Promise.all([host.getAppInfo(), host.getSettings(), host.takePendingDialLink(), demo ?? null]).then(
+    // The phone-number metadata (its own chunk) loads alongside the host's answers; nothing that
+    // classifies a number renders before it is there.
+    void Promise.all([
+      host.getAppInfo(),
+      host.getSettings(),
+      host.takePendingDialLink(),
+      demo ?? null,
+      loadPhoneNumberMetadata(),
+      WAIT_FOR_LAZY_TABS ? preloadLazyTabs() : null,
+    ]).then(
       ([appInfo, view, link, demoInfo]) => {
         if (cancelled) return;
         if (!appInfo.ok || !view.ok) {
@@ -48,6 +65,10 @@ export function App({
           initialLink: link.ok ? link.value : null,
           demo: demoInfo,
         });
+      },
+      (error: unknown) => {
+        if (!cancelled)
+          setBoot({ phase: 'failed', message: error instanceof Error ? error.message : String(error) });
       },
     );
     return () => {

@@ -4,17 +4,33 @@ import type { DialTarget } from '../../../shared/links/dial-link';
 import { AccountTab } from '../features/account/AccountTab';
 import { DesktopIntegration } from '../features/account/DesktopIntegration';
 import { DndToggle } from '../features/account/DndToggle';
-import { CallSettingsTab } from '../features/call-settings/CallSettingsTab';
-import { HistoryTab } from '../features/history/HistoryTab';
 import { PhoneTab } from '../features/phone/PhoneTab';
 import { usePhone } from '../phone/phone-context';
 import { DemoBanner } from './DemoBanner';
 import { useHostState } from './host-context';
+import { lazyTab } from './lazy-tab';
 import { RemoteAudio } from './RemoteAudio';
 import { LanguageSelect } from './LanguageSelect';
 import { Notices } from './Notices';
 import { StatusBar } from './StatusBar';
 import { Tabs, type TabId } from './Tabs';
+
+/**
+ * Tabs the first screen does not show, each a chunk of its own (issue #15: start-up parses only
+ * what it shows): loaded when first opened, or in idle time once the phone has registered. A new
+ * lazy tab: one line here and one in LAZY_TABS. Telefon is the first screen; Konto is the first
+ * screen without an account, so both stay in the first chunk.
+ */
+const History = lazyTab(() => import('../features/history/HistoryTab').then((module) => module.HistoryTab));
+const CallSettings = lazyTab(() =>
+  import('../features/call-settings/CallSettingsTab').then((module) => module.CallSettingsTab),
+);
+const LAZY_TABS = [History, CallSettings];
+
+/** Loads every lazy tab's chunk now (App's boot waits for it in unit tests, see App.tsx). */
+export function preloadLazyTabs(): Promise<void> {
+  return Promise.all(LAZY_TABS.map((tab) => tab.preload())).then(() => undefined);
+}
 
 const TAB_STORAGE_KEY = 'tollgate.tab';
 /** Unsaved Konto edits survive a switch to another tab (an incoming call brings the phone forward). */
@@ -43,6 +59,7 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
     [host],
   );
   useEffect(() => sessionStorage.setItem(TAB_STORAGE_KEY, tab), [tab]);
+  usePreloadWhenSettled(snapshot.registration.kind !== 'idle' && snapshot.registration.kind !== 'connecting');
 
   // A new call — incoming above all — comes to the front, whatever tab is open.
   useEffect(() => {
@@ -75,7 +92,7 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
               />
             ),
             history: (
-              <HistoryTab
+              <History.Component
                 onCall={(target) => {
                   setNumber(target);
                   setTab('phone');
@@ -87,7 +104,7 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
                 }}
               />
             ),
-            callSettings: <CallSettingsTab />,
+            callSettings: <CallSettings.Component />,
             account: <AccountTab />,
           }}
         </Tabs>
@@ -99,6 +116,23 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
       <DesktopIntegration />
     </div>
   );
+}
+
+/**
+ * Once start-up is over (registered, refused or offline), the lazy tabs load in idle time, so a tab
+ * opened later shows at once. A failed load is tried again when the tab is opened.
+ */
+function usePreloadWhenSettled(settled: boolean): void {
+  useEffect(() => {
+    if (!settled) return;
+    const preload = () => void preloadLazyTabs().catch(() => {});
+    if (typeof window.requestIdleCallback !== 'function') {
+      const timer = window.setTimeout(preload, 500);
+      return () => window.clearTimeout(timer);
+    }
+    const handle = window.requestIdleCallback(preload, { timeout: 2_000 });
+    return () => window.cancelIdleCallback(handle);
+  }, [settled]);
 }
 
 function initialTab(hasLink: boolean, hasAccount: boolean): TabId {

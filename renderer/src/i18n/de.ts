@@ -609,6 +609,13 @@ export const de = {
     generic:
       'Tollgate hat intern nicht richtig geantwortet. Versuchen Sie es erneut; hilft das nicht, starten Sie Tollgate neu.',
   },
+  /** A tab whose code loads on first use (app/lazy-tab.tsx). */
+  lazyTab: {
+    loading: 'Wird geladen …',
+    failed:
+      'Dieser Bereich konnte nicht geladen werden. Laden Sie Tollgate neu; hilft das nicht, starten Sie Tollgate neu.',
+    reload: 'Neu laden',
+  },
 };
 
 type Strings<T> = { [K in keyof T]: T[K] extends string ? string : Strings<T[K]> };

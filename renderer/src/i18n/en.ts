@@ -586,4 +586,9 @@ export const en: Translation = {
     generic:
       'Tollgate did not answer properly internally. Try again; if that does not help, restart Tollgate.',
   },
+  lazyTab: {
+    loading: 'Loading …',
+    failed: 'This section could not be loaded. Reload Tollgate; if that does not help, restart Tollgate.',
+    reload: 'Reload',
+  },
 };
