@@ -14,6 +14,7 @@ const KNOWN_ERRORS = [
   'unauthenticated',
   'network',
   'code-not-found',
+  'invalid-input',
 ];
 
 type Message = { kind: 'error' | 'ok'; key: string } | null;
@@ -67,7 +68,13 @@ export function PinCodes(props: { extension: string; client: AdminClient; onChan
   const today = new Date().toISOString().slice(0, 10);
 
   return (
-    <section className="pin-codes" aria-labelledby={`${id}-heading`} data-testid={`pin-codes-${extension}`}>
+    // A group, not a region: every extension has one, and regions must have names of their own.
+    <div
+      className="pin-codes"
+      role="group"
+      aria-labelledby={`${id}-heading`}
+      data-testid={`pin-codes-${extension}`}
+    >
       <h5 id={`${id}-heading`}>{t('pinCodes.heading')}</h5>
       {loadFailed ? (
         <p className="field__error">
@@ -167,7 +174,7 @@ export function PinCodes(props: { extension: string; client: AdminClient; onChan
         onSubmit={(code) => run(() => client.addCode(extension, code), 'pinCodes.added')}
       />
       <Feedback message={message} />
-    </section>
+    </div>
   );
 }
 

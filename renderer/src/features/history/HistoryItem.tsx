@@ -19,6 +19,8 @@ export function HistoryItem(props: {
   const name = useDirectoryName(entry.number) ?? entry.name ?? null;
   const shown = displayNumber(entry.number, props.country);
   const who = name ?? shown;
+  /** Delete names the call fully: several entries may share a name. */
+  const whole = name ? `${name} (${shown})` : shown;
   const noTalk = entry.pin === 'failed' || entry.pin === 'locked';
   const missed = isMissed(entry);
   const refused = isRefused(entry);
@@ -63,8 +65,12 @@ export function HistoryItem(props: {
         </p>
       </div>
       {confirming ? (
-        <div className="history__confirm" role="group" aria-label={t('historyList.confirmOne', { who })}>
-          <span>{t('historyList.confirmOne', { who })}</span>
+        <div
+          className="history__confirm"
+          role="group"
+          aria-label={t('historyList.confirmOne', { who: whole })}
+        >
+          <span>{t('historyList.confirmOne', { who: whole })}</span>
           <button
             type="button"
             className="button button--danger"
@@ -94,7 +100,7 @@ export function HistoryItem(props: {
             type="button"
             className="button"
             onClick={() => setConfirming(true)}
-            aria-label={t('historyList.deleteOne', { who })}
+            aria-label={t('historyList.deleteOne', { who: whole })}
           >
             {t('historyList.delete')}
           </button>
