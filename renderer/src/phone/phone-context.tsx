@@ -156,7 +156,8 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
     return unregisterOnLeave(window, softphone, onPrepareQuit);
   }, [host, softphone]);
 
-  useEffect(() => {
+  // A layout effect: the SIP WebSocket opens while the first screen is painted, not after (#15).
+  useLayoutEffect(() => {
     const account = JSON.parse(accountJson) as Account | null;
     const iceServers = JSON.parse(iceServersJson) as string[];
     if (!account || !hasPassword) return;
