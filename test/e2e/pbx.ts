@@ -66,6 +66,8 @@ export const EXTENSIONS = {
 export const PHONES = {
   a: account('TOLLGATE_QA_PHONE_A', { number: '202', password: 'demo-pass-202', pin: '' }),
   b: account('TOLLGATE_QA_PHONE_B', { number: '203', password: 'demo-pass-203', pin: '' }),
+  /** The third phone of the second-line and transfer specs (a colleague who calls or is called). */
+  c: account('TOLLGATE_QA_PHONE_C', { number: '204', password: 'demo-pass-204', pin: '' }),
 };
 
 export const ADMIN = credentials(

@@ -48,11 +48,16 @@ export function looksInternalWithoutPolicy(user: string): boolean {
   return SHORT_EXTENSION.test(user) || SIP_NAME.test(user);
 }
 
-/** An extension of this PBX (never an external number): what auto-answer and REFER accept. */
+/**
+ * An extension of this PBX (never an external number): what auto-answer and REFER accept. With a
+ * policy its dial plan decides by the user part (a PBX may present its callers under a domain of
+ * its own, the test PBX's `tollgate.test`, say; external callers arrive as numbers it classifies).
+ * Without one, the host must be the PBX's domain the phone registers at, and the user look internal.
+ */
 export function isInternalParty(party: Party, ownDomain: string, judged: PartyClass): boolean {
-  if (party.host.toLowerCase() !== ownDomain.toLowerCase()) return false;
   if (judged.needsPin) return false;
   if (judged.callClass !== null) return judged.callClass === 'internal';
+  if (party.host.toLowerCase() !== ownDomain.toLowerCase()) return false;
   return looksInternalWithoutPolicy(party.user);
 }
 

@@ -911,8 +911,10 @@ export class Softphone {
   private event(line: Line, event: CallEvent): void {
     if (!this.lines.includes(line)) return;
     const call = line.view;
-    // A call whose transfer was taken ends as transferred, whoever hangs up first.
-    const transfer = call.transfer;
+    // A call whose transfer was taken ends as transferred, whoever hangs up first; so does the
+    // consultation call of an attended transfer (the consulted phone ends it once it is replaced).
+    const consulted = call.consultFor ? this.lineOf(call.consultFor) : undefined;
+    const transfer = call.transfer ?? consulted?.view.transfer;
     if (
       transfer &&
       !transferSettled(transfer) &&
