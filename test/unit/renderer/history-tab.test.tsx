@@ -11,7 +11,7 @@ import { resetDirectoryStoreForTests } from '../../../renderer/src/features/dire
 import type { HistoryEntry } from '../../../renderer/src/history/call-history';
 import { samplePolicy } from '../../support/sample-policy';
 import { renderPhone } from './support/call-screen-harness';
-import { resetFakeSip } from './support/fake-sip';
+import { FakeMessage, Inviter, resetFakeSip } from './support/fake-sip';
 
 vi.mock('sip.js', () => import('./support/fake-sip'));
 
@@ -19,6 +19,8 @@ beforeEach(() => {
   sessionStorage.clear();
   resetFakeSip();
   resetDirectoryStoreForTests();
+  // jsdom has no media playback; the phone plays the far end's audio on answer.
+  vi.spyOn(HTMLMediaElement.prototype, 'play').mockResolvedValue(undefined);
   // The directory (E1's store) asks window.fetch: 205 is Anna Berg.
   vi.stubGlobal('fetch', (async (input: RequestInfo | URL) => {
     const url = String(input);
@@ -28,7 +30,10 @@ beforeEach(() => {
     return new Response(null, { status: 404 });
   }) as typeof fetch);
 });
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
 let clock = 1_764_000_000_000;
 function call(overrides: Partial<HistoryEntry>): HistoryEntry {
@@ -184,5 +189,49 @@ describe('search and delete', () => {
     await user.click(within(question).getByRole('button', { name: 'Alles löschen' }));
     expect(harness.history.list()).toEqual([]);
     expect(panel()).toHaveTextContent('Noch keine Anrufe.');
+  });
+});
+
+describe('PIN von <label>, from the PBX to Verlauf', () => {
+  function deliver(body: object) {
+    const onInfo = Inviter.last?.delegate?.['onInfo'] as ((info: unknown) => void) | undefined;
+    act(() =>
+      onInfo?.({
+        request: new FakeMessage(
+          { 'content-type': 'application/vnd.tollgate.ivr+json', 'info-package': 'tollgate-ivr' },
+          JSON.stringify({ v: 1, ...body }),
+        ),
+        accept: () => Promise.resolve(),
+        reject: () => Promise.resolve(),
+      }),
+    );
+  }
+
+  // Breaks when the label of the accepted signal is lost on the way (signal -> PIN step -> history
+  // entry) or when a PBX that sends none gets a label made up.
+  it('keeps the label of the code the PBX accepted, and shows none where the PBX said none', async () => {
+    const harness = await renderPhone(samplePolicy());
+    const user = userEvent.setup();
+    for (const [seq, label] of [
+      [1, 'Maria'],
+      [10, undefined],
+    ] as const) {
+      await user.click(screen.getByRole('tab', { name: 'Telefon' }));
+      await user.type(screen.getByLabelText('Rufnummer'), '030 1234567');
+      await user.click(screen.getByRole('button', { name: 'Anrufen' }));
+      await screen.findByTestId('call-panel', {}, { timeout: 20_000 });
+      act(() => harness.answer());
+      deliver({ seq, phase: 'prompt', attempt: 1, attempts: 3 });
+      await user.keyboard('9080#');
+      deliver({ seq: seq + 1, phase: 'accepted', ...(label ? { codeLabel: label } : {}) });
+      deliver({ seq: seq + 2, phase: 'connected', destination: '+49301234567' });
+      await user.click(await screen.findByRole('button', { name: 'Auflegen' }));
+      await user.clear(screen.getByLabelText('Rufnummer'));
+    }
+    await user.click(screen.getByRole('tab', { name: 'Verlauf' }));
+    expect(entries()[1]).toHaveTextContent('PIN angenommen · PIN von Maria');
+    expect(entries()[0]).toHaveTextContent('PIN angenommen');
+    expect(entries()[0]).not.toHaveTextContent('PIN von');
+    expect(harness.history.list().map((entry) => entry.codeLabel)).toEqual([null, 'Maria']);
   });
 });
