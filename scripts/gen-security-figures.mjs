@@ -19,7 +19,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { tsImport } from 'tsx/esm/api';
 
-const { DEFAULT_LOCKOUT_RULES, guessingBound } = await tsImport(
+const { DEFAULT_LOCKOUT_RULES, guessingBound, expectedGuessesToHit } = await tsImport(
   '../test/pbx/ivr/lockout.ts',
   import.meta.url,
 );
@@ -174,6 +174,39 @@ function boundSection() {
       'another round of locks (last row).',
     );
   }
+  // Issue #14: several personal codes on one extension; any of them opens its calls.
+  const codeCounts = [1, 2, 3, 5, 10];
+  const withCodes = (digits, k) => {
+    const bound = guessingBound(rules, {
+      digits,
+      adminLiftsQuarantineAfterMs: Number.POSITIVE_INFINITY,
+      validCodes: k,
+    });
+    // The same figure from the formula in words; a changed formula fails the script.
+    if (Math.abs(bound.expectedGuesses - expectedGuessesToHit(digits, k)) > 1e-9)
+      throw new Error('expectedGuessesToHit disagrees with guessingBound');
+    return bound;
+  };
+  const firstBelowYear = codeCounts.find((k) => withCodes(4, k).expectedDays < 365);
+  lines.push(
+    '',
+    '**Several codes on one extension** (personal codes, issue #14). Any valid code of the extension opens its',
+    'calls, so with _k_ codes each guess is _k_ times as likely to hit one: a random guesser needs (10^digits + 1) / (k + 1)',
+    'guesses on average instead of (10^digits + 1) / 2 (`expectedGuessesToHit`). The budget stays per extension,',
+    'not per code, so the time shrinks by about (k + 1) / 2. At the no-lift bound above:',
+    '',
+    '| Codes on the extension | Expected guesses, 4 digits | Expected time, 4-digit codes | Expected time, 6-digit codes |',
+    '| --- | --- | --- | --- |',
+    ...codeCounts.map(
+      (k) =>
+        `| ${k} | ${number(withCodes(4, k).expectedGuesses, 1)} | ${days(withCodes(4, k))} | ${days(withCodes(6, k))} |`,
+    ),
+    '',
+    firstBelowYear === undefined
+      ? 'Even with the most codes in this table a 4-digit code holds more than a year on average.'
+      : `From ${firstBelowYear} codes on, 4-digit codes no longer hold a year on average: give extensions shared by several people` +
+          ' codes of 6 digits or more (the admin API accepts 4 to 16).',
+  );
   lines.push(
     '',
     `**Sources are IP addresses.** The per-source block (${rules.wrongCodesPerSourceToBlock} wrong codes across all extensions`,

@@ -117,14 +117,17 @@ export interface GuessingBound {
   burstGuessesPerDay: number;
   /** The better of the two strategies. */
   guessesPerDay: number;
-  /** Expected guesses to hit a uniformly random code, trying each code once: (10^digits + 1) / 2. */
+  /**
+   * Expected guesses to hit one of the extension's `validCodes` uniformly random codes, trying each
+   * code once: (10^digits + 1) / (validCodes + 1) — (10^digits + 1) / 2 for one code.
+   */
   expectedGuesses: number;
   expectedDays: number;
 }
 
 export function guessingBound(
   rules: LockoutRules,
-  options: { digits: number; adminLiftsQuarantineAfterMs: number },
+  options: { digits: number; adminLiftsQuarantineAfterMs: number; validCodes?: number },
 ): GuessingBound {
   const { wrongCodesToLock: perLock, lockoutsToQuarantine: lockouts, lockMs, quarantineWindowMs } = rules;
   const pacedPerWindow =
@@ -137,7 +140,7 @@ export function guessingBound(
       ? (lockouts * perLock * DAY) / cycleMs
       : Math.max((lockouts * perLock * DAY) / cycleMs, (perLock * DAY) / lift);
   const guessesPerDay = Math.max(pacedGuessesPerDay, burstGuessesPerDay);
-  const expectedGuesses = (10 ** options.digits + 1) / 2;
+  const expectedGuesses = expectedGuessesToHit(options.digits, options.validCodes ?? 1);
   return {
     pacedGuessesPerDay,
     burstGuessesPerDay,
@@ -145,4 +148,15 @@ export function guessingBound(
     expectedGuesses,
     expectedDays: expectedGuesses / guessesPerDay,
   };
+}
+
+/**
+ * Expected guesses to hit any one of `validCodes` distinct uniformly random codes of `digits` digits
+ * when each code is tried once (issue #14: an extension with personal codes has several, and any of
+ * them opens its calls): (N + 1) / (k + 1) for N = 10^digits. Each guess is k times as likely to hit,
+ * so k codes cut the expected time by about k, (k + 1) / 2 exactly against one code.
+ */
+export function expectedGuessesToHit(digits: number, validCodes = 1): number {
+  if (!Number.isInteger(validCodes) || validCodes < 1) throw new Error('validCodes: at least 1');
+  return (10 ** digits + 1) / (validCodes + 1);
 }
