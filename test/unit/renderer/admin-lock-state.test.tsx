@@ -38,7 +38,12 @@ function renderRow(settings: ExtensionSettings, language: UiLanguage = 'de') {
   const unlocked = entry({});
   const unlock = vi.fn(async () => ({ ok: true as const, value: unlocked }));
   // Only the calls the row makes; AdminClient's constructor is private (it signs in first).
-  const client = { unlock, changeCallSettings: vi.fn() } as unknown as AdminClient;
+  // The row also lists the extension's personal codes (none here).
+  const client = {
+    unlock,
+    changeCallSettings: vi.fn(),
+    listCodes: vi.fn(async () => ({ ok: true as const, value: [] })),
+  } as unknown as AdminClient;
   const onChanged = vi.fn();
   render(
     <I18nextProvider i18n={createI18n(language)}>

@@ -136,7 +136,11 @@ export function ExtensionRow(props: {
         {entry.unlockCodeSet ? t('callSettings.unlockCodeSet') : t('callSettings.unlockCodeNotSet')}
       </p>
       {entry.pinProtection.available ? (
-        <form className="admin__code" onSubmit={setUnlockCode} aria-label={t('callSettings.setUnlockCode')}>
+        <form
+          className="admin__code"
+          onSubmit={setUnlockCode}
+          aria-label={t('pinCodes.setUnlockCodeFor', { extension: entry.extension })}
+        >
           <TextField
             label={t('callSettings.newUnlockCode')}
             type="password"
