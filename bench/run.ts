@@ -4,13 +4,14 @@ import { profiling } from './lib/profile';
 import { setCalibration } from './lib/report';
 import { benchRegistrar } from './registrar';
 import { benchSoftphone } from './softphone';
+import { benchToneLengths } from './tone-lengths';
 import { writeDocs } from './write-docs';
 
 /**
  * `npm run bench`: a calibration of the machine, every benchmark, then docs/benchmarks.md from the
  * result files (bench/write-docs.ts). Needs `npm run build` (the script does it).
  *
- * `--only=registrar,dtmf,softphone` runs those; the docs take the others from bench/results/ of an
+ * `--only=registrar,dtmf,softphone,tones` runs those; the docs take the others from bench/results/ of an
  * earlier run (each result file says when and on what it was measured). Sizes can be reduced for a
  * smoke run: BENCH_RUNS, BENCH_BURSTS (softphone), BENCH_DIGITS, BENCH_RAMPS, BENCH_MAX_CALLS (dtmf),
  * BENCH_CAPACITY_BUDGET_S (dtmf), BENCH_REG_WINDOW_MS, BENCH_REG_WARM_UP_MS, BENCH_REG_MAX_CLIENTS
@@ -33,15 +34,21 @@ console.log(
 if (profiling()) {
   // `npm run bench:profile`: profile the PBX under the registrar and IVR loads
   // (bench/results/profile-*.json); timings under the profiler are not kept.
-  console.log('Profiling the PBX: registrar …');
-  await benchRegistrar();
-  console.log('Profiling the PBX: PIN-IVR calls …');
-  await benchDtmf();
+  // `--only=registrar` or `--only=dtmf` profiles just that load.
+  if (wanted('registrar')) {
+    console.log('Profiling the PBX: registrar …');
+    await benchRegistrar();
+  }
+  if (wanted('dtmf')) {
+    console.log('Profiling the PBX: PIN-IVR calls …');
+    await benchDtmf();
+  }
 } else {
   const parts = [
     ['softphone', 'Softphone in Chromium', benchSoftphone],
     ['registrar', 'Registrar', benchRegistrar],
     ['dtmf', 'DTMF and PIN-IVR capacity', benchDtmf],
+    ['tones', 'Tone lengths 40/30 vs 70/50 ms (test PBX, Kamailio)', benchToneLengths],
   ] as const;
   for (const [name, title, bench] of parts) {
     if (!wanted(name)) continue;

@@ -17,6 +17,14 @@ export interface PhoneMediaOptions {
   onKeySent?(rtpTimestamp: number, at: number): void;
   /** Called with every audio payload received from the far side (attack suite: hears the prompts). */
   onAudio?(payload: Buffer, media: WeriftPhoneMedia): void;
+  /** Called with every RTP packet received, header fields included (a far end decoding RFC 4733). */
+  onRtp?(packet: { payloadType: number; timestamp: number; payload: Buffer }): void;
+  /**
+   * Tone length and gap as passed to Chromium's `insertDTMF` (bench/tone-lengths.ts): an event
+   * packet every 20 ms frame while the tone lasts, the three end packets in the frame that reaches
+   * its length, the next key `durationMs + gapMs` after this one began. Without it: 100 ms, 60 ms gap.
+   */
+  tone?: { durationMs: number; gapMs: number };
 }
 
 export class WeriftPhoneMedia implements SessionDescriptionHandler {
@@ -43,6 +51,11 @@ export class WeriftPhoneMedia implements SessionDescriptionHandler {
         track.onReceiveRtp.subscribe((rtp) => {
           this.receivedAudioPackets++;
           this.options.onAudio?.(rtp.payload, this);
+          this.options.onRtp?.({
+            payloadType: rtp.header.payloadType,
+            timestamp: rtp.header.timestamp,
+            payload: rtp.payload,
+          });
         }),
       );
     }
@@ -116,6 +129,7 @@ export class WeriftPhoneMedia implements SessionDescriptionHandler {
   }
 
   private async sendKey(key: string, payloadType: number): Promise<void> {
+    if (this.options.tone) return this.sendTone(key, payloadType, this.options.tone);
     const event = eventOf(key);
     const start = this.timestamp;
     this.options.onKeySent?.(start, performance.now());
@@ -139,6 +153,35 @@ export class WeriftPhoneMedia implements SessionDescriptionHandler {
       );
     }
     await sleep(60);
+  }
+
+  private async sendTone(
+    key: string,
+    payloadType: number,
+    tone: { durationMs: number; gapMs: number },
+  ): Promise<void> {
+    const event = eventOf(key);
+    const start = this.timestamp;
+    const began = performance.now();
+    this.options.onKeySent?.(start, began);
+    const frames = Math.max(1, Math.ceil(tone.durationMs / 20));
+    for (let frame = 1; frame < frames; frame++) {
+      const duration = frame * SAMPLES_PER_FRAME;
+      this.send(
+        payloadType,
+        encodeTelephoneEvent({ event, end: false, volume: 10, duration }),
+        frame === 1,
+        false,
+        start,
+      );
+      await sleep(20);
+    }
+    const total = tone.durationMs * 8;
+    for (let repeat = 0; repeat < 3; repeat++) {
+      const payload = encodeTelephoneEvent({ event, end: true, volume: 10, duration: total });
+      this.send(payloadType, payload, frames === 1 && repeat === 0, false, start);
+    }
+    await sleep(Math.max(0, began + tone.durationMs + tone.gapMs - performance.now()));
   }
 }
 
