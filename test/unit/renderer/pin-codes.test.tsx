@@ -135,7 +135,8 @@ describe('personal codes', () => {
     expect(client.listCodes).toHaveBeenCalledTimes(2);
   });
 
-  // Breaks when the PBX's refusal of a duplicate code is not said in words (or says "saved").
+  // Breaks when the PBX's refusal of a duplicate code is not said in words (or says "saved"), or the
+  // label typed is lost with it.
   it('says when the code is already someone else’s on this extension', async () => {
     const user = userEvent.setup();
     const { client, admin } = fakeClient();
@@ -149,6 +150,9 @@ describe('personal codes', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Diese PIN hat an dieser Durchwahl schon jemand anderes. Wählen Sie eine andere PIN.',
     );
+    // The label stays for the next try; the code fields are empty.
+    expect(screen.getByLabelText('Name oder Rolle')).toHaveValue('Lena');
+    expect(screen.getByLabelText('Persönliche PIN')).toHaveValue('');
   });
 
   // Breaks when a too short code or an empty label reach the PBX.
@@ -325,7 +329,7 @@ describe('PIN-Nutzung', () => {
     const [name, csv] = save.mock.calls[0] as [string, string];
     expect(name).toMatch(/^pin-nutzung-alle-\d{4}-\d{2}-\d{2}\.csv$/);
     expect(csv.split('\r\n')[0]).toBe(
-      'callId,extension,person,destination,startedAt,durationSeconds,outcome',
+      'callId,extension,codeLabel,destination,startedAt,durationSeconds,outcome',
     );
     expect(csv).toContain('a,201,Maria,+442079460018,2026-11-30T09:00:00.000Z,65,answered');
     expect(csv).toContain(`c,202,"'=HYPERLINK(""x"")"`);

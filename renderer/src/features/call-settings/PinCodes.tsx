@@ -55,14 +55,20 @@ export function PinCodes(props: { extension: string; client: AdminClient; onChan
   const fail = (code: string) =>
     setMessage({ kind: 'error', key: `pinCodes.errors.${KNOWN_ERRORS.includes(code) ? code : 'generic'}` });
 
-  const run = async (action: () => Promise<{ ok: boolean; code?: string }>, okKey: string) => {
+  /** Runs one change; true when the PBX took it. The list is read again after it either way. */
+  const run = async (
+    action: () => Promise<{ ok: boolean; code?: string }>,
+    okKey: string,
+  ): Promise<boolean> => {
     setBusy(true);
     const result = await action();
     setBusy(false);
-    if (!result.ok) return fail(result.code ?? 'generic');
-    setMessage({ kind: 'ok', key: okKey });
+    if (result.ok) setMessage({ kind: 'ok', key: okKey });
+    else fail(result.code ?? 'generic');
+    // Also after a refusal: another admin may have changed or deleted the code meanwhile.
     await load();
-    onChanged?.();
+    if (result.ok) onChanged?.();
+    return result.ok;
   };
 
   const today = new Date().toISOString().slice(0, 10);
@@ -205,7 +211,7 @@ function AddCodeForm(props: {
     code: string;
     validFrom: string | null;
     validUntil: string | null;
-  }): Promise<void>;
+  }): Promise<boolean>;
 }) {
   const { t } = useTranslation();
   const id = useId();
@@ -229,7 +235,8 @@ function AddCodeForm(props: {
       return props.onInvalid('pinCodes.errors.dates-order');
     void props
       .onSubmit({ label: trimmed, code, validFrom: validFrom || null, validUntil: validUntil || null })
-      .then(() => {
+      .then((added) => {
+        if (!added) return;
         setLabel('');
         setValidFrom('');
         setValidUntil('');
