@@ -50,6 +50,7 @@ function stubMedia(devices: FakeDevice[], options: { amplitude?: number } = {}) 
     };
     createAnalyser = () => ({
       fftSize: 0,
+      connect: (node: unknown) => node,
       getFloatTimeDomainData: (samples: Float32Array) => samples.fill(amplitude),
     });
     createMediaStreamSource = () => ({ connect: () => {} });

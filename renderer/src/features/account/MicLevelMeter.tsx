@@ -59,6 +59,10 @@ export function MicLevelMeter({ inputDeviceId }: { inputDeviceId: string | null 
       const analyser = context.createAnalyser();
       analyser.fftSize = 1024;
       context.createMediaStreamSource(stream).connect(analyser);
+      // Chromium pulls audio only through graphs that reach the destination: a silent gain does.
+      const silent = context.createGain();
+      silent.gain.value = 0;
+      analyser.connect(silent).connect(context.destination);
       const samples = new Float32Array(analyser.fftSize);
       const tick = () => {
         analyser.getFloatTimeDomainData(samples);
