@@ -85,7 +85,7 @@ describe('IVR signals of the PIN IVR (answer first)', { timeout: 120_000 }, () =
       { phase: 'wrong-code', attempt: 1, attemptsLeft: 2, wrongCodesLeftBeforeLock: 3 },
       { phase: 'prompt', attempt: 2, attempts: 3, after: 'wrong-code' },
       { phase: 'checking', attempt: 2 },
-      { phase: 'accepted' },
+      { phase: 'accepted', codeLabel: 'Standard' },
       { phase: 'ringing', destination: DESTINATION },
       { phase: 'connected', destination: DESTINATION },
     ]);

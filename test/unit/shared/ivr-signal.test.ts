@@ -27,6 +27,7 @@ const EVERY_PHASE: IvrSignal[] = [
   { phase: 'wrong-code', attempt: 1, attemptsLeft: 2, wrongCodesLeftBeforeLock: 3 },
   { phase: 'wrong-code', attempt: 3, attemptsLeft: 0 },
   { phase: 'accepted' },
+  { phase: 'accepted', codeLabel: 'Lena Vogel' },
   { phase: 'ringing', destination: '+493012345678' },
   { phase: 'connected', destination: '+493012345678' },
   { phase: 'locked', until: '2026-12-02T01:00:00.000Z', scope: 'extension' },
@@ -45,6 +46,15 @@ describe('IVR signals (tollgate-ivr Info Package)', () => {
         ...signal,
       });
     });
+  });
+
+  // Issue #14: a label longer than 64 characters or an empty one is not ours (the phone shows nothing).
+  it('reads codeLabel of accepted only within 1 to 64 characters', () => {
+    const accepted = (codeLabel: string) =>
+      parseIvrSignal(info(ivrSignalBody({ phase: 'accepted', codeLabel }, 1)));
+    expect(accepted('x'.repeat(64))).toMatchObject({ codeLabel: 'x'.repeat(64) });
+    expect(accepted('x'.repeat(65))).toBeNull();
+    expect(accepted('')).toBeNull();
   });
 
   it('accepts a missing Info-Package header, parameters and any case in the header values', () => {
