@@ -10,6 +10,7 @@ import { DEFAULT_LOCKOUT_RULES, storeGateRules } from '../../../test/pbx/ivr/loc
 import { MIGRATIONS, PbxDatabase } from '../../../test/pbx/store/database';
 import { PEPPER_FILE, resolvePepper } from '../../../test/pbx/store/pepper';
 import { loadSeed } from '../../../test/pbx/store/seed';
+import { hashSecret } from '../../../test/pbx/store/secrets';
 import { codeIndex } from '../../../test/pbx/store/unlock-codes';
 
 /** The store applies the PIN gate's rules the composition root hands it (server.ts). */
@@ -175,6 +176,96 @@ describe('PBX database: migration and pepper', () => {
     expect(await database.verifyAdmin('old-admin', 'old-admin-pass')).toBe('c');
     const adminHash = database.db.prepare('SELECT password_hash AS h FROM admins').get() as { h: string };
     expect(adminHash.h).toMatch(/^scrypt-peppered\$/);
+    database.close();
+  });
+
+  // Issue #14: a database of the schema just before (3 migrations, peppered codes, call records).
+  // Breaks when migration 4 drops the old code (no "Standard"), loses the call records, or the old
+  // code keeps no working path without a lookup index.
+  it('migrates a database of the previous schema (3): the code becomes "Standard", records and scope stay sane', async () => {
+    const pepper = randomBytes(32);
+    const path = join(mkdtempSync(join(tmpdir(), 'tollgate-v3-db-')), 'pbx.sqlite');
+    const db = new Database(path);
+    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    MIGRATIONS.slice(0, 3).forEach((sql, index) => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations VALUES (?, 0)').run(index + 1);
+    });
+    db.exec(
+      `INSERT INTO companies VALUES ('c', 'Drei GmbH', '{"country":"DE","internalRanges":[{"from":"300","to":"399"}],"ivrApps":[],"emergencyNumbers":["112"],"tollFreePrefixes":[]}')`,
+    );
+    db.prepare(
+      `INSERT INTO extensions (number, company_id, display_name, language, ha1_md5, ha1_sha256,
+         ivr_authentication, unlock_code_hash) VALUES ('301', 'c', 'Drei', 'de', 'x', 'y', 1, ?)`,
+    ).run(await hashSecret('97135', pepper));
+    db.prepare(
+      `INSERT INTO extensions (number, company_id, display_name, language, ha1_md5, ha1_sha256,
+         ivr_authentication) VALUES ('302', 'c', 'Ohne', 'de', 'x', 'y', 0)`,
+    ).run();
+    db.prepare(
+      `INSERT INTO call_records (call_id, caller, destination, call_class, pin_outcome, pin_attempts, result,
+         started_at, answered_at, ended_at, pin_timeouts) VALUES ('old-call', '301', '+49301234567', 'external', 'ok', 1, 'completed', 1000, 2000, 62000, 0)`,
+    ).run();
+    db.close();
+
+    const database = new PbxDatabase(path, 'tollgate.test', { pepper, gateRules });
+    expect(database.listUnlockCodes('301')).toEqual([
+      expect.objectContaining({
+        label: 'Standard',
+        enabled: true,
+        validFrom: null,
+        validUntil: null,
+        lastUsedAt: null,
+      }),
+    ]);
+    expect(database.listUnlockCodes('302')).toEqual([]);
+    expect(database.findExtension('302')?.unlockCodeSet).toBe(false);
+    expect(database.findExtension('301')).toMatchObject({ unlockCodeSet: true, pinScope: null });
+    expect(database.companyPinScope('c')).toBe('all-paid');
+    expect(database.listCallRecords()).toEqual([
+      expect.objectContaining({ callId: 'old-call', codeLabel: null }),
+    ]);
+    expect(database.pinUsage(['301'], 0).calls).toEqual([
+      expect.objectContaining({ callId: 'old-call', codeLabel: null, pinOutcome: 'ok' }),
+    ]);
+    // The old code works at once (no index yet: it is the one candidate), gets its index on use, and
+    // a new code equal to it is refused even before that.
+    expect(
+      await database.addUnlockCode(
+        '301',
+        { label: 'X', code: '97135', validFrom: null, validUntil: null },
+        {
+          admin: 'a',
+          at: 1,
+        },
+      ),
+    ).toEqual({ kind: 'code-taken' });
+    const matched = await database.compareUnlockCode('301', '97135');
+    expect(matched).toEqual({ codeId: database.listUnlockCodes('301')[0]?.id });
+    expect(
+      database.decidePinCode({
+        extension: '301',
+        source: 's',
+        callId: 'c',
+        correct: true,
+        codeId: matched?.codeId ?? 0,
+        now: 5,
+      }),
+    ).toEqual({
+      kind: 'accepted',
+      codeLabel: 'Standard',
+    });
+    const row = database.db.prepare("SELECT lookup FROM unlock_codes WHERE extension = '301'").get() as {
+      lookup: string;
+    };
+    expect(row.lookup).toBe(codeIndex(pepper, '301', '97135'));
+    expect(
+      (
+        database.db.prepare("SELECT unlock_code_hash AS h FROM extensions WHERE number = '301'").get() as {
+          h: null;
+        }
+      ).h,
+    ).toBeNull();
     database.close();
   });
 
