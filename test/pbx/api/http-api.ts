@@ -12,6 +12,7 @@ import type { PstnFarEnd } from '../pstn/far-end';
 import type { AuthThrottle, ThrottleVerdict } from '../sip/auth-throttle';
 import type { Registrar } from '../sip/registrar';
 import type { ApiStore } from '../store/ports';
+import { directoryFor } from './directory-view';
 import { callSettingsView, policyFor } from './policy-view';
 import { codeView, pinUsageCsv, pinUsageView } from './pin-usage';
 
@@ -179,6 +180,11 @@ export class HttpApi {
     if (method === 'GET' && resource === 'policy' && !id) return this.getPolicy(request, response);
     if (method === 'GET' && resource === 'policy' && id === 'events')
       return this.openPolicyStream(request, response);
+    if (method === 'GET' && resource === 'policy' && id === 'directory' && !sub) {
+      const directory = directoryFor(this.deps.db, this.requireToken(request, 'extension').subject);
+      if (!directory) throw new ApiFailure(404, 'extension-not-found', 'The extension no longer exists.');
+      return sendJson(response, 200, directory);
+    }
 
     if (resource === 'admin') {
       if (method === 'POST' && id === 'session') return this.issueAccountToken(request, response, 'admin');
