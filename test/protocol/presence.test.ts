@@ -1,5 +1,7 @@
 import { Subscriber, SubscriptionState, UserAgent, type Notification } from 'sip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryResponseSchema } from '../../renderer/src/features/directory/directory-client';
+import { PbxApiClient } from '../support/pbx-api-client';
 import { DEMO, registerPhone, startTestPbx } from '../support/pbx-fixture';
 import type { TestPhone } from '../support/test-phone';
 import { SipPeer } from './sip-peer';
@@ -228,4 +230,23 @@ describe('SUBSCRIBE to the dialog event package', () => {
     // Breaks if subscriptions outlive their WebSocket.
     await expect.poll(() => fixture.pbx.sipService.stats().subscriptions, { timeout: 20_000 }).toBe(before);
   }, 90_000);
+});
+
+describe('GET /policy/directory (contract 2)', () => {
+  it("lists the company's extensions with their names and says presence is offered; needs the extension's token", async () => {
+    const anonymous = await new PbxApiClient(fixture.addresses.apiUrl).request('GET', '/policy/directory');
+    // Breaks if the directory is served without a token.
+    expect(anonymous.status).toBe(401);
+    const client = await PbxApiClient.signIn(fixture.addresses.apiUrl, 'extension', '202', 'demo-pass-202');
+    const response = await client.request('GET', '/policy/directory');
+    expect(response.status).toBe(200);
+    // The phone's own schema reads it (renderer/src/features/directory/directory-client.ts).
+    const directory = DirectoryResponseSchema.parse(response.body);
+    expect(directory.presence).toBe(true);
+    expect(directory.entries.map((entry) => entry.extension)).toEqual(['201', '202', '203', '204']);
+    expect(directory.entries[0]).toEqual({ extension: '201', name: 'Empfang' });
+    // Names and numbers only: no PIN state, lock or product of a colleague.
+    expect(Object.keys(response.body as object).sort()).toEqual(['entries', 'presence']);
+    expect(JSON.stringify(response.body)).not.toMatch(/unlock|locked|pin|product/i);
+  });
 });
