@@ -207,7 +207,7 @@ export function PhoneProvider({ services, children }: { services: PhoneServices;
       const classification = classifyDestination(number, current.dialPlan);
       if (classification.callClass === 'invalid')
         return { classification, protectedPaid: false, masked: true, pin: null };
-      const privacy = callPrivacy(classification.callClass, current.pinProtection);
+      const privacy = callPrivacy(classification, current.pinProtection, current.pinScope);
       return { classification, protectedPaid: privacy.pin === 'required', ...privacy };
     };
     const classify = (input: string) => {

@@ -109,6 +109,16 @@ describe('privacy of a call', () => {
     expect(callPrivacy(callClass, protection)).toEqual({ masked, pin });
   });
 
+  // Issue #14 (small edit by C): the phone follows the policy's PIN scope with the shared rule.
+  // Breaks when callPrivacy passes only the class to requiresPin (the national call then expects a PIN).
+  it('follows the PIN scope: a national call under "international" expects no PIN step, a UK one does', () => {
+    const national = { callClass: 'external', international: false, premium: false } as const;
+    const uk = { callClass: 'external', international: true, premium: false } as const;
+    expect(callPrivacy(national, active, 'international')).toEqual({ masked: true, pin: null });
+    expect(callPrivacy(uk, active, 'international')).toEqual({ masked: true, pin: 'required' });
+    expect(callPrivacy(national, active)).toEqual({ masked: true, pin: 'required' });
+  });
+
   it('masks the echo on every outgoing call not known to be free, never on an incoming one', () => {
     expect(maskedEcho({ direction: 'outgoing', callClass: null })).toBe(true);
     expect(maskedEcho({ direction: 'outgoing', callClass: 'external' })).toBe(true);

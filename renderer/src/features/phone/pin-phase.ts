@@ -1,5 +1,10 @@
 import type { CallClass } from '../../../../shared/dial-plan/dial-plan';
-import { requiresPin, type PinProtectionState } from '../../../../shared/policy/requires-pin';
+import {
+  requiresPin,
+  type PinCall,
+  type PinProtectionState,
+  type PinScope,
+} from '../../../../shared/policy/requires-pin';
 
 /**
  * The PIN step of an outgoing paid call as the user sees it, as a state machine: data in, data out.
@@ -196,15 +201,20 @@ export function pinTransition(state: PinState, event: PinEvent): PinState {
  * where the policy says the PIN is required (requiresPin, the one shared rule) or where the policy
  * is unknown and the call may be paid.
  *
- * `callClass` null: not classified (no policy, so no dial plan). `protection` null: policy unknown.
+ * `call` null: not classified (no policy, so no dial plan). `protection` null: policy unknown. With the
+ * classification (not only its class) and the policy's `pinScope`, a call outside the scope (issue #14:
+ * a national call under "international") expects no PIN step, as the PBX asks none.
  */
 export function callPrivacy(
-  callClass: CallClass | null,
+  call: PinCall | null,
   protection: PinProtectionState | null,
+  /** The policy's PIN scope (issue #14); absent from older PBXs: every paid call. */
+  scope?: PinScope,
 ): { masked: boolean; pin: PinExpectation | null } {
+  const callClass = call === null ? null : typeof call === 'string' ? call : call.callClass;
   if (callClass !== null && FREE_CLASSES.has(callClass)) return { masked: false, pin: null };
-  if (protection === null || callClass === null) return { masked: true, pin: 'possible' };
-  return { masked: true, pin: requiresPin(protection, callClass) ? 'required' : null };
+  if (protection === null || call === null) return { masked: true, pin: 'possible' };
+  return { masked: true, pin: requiresPin(protection, call, scope) ? 'required' : null };
 }
 
 /** The PIN step as the call record keeps it: never a digit, and the talk time's start. */
