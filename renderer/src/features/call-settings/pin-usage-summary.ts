@@ -71,7 +71,7 @@ function newestFirst(events: readonly PinUsageEvent[]): PinUsageEvent[] {
 export const CSV_COLUMNS = [
   'callId',
   'extension',
-  'person',
+  'codeLabel',
   'destination',
   'startedAt',
   'durationSeconds',
