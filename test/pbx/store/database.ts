@@ -326,7 +326,7 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
     const row = this.statement(
       `SELECT number, company_id, display_name, language, ivr_authentication, locked_until,
               quarantined_since, lock_reason, pin_scope,
-              EXISTS (SELECT 1 FROM unlock_codes c WHERE c.extension = number AND c.enabled = 1) AS has_code
+              EXISTS (SELECT 1 FROM unlock_codes c WHERE c.extension = extensions.number AND c.enabled = 1) AS has_code
          FROM extensions WHERE number = ?`,
     ).get(number) as
       | {
