@@ -43,7 +43,15 @@ describe('codeStatus', () => {
 
   // Breaks when a bare date is read as UTC midnight (the day before west of Greenwich).
   it('shows a bare date as that calendar day', () => {
-    expect(formatDay('2026-12-31', 'de')).toBe('31.12.2026');
+    // West of Greenwich, UTC midnight is the evening before.
+    const zone = process.env['TZ'];
+    process.env['TZ'] = 'America/New_York';
+    try {
+      expect(formatDay('2026-12-31', 'de')).toBe('31.12.2026');
+    } finally {
+      if (zone === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = zone;
+    }
     expect(formatDay('not a date', 'de')).toBe('not a date');
   });
 });
