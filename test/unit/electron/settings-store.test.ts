@@ -98,6 +98,9 @@ describe('settings store (electron-store engine)', () => {
     expect(Object.keys(schema).sort()).toEqual([
       'account',
       'audio',
+      'calls',
+      'desktop',
+      'favourites',
       'ice',
       'language',
       'schemaVersion',
@@ -106,5 +109,8 @@ describe('settings store (electron-store engine)', () => {
     ]);
     expect(JSON.stringify(schema)).not.toContain('"required"');
     expect(schema['language']).toMatchObject({ enum: ['system', 'de', 'en'] });
+    // Settings v3: the desktop section reaches the file's schema too (theme, hotkeys off by default).
+    expect(schema['desktop']).toMatchObject({ type: 'object' });
+    expect(JSON.stringify(schema['desktop'])).toContain('"dark"');
   });
 });

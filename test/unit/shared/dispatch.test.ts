@@ -15,6 +15,9 @@ function handlers(overrides: Partial<HostHandlers> = {}): HostHandlers {
     clearAccount: unexpected,
     getSipPassword: unexpected,
     takePendingDialLink: unexpected,
+    setDesktopStatus: unexpected,
+    raiseWindow: unexpected,
+    applyHotkeys: unexpected,
     ...overrides,
   };
 }
