@@ -38,7 +38,12 @@ const TARGETS = [DEMO.protectedExtension, DEMO.addOnExtension] as const;
 
 async function attack(
   id: string,
-  overrides: { rules?: Partial<GateRules>; limits?: Partial<AttackLimits> } = {},
+  overrides: {
+    rules?: Partial<GateRules>;
+    limits?: Partial<AttackLimits>;
+    /** Prepares the fresh PBX before the attack (e.g. extra unlock codes). */
+    setup?: (pbx: Awaited<ReturnType<typeof startTestPbx>>['pbx'], now: number) => Promise<void>;
+  } = {},
 ) {
   const strategy = STRATEGIES.find((candidate) => candidate.id === id) as Strategy;
   const rules = { ...RULES, ...overrides.rules };
@@ -52,6 +57,7 @@ async function attack(
     ...(strategy.earlyMedia ? { promptStyle: 'early-media' as const } : {}),
   });
   try {
+    await overrides.setup?.(pbx, clock.now());
     const result = await runAttack(strategy, {
       pbx,
       addresses,
@@ -103,6 +109,36 @@ function expectHeld(
 describe('PIN gate under attack (autodialer against a running PBX)', { timeout: 180_000 }, () => {
   it('1 wrong code then hang up: every code counts, the extension locks at the budget', async () => {
     expectHeld(await attack('one-then-hang-up'));
+  });
+
+  // Issue #14: 201 has several personal codes (the demo gives it two). Here it also has the old codes
+  // of people who left — disabled or expired — and they are exactly the codes the autodialer types
+  // first (0000, 0001, …). They must open nothing and count as wrong codes like any other: the budget
+  // is per extension, not per code. Breaks when a matched code is accepted without its state checked
+  // (accepted > 0) or a refused code is recorded as a refusal instead of a wrong code (recorded below
+  // what was answered).
+  it('old codes of people who left (disabled, expired) are wrong codes to the autodialer too', async () => {
+    const result = await attack('one-then-hang-up', {
+      setup: async (pbx, now) => {
+        const by = { admin: 'attack-test', at: now };
+        for (let i = 0; i < 6; i++) {
+          const added = await pbx.db.addUnlockCode(
+            '201',
+            { label: `Left ${i}`, code: String(i).padStart(4, '0'), validFrom: null, validUntil: null },
+            by,
+          );
+          if (added.kind !== 'added') throw new Error('code not added');
+          pbx.db.updateUnlockCode(
+            '201',
+            added.code.id,
+            i % 2 === 0 ? { enabled: false } : { validUntil: '2000-12-31' },
+            by,
+          );
+        }
+      },
+    });
+    expectHeld(result);
+    expect(result.guesses).toBeGreaterThan(0);
   });
 
   it('2 wrong codes then hang up', async () => {
