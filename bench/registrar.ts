@@ -110,14 +110,22 @@ const KAMAILIO_CONFIG = (() => {
   };
 })();
 
-const kamailio: Registrar = {
-  name: 'kamailio',
+/** kamailio as configured, or with `tcpChildren` TCP workers instead (a per-worker reference). */
+const kamailioWith = (tcpChildren?: number): Registrar => ({
+  name:
+    tcpChildren === undefined
+      ? 'kamailio'
+      : `kamailio, ${tcpChildren} TCP worker${tcpChildren === 1 ? '' : 's'}`,
   start(port) {
     const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-kamailio-'));
     const config = join(directory, 'kamailio.cfg');
     writeFileSync(
       config,
-      readFileSync('bench/kamailio/kamailio.cfg', 'utf8').replace('BENCH_PORT', String(port)),
+      readFileSync('bench/kamailio/kamailio.cfg', 'utf8')
+        .replace('BENCH_PORT', String(port))
+        .replace(/^tcp_children=\d+/m, (line) =>
+          tcpChildren === undefined ? line : `tcp_children=${tcpChildren}`,
+        ),
     );
     const child = spawn(
       'kamailio',
@@ -137,7 +145,13 @@ const kamailio: Registrar = {
     );
     return { pid: () => child.pid ?? 0, stop: () => child.kill('SIGTERM') };
   },
-};
+});
+const kamailio = kamailioWith();
+/**
+ * The same kamailio with one TCP worker: what one worker (one process, like Tollgate's registrar)
+ * does under the same load. A reference only; the ratio is taken against the configured kamailio.
+ */
+const ONE_WORKER = process.env['BENCH_REG_ONE_WORKER'] !== '0';
 
 function kamailioInstalled(): boolean {
   try {
@@ -379,7 +393,7 @@ const WINDOW_MS = Number(process.env['BENCH_REG_WINDOW_MS'] ?? 3_000);
 const WINDOWS = 5;
 const MAX_CLIENTS = Number(process.env['BENCH_REG_MAX_CLIENTS'] ?? 16_000);
 
-async function measure(registrar: Registrar, port: number) {
+async function measure(registrar: Registrar, port: number, options: { concurrency?: boolean } = {}) {
   const server = registrar.start(port);
   try {
     await waitReady(port);
@@ -441,7 +455,8 @@ async function measure(registrar: Registrar, port: number) {
     const held: Client[] = [];
     const steps: { clients: number; errorRate: number; rssMiB: number }[] = [];
     let registered = 0;
-    for (const target of [250, 500, 1000, 2000, 4000, 8000, 12_000, 16_000].filter((n) => n <= MAX_CLIENTS)) {
+    const targets = options.concurrency === false ? [] : [250, 500, 1000, 2000, 4000, 8000, 12_000, 16_000];
+    for (const target of targets.filter((n) => n <= MAX_CLIENTS)) {
       let errors = 0;
       const batch = target - registered;
       for (let start = 0; start < batch; start += 100) {
@@ -506,6 +521,8 @@ export async function benchRegistrar() {
   const profile = await ourProcess.current?.profile?.();
   if (profile) await writeResult('profile-registrar', summariseProfile(profile));
   const reference = kamailioInstalled() ? await measure(kamailio, 5291) : null;
+  const oneWorker =
+    reference && ONE_WORKER ? await measure(kamailioWith(1), 5292, { concurrency: false }) : null;
   if (!reference)
     console.log(
       '  kamailio is not installed (apt-get install kamailio kamailio-websocket-modules): no reference.',
@@ -534,6 +551,8 @@ export async function benchRegistrar() {
     kamailioConfig: KAMAILIO_CONFIG,
     tollgate: ours,
     kamailio: reference,
+    /** kamailio with one TCP worker (no concurrency ramp): a per-worker reference, not the target. */
+    kamailioOneWorker: oneWorker,
     ratio: {
       connectRegister: ratioOf('connectRegister'),
       reregister: ratioOf('reregister'),
