@@ -25,7 +25,10 @@ const History = lazyTab(() => import('../features/history/HistoryTab').then((mod
 const CallSettings = lazyTab(() =>
   import('../features/call-settings/CallSettingsTab').then((module) => module.CallSettingsTab),
 );
-const LAZY_TABS = [History, CallSettings];
+const Directory = lazyTab(() =>
+  import('../features/directory/DirectoryTab').then((module) => module.DirectoryTab),
+);
+const LAZY_TABS = [History, CallSettings, Directory];
 
 /** Loads every lazy tab's chunk now (App's boot waits for it in unit tests, see App.tsx). */
 export function preloadLazyTabs(): Promise<void> {
@@ -61,6 +64,17 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
   useEffect(() => sessionStorage.setItem(TAB_STORAGE_KEY, tab), [tab]);
   usePreloadWhenSettled(snapshot.registration.kind !== 'idle' && snapshot.registration.kind !== 'connecting');
 
+  /** Calling from a list (Verlauf, Verzeichnis): a paid number waits for "Anrufen" with the warning. */
+  const callBack = (target: string) => {
+    setNumber(target);
+    setTab('phone');
+    if (classify(target).protectedPaid) setCallbackNumber(target);
+    else {
+      setCallbackNumber(null);
+      dial(target);
+    }
+  };
+
   // A new call — incoming above all — comes to the front, whatever tab is open.
   useEffect(() => {
     let lastCallId: string | null = null;
@@ -91,19 +105,8 @@ export function AppShell({ initialLink }: { initialLink: DialTarget | null }) {
                 callbackNumber={callbackNumber}
               />
             ),
-            history: (
-              <History.Component
-                onCall={(target) => {
-                  setNumber(target);
-                  setTab('phone');
-                  if (classify(target).protectedPaid) setCallbackNumber(target);
-                  else {
-                    setCallbackNumber(null);
-                    dial(target);
-                  }
-                }}
-              />
-            ),
+            directory: <Directory.Component onCall={callBack} />,
+            history: <History.Component onCall={callBack} />,
             callSettings: <CallSettings.Component />,
             account: <AccountTab />,
           }}
@@ -140,6 +143,7 @@ function initialTab(hasLink: boolean, hasAccount: boolean): TabId {
   const remembered = sessionStorage.getItem(TAB_STORAGE_KEY);
   if (
     remembered === 'phone' ||
+    remembered === 'directory' ||
     remembered === 'history' ||
     remembered === 'callSettings' ||
     remembered === 'account'

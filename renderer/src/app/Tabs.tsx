@@ -2,7 +2,7 @@ import { useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MISSED_BADGE_DESCRIPTION_ID, MissedBadge } from '../features/history/MissedBadge';
 
-export const TAB_IDS = ['phone', 'history', 'callSettings', 'account'] as const;
+export const TAB_IDS = ['phone', 'directory', 'history', 'callSettings', 'account'] as const;
 export type TabId = (typeof TAB_IDS)[number];
 
 /**

@@ -29,6 +29,7 @@ export const de = {
     history: 'Verlauf',
     callSettings: 'Anrufeinstellungen',
     account: 'Konto',
+    directory: 'Verzeichnis',
   },
   status: {
     label: 'Status',
@@ -616,6 +617,40 @@ export const de = {
       'Tollgate hat intern nicht richtig geantwortet. Versuchen Sie es erneut; hilft das nicht, starten Sie Tollgate neu.',
   },
   /** A tab whose code loads on first use (app/lazy-tab.tsx). */
+  directory: {
+    heading: 'Verzeichnis',
+    search: 'Name oder Nummer suchen',
+    favourites: 'Favoriten',
+    colleagues: 'Kolleginnen und Kollegen',
+    noFavourites:
+      'Noch keine Favoriten. Markieren Sie jemanden mit ☆ oder fügen Sie unten eine Nummer hinzu.',
+    noColleagues: 'Die Telefonanlage nennt keine weiteren Durchwahlen.',
+    noMatch: 'Kein Eintrag passt zur Suche.',
+    noDirectory:
+      'Ihre Telefonanlage bietet kein Verzeichnis an. Ihre Favoriten funktionieren trotzdem; fügen Sie Nummern unten hinzu.',
+    loading: 'Verzeichnis wird geladen …',
+    unavailable:
+      'Das Verzeichnis konnte nicht von der Telefonanlage geladen werden. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
+    retry: 'Erneut versuchen',
+    noPresence: 'Ihre Telefonanlage zeigt nicht an, wer gerade telefoniert.',
+    call: 'Anrufen',
+    callWho: '{{who}} anrufen',
+    star: '{{who}} zu den Favoriten',
+    unstar: '{{who}} aus den Favoriten entfernen',
+    addHeading: 'Favorit hinzufügen',
+    addNumber: 'Nummer oder SIP-Adresse',
+    addName: 'Name (freiwillig)',
+    add: 'Hinzufügen',
+    numberRequired: 'Geben Sie eine Nummer ein (höchstens 256 Zeichen).',
+    nameTooLong: 'Der Name darf höchstens 64 Zeichen lang sein.',
+    matches: 'Passende Einträge aus dem Verzeichnis',
+    presence: {
+      idle: 'frei',
+      ringing: 'es klingelt',
+      busy: 'telefoniert',
+      unknown: 'Status unbekannt',
+    },
+  },
   lazyTab: {
     loading: 'Wird geladen …',
     failed:

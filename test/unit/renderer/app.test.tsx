@@ -29,6 +29,7 @@ describe('App shell', () => {
     expect(screen.getByRole('tab', { name: 'Konto' })).toHaveAttribute('aria-selected', 'true');
     expect(screen.getAllByRole('tab').map((tab) => tab.textContent)).toEqual([
       'Telefon',
+      'Verzeichnis',
       'Verlauf',
       'Anrufeinstellungen',
       'Konto',

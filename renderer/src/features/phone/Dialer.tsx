@@ -6,6 +6,7 @@ import { usePhone } from '../../phone/phone-context';
 import { usePaidCallLock } from './use-paid-call-lock';
 import { DialPad } from './DialPad';
 import { isSipUri } from '../../phone/sip-target';
+import { DirectoryMatches } from '../directory/DirectoryMatches';
 
 const CLASS_TEXT: Record<Exclude<Classification['callClass'], 'invalid'>, string> = {
   internal: 'phone.classInternal',
@@ -81,6 +82,8 @@ export function Dialer(props: {
           ⌫
         </button>
       </div>
+      {/* Search as you type: colleagues and favourites matching the field (E1, directory). */}
+      <DirectoryMatches query={props.number} onPick={props.onNumberChange} />
       <div id={`${inputId}-class`} role="status" className="phone__class" data-testid="dial-classification">
         {props.linkNumber !== null && props.linkNumber === props.number ? (
           <p className="field__hint">{t('phone.numberFromLink', { number: props.linkNumber })}</p>
