@@ -42,5 +42,24 @@ for (const [language, locale] of [
       ).toEqual([]);
       await capture(page, `${language}-${screen}`);
     }
+    // Konto → Audio on its own (user guide), and the dark theme (system scheme dark) checked by axe.
+    await page.getByRole('tab', { name: SCREENS[language].account, exact: true }).click();
+    await page.getByRole('region', { name: 'Audio' }).scrollIntoViewIfNeeded();
+    mkdirSync('test-results/screenshots', { recursive: true });
+    await page
+      .getByRole('region', { name: 'Audio' })
+      .screenshot({ path: `test-results/screenshots/${language}-account-audio.png` });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    for (const [screen, tab] of Object.entries(SCREENS[language])) {
+      await page.getByRole('tab', { name: tab, exact: true }).click();
+      const results = await new AxeBuilder({ page }).analyze();
+      expect(
+        results.violations.map(
+          (violation) => `${violation.id}: ${violation.nodes.map((n) => n.target).join(' ')}`,
+        ),
+      ).toEqual([]);
+      if (screen === 'phone' || screen === 'account') await capture(page, `${language}-${screen}-dark`);
+    }
   });
 }

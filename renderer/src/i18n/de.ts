@@ -573,7 +573,7 @@ export const de = {
     hotkeyAnswer: 'Annehmen',
     hotkeyHangUp: 'Auflegen oder Ablehnen',
     hotkeyPressHint: 'In das Feld klicken und die Tasten zusammen drücken, z. B. Strg+Umschalt+A.',
-    hotkeysSave: 'Tastenkürzel speichern',
+    hotkeysSave: 'Tastenkürzel übernehmen',
     hotkeyRegistered: 'Aktiv.',
     hotkeyTaken:
       'Diese Kombination ist von einer anderen Anwendung oder dem System belegt. Wählen Sie eine andere.',

@@ -552,7 +552,7 @@ export const en: Translation = {
     hotkeyAnswer: 'Answer',
     hotkeyHangUp: 'Hang up or decline',
     hotkeyPressHint: 'Click into the field and press the keys together, e.g. Ctrl+Shift+A.',
-    hotkeysSave: 'Save shortcuts',
+    hotkeysSave: 'Apply shortcuts',
     hotkeyRegistered: 'Active.',
     hotkeyTaken: 'Another application or the system holds this combination. Choose another.',
     hotkeyInvalid: 'Not a usable combination: Ctrl, Alt or Super plus one key at least.',

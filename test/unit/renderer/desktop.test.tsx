@@ -143,7 +143,7 @@ describe('global hotkeys form', () => {
     const hangUp = screen.getByLabelText('Auflegen oder Ablehnen');
     await user.click(hangUp);
     await user.keyboard('{Control>}{Shift>}1{/Shift}{/Control}');
-    await user.click(screen.getByRole('button', { name: 'Tastenkürzel speichern' }));
+    await user.click(screen.getByRole('button', { name: 'Tastenkürzel übernehmen' }));
     expect(
       await screen.findByText('Annehmen und Auflegen brauchen verschiedene Kombinationen.'),
     ).toBeInTheDocument();
@@ -156,7 +156,7 @@ describe('global hotkeys form', () => {
     await start(host);
     const user = userEvent.setup();
     await user.click(screen.getByLabelText('Tastenkürzel einschalten'));
-    await user.click(screen.getByRole('button', { name: 'Tastenkürzel speichern' }));
+    await user.click(screen.getByRole('button', { name: 'Tastenkürzel übernehmen' }));
     expect(
       await screen.findAllByText(
         'Systemweite Tastenkürzel gibt es nur in der Tollgate-App, nicht im Browser.',
