@@ -295,7 +295,12 @@ export async function benchToneLengths() {
   console.log(
     `Tone lengths: ${TONES.map((tone) => `${tone.durationMs}/${tone.gapMs} ms`).join(' vs ')}, ${BURSTS} bursts of ${KEYS_PER_BURST} keys per condition …`,
   );
-  const runs = [...(await atTestPbx()), ...(await throughKamailio())];
+  // BENCH_TONE_PATHS=pbx or =kamailio runs one path (a smoke run); the choice needs both.
+  const paths = process.env['BENCH_TONE_PATHS'] ?? 'pbx,kamailio';
+  const runs = [
+    ...(paths.includes('pbx') ? await atTestPbx() : []),
+    ...(paths.includes('kamailio') ? await throughKamailio() : []),
+  ];
   const choice = chooseTone(runs, TONES[0], TONES[1]);
   const result = {
     method: {

@@ -51,11 +51,6 @@ export class WeriftPhoneMedia implements SessionDescriptionHandler {
         track.onReceiveRtp.subscribe((rtp) => {
           this.receivedAudioPackets++;
           this.options.onAudio?.(rtp.payload, this);
-          this.options.onRtp?.({
-            payloadType: rtp.header.payloadType,
-            timestamp: rtp.header.timestamp,
-            payload: rtp.payload,
-          });
         }),
       );
     }
@@ -78,6 +73,8 @@ export class WeriftPhoneMedia implements SessionDescriptionHandler {
   setDescription = async (sdp: string) => {
     const type = this.pc.localDescription ? 'answer' : 'offer';
     this.remoteSdp = sdp;
+    // Before the remote description: an answering phone's track arrives with the offer.
+    this.watchRtp();
     await this.pc.setRemoteDescription({ type, sdp });
     this.startAudio();
   };
@@ -99,6 +96,19 @@ export class WeriftPhoneMedia implements SessionDescriptionHandler {
     if (this.audioTimer) clearInterval(this.audioTimer);
     void this.pc.close();
   };
+
+  private watchingRtp = false;
+
+  private watchRtp(): void {
+    const onRtp = this.options.onRtp;
+    if (!onRtp || this.watchingRtp) return;
+    this.watchingRtp = true;
+    this.pc.onTrack.subscribe((track) =>
+      track.onReceiveRtp.subscribe((rtp) =>
+        onRtp({ payloadType: rtp.header.payloadType, timestamp: rtp.header.timestamp, payload: rtp.payload }),
+      ),
+    );
+  }
 
   private startAudio(): void {
     if (this.audioTimer) return;
