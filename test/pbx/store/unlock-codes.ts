@@ -145,7 +145,7 @@ export class UnlockCodes {
 
   /**
    * The set-PIN call of before issue #14: the code labelled "Standard" gets this code (made when
-   * there is none). Refused when another code of the extension already is this code.
+   * there is none) and is enabled. Refused when another code of the extension already is this code.
    */
   async setStandard(extension: string, code: string, now: number): Promise<AddCodeResult> {
     const lookup = codeIndex(this.pepper, extension, code);
@@ -159,7 +159,8 @@ export class UnlockCodes {
     if (!standard)
       return this.add(extension, { label: STANDARD_LABEL, code, validFrom: null, validUntil: null }, now);
     const hash = await hashSecret(code, this.pepper);
-    this.statement('UPDATE unlock_codes SET lookup = ?, hash = ? WHERE id = ?').run(
+    // Setting "the" code is an explicit act: it is in force afterwards, also if it was disabled.
+    this.statement('UPDATE unlock_codes SET lookup = ?, hash = ?, enabled = 1 WHERE id = ?').run(
       lookup,
       hash,
       standard.id,
