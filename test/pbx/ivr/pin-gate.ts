@@ -17,15 +17,24 @@ export type { PinGateStore } from '../store/ports';
 export interface PinCheckCapacity {
   maxConcurrentPinChecks: number;
   maxQueuedPinChecks: number;
+  /**
+   * PIN sessions the gate holds at once (open, or closed with a code still being checked); a call
+   * beyond that is refused `busy` before its prompt (issue #15). Each session has at most one code
+   * in flight, so with maxPinSessions ≤ maxConcurrentPinChecks + maxQueuedPinChecks no code of an
+   * admitted call is ever turned away busy: the PBX refuses load at the door, not a right PIN.
+   */
+  maxPinSessions: number;
 }
 /**
- * Two checks at once (the two cores); 48 waiting. One check costs about 33 ms here (the calibration
- * in bench/results), so the last of 48 waits about 0.8 s: still inside the `#` → ringing target of
- * 1 s. A queue of 16 turned 14 of 32 simultaneous right PINs away as busy in the IVR benchmark.
+ * Two checks at once (the two cores); up to 510 waiting, as many as the 512 PIN sessions the gate
+ * admits, so an admitted call's code is always checked (issue #15: a queue of 48 turned 14 of 64
+ * simultaneous right PINs away). One check costs about 30 ms here (the calibration in
+ * bench/results): the queue only grows that long if hundreds of callers press `#` at once.
  */
 export const DEFAULT_PIN_CHECK_CAPACITY: PinCheckCapacity = {
   maxConcurrentPinChecks: 2,
-  maxQueuedPinChecks: 48,
+  maxQueuedPinChecks: 510,
+  maxPinSessions: 512,
 };
 
 export interface PinGateDeps {
@@ -53,10 +62,14 @@ export class PinGate implements PinGatePort {
   /** Codes being hashed or decided, so a stopping PBX can still count them (`drain`). */
   private readonly inFlight = new Set<Promise<PinVerdict>>();
   private readonly checks: BoundedSlots;
+  /** Sessions holding one of the `maxPinSessions` places, with their codes in flight. */
+  private readonly places = new Map<GateSession, number>();
+  private readonly maxPinSessions: number;
 
   constructor(private readonly deps: PinGateDeps) {
     const capacity = { ...DEFAULT_PIN_CHECK_CAPACITY, ...deps.capacity };
     this.checks = new BoundedSlots(capacity.maxConcurrentPinChecks, capacity.maxQueuedPinChecks);
+    this.maxPinSessions = capacity.maxPinSessions;
   }
 
   open(extension: string, source: string, callId: string): PinSession | GateClosed {
@@ -67,7 +80,13 @@ export class PinGate implements PinGatePort {
       this.refuse(extension, source, callId, closed, now);
       return closed;
     }
+    if (this.places.size >= this.maxPinSessions) {
+      const busy = { kind: 'busy' } as const;
+      this.refuse(extension, source, callId, busy, now);
+      return busy;
+    }
     const session = new GateSession(this, extension, source, callId);
+    this.places.set(session, 0);
     open.add(session);
     this.sessions.set(extension, open);
     this.deps.log('pin-session-opened', { callId, extension, source });
@@ -99,9 +118,16 @@ export class PinGate implements PinGatePort {
    * a failure fails closed (see `decide`).
    */
   verify(session: GateSession, code: string): Promise<PinVerdict> {
+    this.places.set(session, (this.places.get(session) ?? 0) + 1);
     const verdict = this.decide(session, code).catch((): PinVerdict => ({ kind: 'busy' }));
     this.inFlight.add(verdict);
-    void verdict.then(() => this.inFlight.delete(verdict));
+    void verdict.then(() => {
+      this.inFlight.delete(verdict);
+      const left = (this.places.get(session) ?? 1) - 1;
+      const stillOpen = this.sessions.get(session.extension)?.has(session) ?? false;
+      if (left > 0 || stillOpen) this.places.set(session, left);
+      else this.places.delete(session);
+    });
     return verdict;
   }
 
@@ -180,6 +206,8 @@ export class PinGate implements PinGatePort {
     const open = this.sessions.get(session.extension);
     open?.delete(session);
     if (open?.size === 0) this.sessions.delete(session.extension);
+    // Its place is free once no code of it is being checked any more.
+    if (!this.places.get(session)) this.places.delete(session);
   }
 
   private refuse(extension: string, source: string, callId: string, why: GateClosed, now: number): void {
