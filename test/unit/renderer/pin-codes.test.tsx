@@ -12,12 +12,17 @@ import { ExtensionRow } from '../../../renderer/src/features/call-settings/Exten
 import { PinCodes } from '../../../renderer/src/features/call-settings/PinCodes';
 import { PinUsageView } from '../../../renderer/src/features/call-settings/PinUsageView';
 import { createI18n, type UiLanguage } from '../../../renderer/src/i18n';
+import { samplePolicy } from '../../support/sample-policy';
+import { renderPhone } from './support/call-screen-harness';
 import type {
   AdminClient,
   ExtensionSettings,
   PinCode,
   PinUsage,
 } from '../../../renderer/src/policy/admin-client';
+
+// The own-settings test renders the whole app: sip.js is the fake one.
+vi.mock('sip.js', () => import('./support/fake-sip'));
 
 const SECRET = '48213579';
 
@@ -341,5 +346,14 @@ describe('PIN-Nutzung', () => {
     wrap(<PinUsageView state={{ kind: 'failed', code: 'network' }} extensions={[]} onReload={vi.fn()} />);
     expect(screen.getByTestId('pin-usage')).toHaveTextContent('PIN-Nutzung konnte nicht geladen werden');
     expect(screen.getByRole('button', { name: 'Als CSV exportieren' })).toBeDisabled();
+  });
+});
+
+describe('own call settings: the scope', () => {
+  // Breaks when the signed-in extension's scope from the policy is not shown.
+  it('says which paid calls ask for the PIN', { timeout: 30_000 }, async () => {
+    await renderPhone({ ...samplePolicy(), pinScope: 'international' });
+    await userEvent.setup().click(screen.getByRole('tab', { name: 'Anrufeinstellungen' }));
+    expect(await screen.findByTestId('own-pin-scope')).toHaveTextContent('nur Auslandsanrufen');
   });
 });

@@ -23,6 +23,12 @@ export function OwnCallSettings() {
         <dd data-testid="own-ivr-authentication">
           {pinProtection.ivrAuthentication ? t('callSettings.on') : t('callSettings.off')}
         </dd>
+        {policy.policy.pinScope ? (
+          <>
+            <dt>{t('pinCodes.scope')}</dt>
+            <dd data-testid="own-pin-scope">{t(`pinCodes.scopes.${policy.policy.pinScope}`)}</dd>
+          </>
+        ) : null}
       </dl>
       <p data-testid="own-product">
         {pinProtection.available && pinProtection.product
