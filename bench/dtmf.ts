@@ -26,6 +26,13 @@ import { round, summarize } from './lib/stats';
  *    "connecting" prompt, every digit arrives and every right PIN is accepted. Three ramps; the
  *    result is the median of their last steps within the target.
  *
+ *    How callers type (the concurrency model): N calls sit in the IVR at once; each caller waits
+ *    until it hears the prompt, and the moments callers start typing are spread evenly over one
+ *    IVR visit — the "enter PIN" prompt plus typing the PIN and `#` (typingWindowMs) — as when
+ *    calls arrive one after another and N of them are in the IVR at any time. The worst case,
+ *    every caller typing at the same moment (all `#` within milliseconds, so N scrypt checks at
+ *    once), is a second, separately labelled ramp (`allAtOnce`).
+ *
  * The PBX runs in this thread and is observed from outside (bench/lib/observe.ts); no hook is
  * passed into its call path.
  */
@@ -34,7 +41,15 @@ const RAMPS = Number(process.env['BENCH_RAMPS'] ?? (profiling() ? 1 : 3));
 const MAX_CALLS = Number(process.env['BENCH_MAX_CALLS'] ?? 512);
 /** No further ramp starts once the ramps have taken this long (keeps `npm run bench` bounded). */
 const CAPACITY_BUDGET_S = Number(process.env['BENCH_CAPACITY_BUDGET_S'] ?? 300);
-const STEPS = [8, 16, 32, 48, 64, 96, 128, 160, 192, 256, 320, 384, 448, 512].filter((n) => n <= MAX_CALLS);
+const STEPS = [8, 16, 32, 48, 64, 96, 128, 160, 192, 224, 256, 320, 384, 448, 512].filter(
+  (n) => n <= MAX_CALLS,
+);
+/** The worst-case ramp (everyone types at once) stops here at the latest: it ends far below. */
+const ALL_AT_ONCE_MAX_CALLS = Number(process.env['BENCH_ALL_AT_ONCE_MAX_CALLS'] ?? 128);
+/** Time between key starts of the test phone (100 ms tone, 60 ms pause: test/support/werift-phone-media.ts). */
+const KEY_SPACING_MS = 160;
+/** PIN and `#` as the benchmark's callers type it. */
+const KEYS_PER_PIN = 7;
 export const DTMF_P95_TARGET_MS = 100;
 export const RINGING_P95_TARGET_MS = 1000;
 /** Share of calls that may fail to set up in a step within the target. */
@@ -132,6 +147,12 @@ async function latency(
 interface CapacityStep {
   calls: number;
   failedToSetUp: number;
+  /** Callers' typing starts spread evenly over this window (0: all at once). */
+  spreadMs: number;
+  /** Calls whose phone never heard the prompt (they typed anyway). */
+  heardNoPrompt: number;
+  /** Calls the PBX ended before the benchmark hung up, by result (e.g. media-lost). */
+  endedEarly: Record<string, number>;
   dtmfP95Ms: number;
   dtmfMedianMs: number;
   digitsLost: number;
@@ -184,10 +205,18 @@ const threadPoolSize = () => Number(process.env['UV_THREADPOOL_SIZE'] ?? 4);
 const parallelHashes = () => Math.min(threadPoolSize(), availableParallelism());
 
 /**
- * `calls` concurrent PIN-IVR calls: the PBX (this thread) answers each with the PIN prompt; the
- * phones (a worker thread) type PIN and `#`.
+ * One IVR visit: the "enter PIN" prompt (German, the benchmark's extensions) plus typing PIN and `#`.
+ * The callers' typing starts are spread evenly over it (see the model at the top).
  */
-async function capacityStep(calls: number, promptMs: number): Promise<CapacityStep> {
+export function typingWindowMs(): number {
+  return new PromptLibrary().get('de', 'enter-pin').length * 20 + KEYS_PER_PIN * KEY_SPACING_MS;
+}
+
+/**
+ * `calls` concurrent PIN-IVR calls: the PBX (this thread) answers each with the PIN prompt; the
+ * phones (a worker thread) type PIN and `#`, starting spread evenly over `spreadMs` (0: all at once).
+ */
+export async function capacityStep(calls: number, promptMs: number, spreadMs: number): Promise<CapacityStep> {
   const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-ivr-'));
   const { pbx, addresses } = await startPbx(pinSeed(directory, calls));
   const { detected, stop } = firstSeen(pbx);
@@ -197,6 +226,15 @@ async function capacityStep(calls: number, promptMs: number): Promise<CapacitySt
     if (typeof fields.callId === 'string') acceptedAt.set(fields.callId, now());
   };
   events?.on('pin-accepted', onAccepted);
+  // Calls that ended without reaching the far end (a wrong or refused code, media lost): decided.
+  const failedCalls = new Set<string>();
+  const endedEarly: Record<string, number> = {};
+  const onFailed = (fields: { callId?: unknown; result?: unknown }) => {
+    if (typeof fields.callId === 'string') failedCalls.add(fields.callId);
+    if (typeof fields.result === 'string') endedEarly[fields.result] = (endedEarly[fields.result] ?? 0) + 1;
+  };
+  const failures = ['pin-wrong-code', 'pin-refused', 'call-ended'] as const;
+  for (const name of failures) events?.on(name, onFailed);
   collectGarbage();
   const before = pbxMemory();
   const setup: PhoneWorkerSetup = {
@@ -217,12 +255,17 @@ async function capacityStep(calls: number, promptMs: number): Promise<CapacitySt
     await sleep(1000); // every caller hears the PIN prompt
     collectGarbage();
     const during = pbxMemory();
-    worker.postMessage({ type: 'type-pins' } satisfies PhoneWorkerCommand);
-    const { sent, hashSent } = await nextReport(worker, 'typed');
+    worker.postMessage({ type: 'type-pins', spreadMs } satisfies PhoneWorkerCommand);
+    const { sent, hashSent, noPrompt } = await nextReport(worker, 'typed');
     // Each right PIN (scrypt on libuv's thread pool) plays "connecting", then the far end rings.
     const established = calls - failed;
     const until = Date.now() + 60_000;
-    while (pbx.farEndCalls.length < established && Date.now() < until) await sleep(50);
+    const reached = () => new Set(pbx.farEndCalls.map((record) => record.callId));
+    const decided = () => {
+      const rang = reached();
+      return rang.size + [...failedCalls].filter((callId) => !rang.has(callId)).length;
+    };
+    while (decided() < established && Date.now() < until) await sleep(50);
     await sleep(200); // the last keys' detections
     const latencies = sent.flatMap(([timestamp, at]) => {
       const seen = detected.get(timestamp);
@@ -246,6 +289,9 @@ async function capacityStep(calls: number, promptMs: number): Promise<CapacitySt
     const step: CapacityStep = {
       calls,
       failedToSetUp: failed,
+      spreadMs,
+      heardNoPrompt: noPrompt,
+      endedEarly,
       dtmfP95Ms: round(dtmf.p95),
       dtmfMedianMs: round(dtmf.median),
       digitsLost: sent.length - latencies.length,
@@ -272,6 +318,7 @@ async function capacityStep(calls: number, promptMs: number): Promise<CapacitySt
   } finally {
     stop();
     events?.off('pin-accepted', onAccepted);
+    for (const name of failures) events?.off(name, onFailed);
     await worker.terminate();
     await pbx.stop();
   }
@@ -289,19 +336,28 @@ function missedTargets(step: CapacityStep): string[] {
   return missed;
 }
 
-/** One ramp up the steps from `first`, until a step misses the target. */
-async function ramp(promptMs: number, label: string, first = STEPS[0] ?? 8) {
+/**
+ * One ramp up the steps from `first` (at most `maxCalls`), until a step misses the target; callers
+ * start typing spread over `spreadMs` (0: all at once).
+ */
+async function ramp(
+  promptMs: number,
+  spreadMs: number,
+  label: string,
+  first = STEPS[0] ?? 8,
+  maxCalls = MAX_CALLS,
+) {
   const steps: CapacityStep[] = [];
   let profile: (ProfileSummary & { measured: string }) | null = null;
-  for (const calls of STEPS.filter((n) => n >= first)) {
+  for (const calls of STEPS.filter((n) => n >= first && n <= maxCalls)) {
     const { result: step, profile: stepProfile } = profiling()
-      ? await profileInProcess(() => capacityStep(calls, promptMs))
-      : { result: await capacityStep(calls, promptMs), profile: null };
+      ? await profileInProcess(() => capacityStep(calls, promptMs, spreadMs))
+      : { result: await capacityStep(calls, promptMs, spreadMs), profile: null };
     steps.push(step);
     if (stepProfile && step.missed.length === 0)
       profile = { measured: `${calls} concurrent PIN-IVR calls`, ...summariseProfile(stepProfile) };
     console.log(
-      `  ${label}: ${calls} calls: DTMF p95 ${step.dtmfP95Ms} ms, # → PIN accepted p95 ${step.hashToPinAcceptedMs?.p95 ?? '–'} ms, # → ringing p95 ${step.ringingBeyondPromptMs.p95} ms beyond the prompt, lost ${step.digitsLost}, failed ${step.failedToSetUp}, PIN not accepted ${step.pinNotAccepted}${step.missed.length ? ` — missed: ${step.missed.join('; ')}` : ''}`,
+      `  ${label}: ${calls} calls${step.heardNoPrompt ? ` (${step.heardNoPrompt} heard no prompt)` : ''}: DTMF p95 ${step.dtmfP95Ms} ms, # → PIN accepted p95 ${step.hashToPinAcceptedMs?.p95 ?? '–'} ms, # → ringing p95 ${step.ringingBeyondPromptMs.p95} ms beyond the prompt, lost ${step.digitsLost}, failed ${step.failedToSetUp}, PIN not accepted ${step.pinNotAccepted}${step.missed.length ? ` — missed: ${step.missed.join('; ')}` : ''}`,
     );
     if (step.missed.length > 0) break;
   }
@@ -331,9 +387,11 @@ export async function benchDtmf() {
     );
 
   const promptMs = connectingPromptMs();
+  const spreadMs = typingWindowMs();
+  console.log(`PIN-IVR capacity: callers start typing spread over ${spreadMs} ms (one IVR visit) …`);
   // The first ramp climbs from the bottom; the others start two steps below its result, so that three
   // ramps fit in the run's time (the steps far below the limit say nothing new).
-  const ramps = [await ramp(promptMs, 'ramp 1')];
+  const ramps = [await ramp(promptMs, spreadMs, 'ramp 1')];
   const firstResult = STEPS.indexOf(ramps[0]?.mostCalls ?? 0);
   const laterStart = STEPS[Math.max(0, firstResult - 2)] ?? STEPS[0];
   const capacityStartedAt = Date.now();
@@ -345,10 +403,18 @@ export async function benchDtmf() {
       break;
     }
     const label = `ramp ${index + 1}`;
-    const result = await ramp(promptMs, label, laterStart);
+    const result = await ramp(promptMs, spreadMs, label, laterStart);
     // Missing at its first step says nothing about the steps below it: climb from the bottom then.
-    ramps.push(laterStart !== STEPS[0] && result.mostCalls === 0 ? await ramp(promptMs, label) : result);
+    ramps.push(
+      laterStart !== STEPS[0] && result.mostCalls === 0 ? await ramp(promptMs, spreadMs, label) : result,
+    );
   }
+  // The worst case, labelled apart: every caller types at the same moment, so every `#` and every
+  // scrypt check comes at once. One ramp (it ends far below the spread ramps).
+  console.log('PIN-IVR capacity, worst case: every caller types at the same moment …');
+  const allAtOnce = profiling()
+    ? null
+    : await ramp(promptMs, 0, 'all at once', STEPS[0], ALL_AT_ONCE_MAX_CALLS);
   const profile = ramps.find((entry) => entry.profile)?.profile;
   if (profile) await writeResult('profile-ivr', profile);
   const sorted = ramps.map((entry) => entry.mostCalls).sort((a, b) => a - b);
@@ -363,6 +429,10 @@ export async function benchDtmf() {
         setUpFailuresPercent: SETUP_FAILURE_LIMIT * 100,
       },
       connectingPromptMs: promptMs,
+      /** Callers start typing spread evenly over this window: the prompt plus typing (one IVR visit). */
+      typingWindowMs: spreadMs,
+      enterPinPromptMs: spreadMs - KEYS_PER_PIN * KEY_SPACING_MS,
+      keySpacingMs: KEY_SPACING_MS,
       threadPoolSize: threadPoolSize(),
       parallelHashes: parallelHashes(),
       ramps: ramps.map(({ startedAt, steps, mostCalls, limitedBy }) => ({
@@ -375,6 +445,15 @@ export async function benchDtmf() {
       rampsPlanned: RAMPS,
       rampsSkippedForTime: rampsSkipped,
       timeBudgetS: CAPACITY_BUDGET_S,
+      /** Worst case, one ramp: every caller types at once (null under the profiler). */
+      allAtOnce: allAtOnce
+        ? {
+            steps: allAtOnce.steps,
+            mostCalls: allAtOnce.mostCalls,
+            limitedBy: allAtOnce.limitedBy,
+            maxCalls: ALL_AT_ONCE_MAX_CALLS,
+          }
+        : null,
     },
   };
   await writeResult('dtmf', result);

@@ -194,7 +194,17 @@ the bottom again if their first step misses).${
       : ''
   }
 
-Every call comes from its own PIN-protected extension (the PBX allows one PIN session per extension)
+${
+  capacity.typingWindowMs
+    ? `How the callers type (the concurrency model): N calls sit in the PIN IVR at once; each caller
+waits until it hears the prompt, and the moments the callers start typing are spread evenly over one
+IVR visit of ${seconds(capacity.typingWindowMs)} — the "enter PIN" prompt (${seconds(capacity.enterPinPromptMs)}) plus PIN and \`#\` at one key
+per ${capacity.keySpacingMs} ms — as when calls arrive one after another and N of them are in the IVR at any time.
+The worst case, every caller typing at the same moment, is measured apart below.
+
+`
+    : ''
+}Every call comes from its own PIN-protected extension (the PBX allows one PIN session per extension)
 and goes to a paid number: the PBX answers with the PIN prompt, the phone types its PIN and \`#\`
 (RFC 4733 over DTLS-SRTP), the PBX checks it (scrypt), plays "connecting" (${seconds(capacity.connectingPromptMs)}, the length of
 the prompt file) and rings the far end. A step is within the target when DTMF detection p95 < ${capacity.targets.dtmfP95Ms} ms
@@ -260,7 +270,46 @@ larger, something else is (the profile below shows where the PBX's thread goes).
     : 'No ramp reached a step beyond the target (the ramp ends at its last step).'
 }
 
-${capacityChart ? `![IVR capacity](${capacityChart})` : ''}`;
+${capacityChart ? `![IVR capacity](${capacityChart})` : ''}
+
+${allAtOnceSection(capacity.allAtOnce ?? null, capacity.targets)}`;
+}
+
+/** The worst case of the IVR capacity: every caller types at the same moment. */
+function allAtOnceSection(
+  worst: DtmfResult['capacity']['allAtOnce'] | null,
+  targets: DtmfResult['capacity']['targets'],
+): string {
+  if (!worst) return '';
+  return `#### Worst case: every caller types at the same moment
+
+All callers start typing together, so every \`#\` — and every PIN check (one scrypt hash each) —
+arrives within a few milliseconds. Same targets (DTMF p95 < ${targets.dtmfP95Ms} ms, \`#\` → ringing p95 <
+${targets.ringingBeyondPromptP95Ms} ms beyond the prompt, nothing lost, every right PIN accepted); one ramp, up to ${worst.maxCalls} calls.
+Most concurrent PIN calls within the target: **${worst.mostCalls}**${worst.limitedBy.length ? `; stopped by ${worst.limitedBy.join('; ')}` : ''}.
+
+${table(
+  [
+    'calls',
+    'DTMF p95',
+    'digits lost',
+    'PIN accepted',
+    '# → PIN accepted (median / p95)',
+    '# → ringing beyond the prompt (median / p95)',
+    'PIN-check queue',
+  ],
+  worst.steps.map((step) => [
+    step.calls,
+    ms(step.dtmfP95Ms),
+    step.digitsLost,
+    `${step.reachedFarEnd} of ${step.calls - step.failedToSetUp}`,
+    step.hashToPinAcceptedMs
+      ? `${step.hashToPinAcceptedMs.median} / ${step.hashToPinAcceptedMs.p95} ms`
+      : '–',
+    `${step.ringingBeyondPromptMs.median} / ${step.ringingBeyondPromptMs.p95} ms`,
+    `${step.pinCheckQueueEstimateMs} ms`,
+  ]),
+)}`;
 }
 
 function registrarSection(file: ResultFile<RegistrarResult> | null): string {

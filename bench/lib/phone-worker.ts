@@ -4,8 +4,14 @@ import { TestPhone, typeKeys, type TestCall } from '../../test/support/test-phon
 /**
  * The phones of the IVR capacity benchmark, on their own thread (and so on the second core), so
  * that the PBX's thread carries only the PBX. Each phone calls a paid number from its own
- * PIN-protected extension (the PBX allows one PIN session per extension at a time), hears the PIN prompt and types its PIN and `#` on the keypad (RFC 4733 over
- * DTLS-SRTP). Times are absolute (`performance.timeOrigin + now()`), comparable across threads.
+ * PIN-protected extension (the PBX allows one PIN session per extension at a time), hears the PIN
+ * prompt and types its PIN and `#` on the keypad (RFC 4733 over DTLS-SRTP). Times are absolute
+ * (`performance.timeOrigin + now()`), comparable across threads.
+ *
+ * When callers type (`type-pins`): each waits until it hears the prompt (its first audio packet),
+ * as a person does, then starts at its own moment: call i of n at i/n × `spreadMs` after the
+ * command, in a shuffled order — starts evenly spread over the window. `spreadMs` 0 is the worst
+ * case: everyone types at once and presses `#` within a few milliseconds.
  */
 export interface PhoneWorkerSetup {
   sipWebSocketUrl: string;
@@ -15,7 +21,7 @@ export interface PhoneWorkerSetup {
   accounts: { extension: string; password: string; pin: string }[];
   destination: string;
 }
-export type PhoneWorkerCommand = { type: 'type-pins' } | { type: 'stop' };
+export type PhoneWorkerCommand = { type: 'type-pins'; spreadMs: number } | { type: 'stop' };
 export type PhoneWorkerReport =
   | { type: 'established'; established: number; failed: number }
   | {
@@ -23,6 +29,8 @@ export type PhoneWorkerReport =
       sent: [rtpTimestamp: number, at: number][];
       /** Per call: its Call-ID and when the first packet of its `#` went out. */
       hashSent: [callId: string, at: number][];
+      /** Calls that never heard the prompt (typed anyway after PROMPT_WAIT_MS). */
+      noPrompt: number;
     }
   | { type: 'stopped' };
 
@@ -31,6 +39,10 @@ const port = parentPort;
 if (!port) throw new Error('phone-worker runs as a worker thread');
 const post = (report: PhoneWorkerReport) => port.postMessage(report);
 const absolute = (at: number) => performance.timeOrigin + at;
+
+/** How long a caller waits to hear the prompt before typing anyway. */
+const PROMPT_WAIT_MS = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const sent: [number, number][] = [];
 const phones: TestPhone[] = [];
@@ -69,8 +81,19 @@ post({ type: 'established', established: calls.length, failed: setup.calls - cal
 port.on('message', (command: PhoneWorkerCommand) => {
   void (async () => {
     if (command.type === 'type-pins') {
-      await Promise.all(calls.map(({ call, pin }) => typeKeys(call, `${pin}#`).catch(() => {})));
+      const startedAt = performance.now();
+      let noPrompt = 0;
+      const order = shuffled(calls.map((_, index) => index));
+      await Promise.all(
+        calls.map(async ({ call, pin }, index) => {
+          const slot = order[index] ?? index;
+          await sleep(startedAt + (slot / Math.max(calls.length, 1)) * command.spreadMs - performance.now());
+          if (!(await heardPrompt(call))) noPrompt++;
+          await typeKeys(call, `${pin}#`).catch(() => {});
+        }),
+      );
       post({
+        noPrompt,
         type: 'typed',
         sent: [...sent],
         hashSent: calls.flatMap(({ call, keys }) => {
@@ -85,3 +108,28 @@ port.on('message', (command: PhoneWorkerCommand) => {
     }
   })();
 });
+
+/** Whether the call's first prompt packet arrived (waits up to PROMPT_WAIT_MS). */
+async function heardPrompt(call: TestCall): Promise<boolean> {
+  const until = performance.now() + PROMPT_WAIT_MS;
+  while (call.media().receivedAudioPackets === 0) {
+    if (performance.now() > until) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+/** Fisher–Yates with a fixed seed: the same order every run, no pattern between extension and slot. */
+function shuffled<T>(items: T[]): T[] {
+  let seed = 0x2545f491;
+  const random = () => {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const result = [...items];
+  for (let index = result.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [result[index], result[other]] = [result[other] as T, result[index] as T];
+  }
+  return result;
+}
