@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ExtensionCallSettings, Policy } from '../../../shared/policy/policy';
 import { PIN_SCOPES } from '../../../shared/policy/requires-pin';
-import { CodeLabelSchema, UnlockCodeSchema } from '../../../shared/policy/unlock-code';
+import {
+  CodeLabelSchema,
+  isLongEnoughForPersonalCode,
+  MAX_CODES_PER_EXTENSION,
+  PERSONAL_CODE_MIN_DIGITS,
+  UnlockCodeSchema,
+} from '../../../shared/policy/unlock-code';
 import { BoundedSlots } from '../crypto/bounded-slots';
 import { constantTimeEqual } from '../crypto/constant-time';
 import { ha1 } from '../crypto/ha1';
@@ -83,6 +89,8 @@ class ApiFailure extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More fields of the error object, for a client that wants more than the code (e.g. `minDigits`). */
+    readonly details: Record<string, string | number> = {},
   ) {
     super(message);
   }
@@ -154,7 +162,7 @@ export class HttpApi {
     } catch (error) {
       if (error instanceof ApiFailure) {
         for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
-        return sendError(response, error.status, error.code, error.message);
+        return sendError(response, error.status, error.code, error.message, error.details);
       }
       this.deps.log('api-error', {
         path: url.pathname,
@@ -411,9 +419,11 @@ export class HttpApi {
         const body = parseInput(NewCode, await readJson(request));
         const label = parseField(CodeLabelSchema, body.label, 'label-invalid');
         const code = parseField(UnlockCodeSchema, body.code, 'code-invalid');
+        if (!isLongEnoughForPersonalCode(code)) throw codeTooShort();
         const validity = checkValidity(body.validFrom ?? null, body.validUntil ?? null);
         const result = await db.addUnlockCode(extension, { label, code, ...validity }, this.by(grant));
         if (result.kind === 'code-taken') throw codeTaken();
+        if (result.kind === 'too-many-codes') throw tooManyCodes();
         this.deps.log('unlock-code-added', { extension, by: grant.subject, codeLabel: label });
         this.policyChanged([extension]);
         return sendJson(response, 201, { code: codeView(result.code) });
@@ -563,6 +573,7 @@ export class HttpApi {
     if (patch.unlockCode !== undefined) {
       const set = await this.deps.db.setUnlockCode(number, patch.unlockCode);
       if (set === 'code-taken') throw codeTaken();
+      if (set === 'too-many-codes') throw tooManyCodes();
     }
     if (patch.ivrAuthentication !== undefined)
       this.deps.db.setIvrAuthentication(number, patch.ivrAuthentication);
@@ -583,6 +594,30 @@ function codeTaken(): ApiFailure {
     409,
     'code-taken',
     'Another unlock code of this extension is the same code. Choose a different code.',
+  );
+}
+
+/**
+ * A personal code shorter than `PERSONAL_CODE_MIN_DIGITS` (issue #14): with several codes on one
+ * extension, short ones would let an attacker guess one within a year (docs/security.md).
+ */
+function codeTooShort(): ApiFailure {
+  return new ApiFailure(
+    400,
+    'code-too-short',
+    `A personal unlock code has at least ${PERSONAL_CODE_MIN_DIGITS} digits. Choose a longer code.`,
+    {},
+    { minDigits: PERSONAL_CODE_MIN_DIGITS },
+  );
+}
+
+function tooManyCodes(): ApiFailure {
+  return new ApiFailure(
+    409,
+    'too-many-codes',
+    `This extension already has ${MAX_CODES_PER_EXTENSION} unlock codes, the most it may hold. Delete a code that is no longer used, then add the new one.`,
+    {},
+    { maxCodes: MAX_CODES_PER_EXTENSION },
   );
 }
 
@@ -630,9 +665,15 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-function sendError(response: ServerResponse, status: number, code: string, message: string): void {
+function sendError(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  details: Record<string, string | number> = {},
+): void {
   if (response.headersSent) return void response.end();
-  sendJson(response, status, { error: { code, message } });
+  sendJson(response, status, { error: { ...details, code, message } });
 }
 
 /** Bearer tokens, no cookies: any origin may call, none gets more than its token allows. */

@@ -6,6 +6,12 @@ import type {
   WrongCodeDecision,
 } from '../store/ports';
 
+import {
+  MAX_CODES_PER_EXTENSION,
+  PERSONAL_CODE_MIN_DIGITS,
+  UNLOCK_CODE_DIGITS,
+} from '../../../shared/policy/unlock-code';
+
 export type { GateFacts, WrongCodeCounts, WrongCodeDecision } from '../store/ports';
 
 /**
@@ -52,6 +58,23 @@ export const DEFAULT_LOCKOUT_RULES: LockoutRules = {
   // One source gets no more guesses a day across all extensions than one extension before quarantine.
   wrongCodesPerSourceToBlock: 12,
   sourceBlockMs: DAY,
+};
+
+/**
+ * The code limits that go with these rules (issue #14; defined in shared/policy/unlock-code.ts, where
+ * the admin form reads them too): the shortest Standard code, the shortest personal code, and the
+ * most codes per extension. The admin API enforces them; `codeLimitsWorstCase` shows they keep a year.
+ */
+export interface CodeLimits {
+  standardCodeMinDigits: number;
+  personalCodeMinDigits: number;
+  maxCodesPerExtension: number;
+}
+
+export const DEFAULT_CODE_LIMITS: CodeLimits = {
+  standardCodeMinDigits: UNLOCK_CODE_DIGITS.min,
+  personalCodeMinDigits: PERSONAL_CODE_MIN_DIGITS,
+  maxCodesPerExtension: MAX_CODES_PER_EXTENSION,
 };
 
 export function isLocked(lockedUntil: number | null, now: number): boolean {
@@ -159,4 +182,51 @@ export function guessingBound(
 export function expectedGuessesToHit(digits: number, validCodes = 1): number {
   if (!Number.isInteger(validCodes) || validCodes < 1) throw new Error('validCodes: at least 1');
   return (10 ** digits + 1) / (validCodes + 1);
+}
+
+/**
+ * A lower bound on the expected guesses to hit any one of an extension's codes when they differ in
+ * length (`codeDigits`: the digits of each code, e.g. a 4-digit Standard code and 6-digit personal
+ * ones), for any strategy, also one that knows every length. Each guess is one string of one length,
+ * so the first g guesses hold at most g strings of each length and a code of d digits is among them
+ * with probability at most g / 10^d: P(hit within g) ≤ g·D with D = Σ 10^−d (the union bound). Hence
+ * E ≥ Σ_{g ≥ 0} max(0, 1 − g·D) = (G + 1) − D·G·(G + 1) / 2 for G = ⌊1 / D⌋. For one code this is
+ * exactly (10^d + 1) / 2; for k codes of one length it is below `expectedGuessesToHit` (which is
+ * exact there), so the bound only errs in the defender's disfavour.
+ */
+export function expectedGuessesLowerBound(codeDigits: readonly number[]): number {
+  if (codeDigits.length === 0 || codeDigits.some((digits) => !Number.isInteger(digits) || digits < 1))
+    throw new Error('codeDigits: at least one code of at least 1 digit');
+  const density = codeDigits.reduce((sum, digits) => sum + 10 ** -digits, 0);
+  const most = Math.floor(1 / density + 1e-9);
+  return most + 1 - (density * most * (most + 1)) / 2;
+}
+
+/**
+ * The worst case the code limits allow against one extension: its Standard code as short as allowed
+ * and every other place filled with a personal code as short as allowed, guessed at the rules' paced
+ * rate (below quarantine, no admin lifting anything — `guessingBound` with an infinite lift).
+ */
+export function codeLimitsWorstCase(
+  rules: LockoutRules,
+  limits: CodeLimits,
+): { codeDigits: number[]; guessesPerDay: number; expectedGuesses: number; expectedDays: number } {
+  const codeDigits = [
+    limits.standardCodeMinDigits,
+    ...Array.from({ length: limits.maxCodesPerExtension - 1 }, () => limits.personalCodeMinDigits),
+  ];
+  const { guessesPerDay } = guessingBound(rules, {
+    digits: limits.standardCodeMinDigits,
+    adminLiftsQuarantineAfterMs: Number.POSITIVE_INFINITY,
+  });
+  const expectedGuesses = expectedGuessesLowerBound(codeDigits);
+  return { codeDigits, guessesPerDay, expectedGuesses, expectedDays: expectedGuesses / guessesPerDay };
+}
+
+/** The most codes per extension whose worst case (as `codeLimitsWorstCase`) still expects `days`. */
+export function mostCodesHolding(rules: LockoutRules, limits: CodeLimits, days: number): number {
+  let most = 0;
+  while (codeLimitsWorstCase(rules, { ...limits, maxCodesPerExtension: most + 1 }).expectedDays >= days)
+    most += 1;
+  return most;
 }

@@ -393,9 +393,9 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
    * The set-PIN call of before issue #14: sets the code labelled "Standard" (made when missing).
    * 'code-taken' when another code of the extension is this code.
    */
-  async setUnlockCode(number: string, code: string): Promise<'set' | 'code-taken'> {
+  async setUnlockCode(number: string, code: string): Promise<'set' | 'code-taken' | 'too-many-codes'> {
     const result = await this.codes.setStandard(number, code, Date.now());
-    return result.kind === 'added' ? 'set' : 'code-taken';
+    return result.kind === 'added' ? 'set' : result.kind;
   }
 
   // — personal unlock codes (issue #14; unlock-codes.ts) —

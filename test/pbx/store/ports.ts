@@ -86,7 +86,11 @@ export interface UnlockCodeRow {
   lastUsedAt: number | null;
 }
 
-export type AddCodeResult = { kind: 'added'; code: UnlockCodeRow } | { kind: 'code-taken' };
+export type AddCodeResult =
+  | { kind: 'added'; code: UnlockCodeRow }
+  | { kind: 'code-taken' }
+  /** The extension already holds `MAX_CODES_PER_EXTENSION` codes (disabled and expired ones count). */
+  | { kind: 'too-many-codes' };
 
 /** What the admin's PIN-usage view lists (issue #14); kinds as in the admin API. */
 export type PinUsageEventKind =
@@ -155,7 +159,7 @@ export interface ApiStore extends PolicyStore {
   listExtensions(companyId: string): ExtensionRecord[];
   setIvrAuthentication(number: string, on: boolean): void;
   /** The set-PIN call: sets the code labelled "Standard"; 'code-taken' when another code is this code. */
-  setUnlockCode(number: string, code: string): Promise<'set' | 'code-taken'>;
+  setUnlockCode(number: string, code: string): Promise<'set' | 'code-taken' | 'too-many-codes'>;
   listUnlockCodes(number: string): UnlockCodeRow[];
   addUnlockCode(
     number: string,

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { MAX_CODES_PER_EXTENSION } from '../../../shared/policy/unlock-code';
 import type { AddCodeResult, UnlockCodeRow } from './ports';
 import { hashSecret, verifySecret } from './secrets';
 
@@ -89,7 +90,17 @@ export class UnlockCodes {
     private readonly statement: (sql: string) => Database.Statement,
     /** The slow comparison (secrets.ts); a test passes a counting wrapper. */
     private readonly verify: typeof verifySecret = verifySecret,
+    /** The most codes an extension holds (shared/policy/unlock-code.ts). */
+    private readonly maxCodes: number = MAX_CODES_PER_EXTENSION,
   ) {}
+
+  private count(extension: string): number {
+    return (
+      this.statement('SELECT COUNT(*) AS n FROM unlock_codes WHERE extension = ?').get(extension) as {
+        n: number;
+      }
+    ).n;
+  }
 
   list(extension: string): UnlockCodeRow[] {
     return (
@@ -114,19 +125,23 @@ export class UnlockCodes {
 
   /**
    * Adds a code, refused when it equals another code of the extension (also one migrated without an
-   * index: that one is compared by its hash, one scrypt, and gets its index when it matches).
+   * index: that one is compared by its hash, one scrypt, and gets its index when it matches), and when
+   * the extension already holds `maxCodes` codes (every row counts: a disabled or expired code can be
+   * enabled again without passing here).
    */
   async add(
     extension: string,
     input: { label: string; code: string; validFrom: string | null; validUntil: string | null },
     now: number,
   ): Promise<AddCodeResult> {
+    if (this.count(extension) >= this.maxCodes) return { kind: 'too-many-codes' };
     const lookup = codeIndex(this.pepper, extension, input.code);
     if (await this.taken(extension, input.code, lookup)) return { kind: 'code-taken' };
     const hash = await hashSecret(input.code, this.pepper);
     return this.db
       .transaction((): AddCodeResult => {
-        // Checked again in the transaction: another request may have added the same code meanwhile.
+        // Checked again in the transaction: another request may have added the same code meanwhile,
+        // or filled the last place (two admins adding at once must not end above the limit).
         if (
           this.statement('SELECT 1 FROM unlock_codes WHERE extension = ? AND lookup = ?').get(
             extension,
@@ -134,6 +149,7 @@ export class UnlockCodes {
           )
         )
           return { kind: 'code-taken' };
+        if (this.count(extension) >= this.maxCodes) return { kind: 'too-many-codes' };
         const result = this.statement(
           `INSERT INTO unlock_codes (extension, label, lookup, hash, enabled, valid_from, valid_until, created_at)
              VALUES (?, ?, ?, ?, 1, ?, ?, ?)`,
