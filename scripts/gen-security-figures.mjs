@@ -19,10 +19,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { tsImport } from 'tsx/esm/api';
 
-const { DEFAULT_LOCKOUT_RULES, guessingBound, expectedGuessesToHit } = await tsImport(
-  '../test/pbx/ivr/lockout.ts',
-  import.meta.url,
-);
+const {
+  DEFAULT_LOCKOUT_RULES,
+  DEFAULT_CODE_LIMITS,
+  guessingBound,
+  expectedGuessesToHit,
+  expectedGuessesLowerBound,
+  codeLimitsWorstCase,
+  mostCodesHolding,
+} = await tsImport('../test/pbx/ivr/lockout.ts', import.meta.url);
 
 const DOC = 'docs/security.md';
 const ATTACK = 'bench/results/attack.json';
@@ -174,8 +179,9 @@ function boundSection() {
       'another round of locks (last row).',
     );
   }
-  // Issue #14: several personal codes on one extension; any of them opens its calls.
-  const codeCounts = [1, 2, 3, 5, 10];
+  // Issue #14: several personal codes on one extension; any of them opens its calls. The code limits
+  // (DEFAULT_CODE_LIMITS, enforced by the admin API) are what keeps the year.
+  const limits = DEFAULT_CODE_LIMITS;
   const withCodes = (digits, k) => {
     const bound = guessingBound(rules, {
       digits,
@@ -187,26 +193,51 @@ function boundSection() {
       throw new Error('expectedGuessesToHit disagrees with guessingBound');
     return bound;
   };
-  const firstBelowYear = codeCounts.find((k) => withCodes(4, k).expectedDays < 365);
+  const allowed = (k) => codeLimitsWorstCase(rules, { ...limits, maxCodesPerExtension: k });
+  const worst = allowed(limits.maxCodesPerExtension);
+  const most = mostCodesHolding(rules, limits, 365);
+  if (worst.expectedDays < 365)
+    throw new Error(
+      'the code limits no longer keep a year: lower MAX_CODES_PER_EXTENSION or raise PERSONAL_CODE_MIN_DIGITS',
+    );
+  const codeCounts = [...new Set([1, 2, 3, 5, 10, limits.maxCodesPerExtension])].sort((a, b) => a - b);
+  const std = limits.standardCodeMinDigits;
+  const personal = limits.personalCodeMinDigits;
   lines.push(
     '',
     '**Several codes on one extension** (personal codes, issue #14). Any valid code of the extension opens its',
     'calls, so with _k_ codes each guess is _k_ times as likely to hit one: a random guesser needs (10^digits + 1) / (k + 1)',
     'guesses on average instead of (10^digits + 1) / 2 (`expectedGuessesToHit`). The budget stays per extension,',
-    'not per code, so the time shrinks by about (k + 1) / 2. At the no-lift bound above:',
+    'not per code, so the time shrinks by about (k + 1) / 2. Left alone, an admin could weaken the gate just by adding',
+    `codes: ${std}-digit codes no longer hold a year from 2 codes on. So the PBX sets limits, by rule:`,
     '',
-    '| Codes on the extension | Expected guesses, 4 digits | Expected time, 4-digit codes | Expected time, 6-digit codes |',
+    `- a personal code added through the codes API has at least **${personal} digits** (\`400 code-too-short\`);`,
+    `  the extension's Standard code, set by the set-PIN call, keeps ${std} to 16 digits, so nothing set before breaks;`,
+    `- an extension holds at most **${limits.maxCodesPerExtension} codes**, its Standard code and disabled or expired codes included`,
+    '  (`409 too-many-codes`, also for a set-PIN call that would make a new Standard code).',
+    '',
+    '`PERSONAL_CODE_MIN_DIGITS` and `MAX_CODES_PER_EXTENSION` (`shared/policy/unlock-code.ts`, where the admin form',
+    'reads them too) are re-exported next to `DEFAULT_LOCKOUT_RULES` as `DEFAULT_CODE_LIMITS`; the API, this table and',
+    '`test/unit/pbx/code-limits.test.ts` use them. The worst case they allow is a',
+    `${std}-digit Standard code plus ${limits.maxCodesPerExtension - 1} personal codes of ${personal} digits. Codes of different lengths`,
+    'are bounded from below (`expectedGuessesLowerBound`): each guess is one string of one length, so after _g_ guesses',
+    'a code of _d_ digits has been tried with probability at most _g_ / 10^d, whatever the strategy, also one that knows',
+    'every length. At the no-lift bound above:',
+    '',
+    `| Codes on the extension | All ${std}-digit (not allowed: personal codes are longer) | All ${personal}-digit | ${std}-digit Standard + ${personal}-digit personal codes (allowed), at least |`,
     '| --- | --- | --- | --- |',
     ...codeCounts.map(
-      (k) =>
-        `| ${k} | ${number(withCodes(4, k).expectedGuesses, 1)} | ${days(withCodes(4, k))} | ${days(withCodes(6, k))} |`,
+      (k) => `| ${k} | ${days(withCodes(std, k))} | ${days(withCodes(personal, k))} | ${days(allowed(k))} |`,
     ),
+    `| ${limits.maxCodesPerExtension + 1} (refused) | ${days(withCodes(std, limits.maxCodesPerExtension + 1))} | ${days(withCodes(personal, limits.maxCodesPerExtension + 1))} | ${days(allowed(limits.maxCodesPerExtension + 1))} |`,
     '',
-    firstBelowYear === undefined
-      ? 'Even with the most codes in this table a 4-digit code holds more than a year on average.'
-      : `From ${firstBelowYear} codes on, 4-digit codes no longer hold a year on average: give extensions shared by several people` +
-          ' codes of 6 digits or more (the admin API accepts 4 to 16).',
+    `The worst case the limits allow needs at least ${number(worst.expectedGuesses, 1)} guesses on average: **${days(worst)}**`,
+    `at ${number(worst.guessesPerDay, 1)} codes a day, with no admin lifting anything. ${most} codes is the most that keeps a year; with`,
+    `${most + 1} it would be ${days(allowed(most + 1))}, with personal codes of ${personal - 1} digits ${days(codeLimitsWorstCase(rules, { ...limits, personalCodeMinDigits: personal - 1 }))}.`,
+    `The unit test fails when either limit is loosened that far, and this script refuses to write the page.`,
   );
+  if (Math.abs(expectedGuessesLowerBound([std]) - expectedGuessesToHit(std, 1)) > 1e-6)
+    throw new Error('expectedGuessesLowerBound disagrees with expectedGuessesToHit for one code');
   lines.push(
     '',
     `**Sources are IP addresses.** The per-source block (${rules.wrongCodesPerSourceToBlock} wrong codes across all extensions`,
