@@ -34,7 +34,7 @@ test.describe('do not disturb', () => {
     const b = await phone(openApp, pbx, PHONES.b, 'de-DE');
     await a.page.getByRole('tab', { name: 'Phone' }).click();
     await a.page.getByText('Call options').click();
-    await a.page.getByLabel(/^Answer calls from extensions/).check();
+    await a.page.getByRole('checkbox', { name: /Answer calls from extensions/ }).check();
     await dial(b, PHONES.a.number);
     await expect(a.page.getByTestId('auto-answered')).toHaveText(
       'Answered automatically (call from an extension).',

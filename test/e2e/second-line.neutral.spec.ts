@@ -92,8 +92,8 @@ test.describe('second line', () => {
     const c = await phone(openApp, pbx, PHONES.c, 'en-US');
     await a.page.getByRole('tab', { name: 'Phone' }).click();
     await a.page.getByText('Call options').click();
-    await a.page.getByLabel(/^Call waiting/).uncheck();
-    await expect(a.page.getByLabel(/^Call waiting/)).not.toBeChecked();
+    await a.page.getByRole('checkbox', { name: /Call waiting/ }).uncheck();
+    await expect(a.page.getByRole('checkbox', { name: /Call waiting/ })).not.toBeChecked();
     await connect(a, b);
     await dial(c, PHONES.a.number);
     await expect(c.page.getByTestId('call-outcome')).toHaveText('Busy. Try again later.', {

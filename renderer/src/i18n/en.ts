@@ -458,7 +458,7 @@ export const en: Translation = {
     },
     options: 'Call options',
     callWaitingOption: 'Call waiting: a second call may come in during a call',
-    callWaitingHint: 'Off: callers hear busy while you are on the phone; Verlauf still lists their calls.',
+    callWaitingHint: 'Off: callers hear busy while you are on the phone; History still lists their calls.',
     autoAnswerOption: 'Answer calls from extensions automatically',
     autoAnswerHint: 'Only calls from colleagues on this PBX, never external numbers, never during a call.',
     sipAddress: 'SIP address: the call goes to this address as written.',

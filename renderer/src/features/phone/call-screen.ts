@@ -36,6 +36,13 @@ export function maskedEcho(call: Pick<CallView, 'direction' | 'callClass'>): boo
 }
 
 export function callScreen(call: CallView): CallScreen {
+  const screen = callScreenOf(call);
+  // Held by the far end (its re-INVITE said sendonly/inactive) is what the user must know first,
+  // also on a call whose headline would otherwise name the PBX (a call not known to be free).
+  return call.state.heldByRemote ? { ...screen, headline: { key: 'phone.phaseHeldByRemote' } } : screen;
+}
+
+function callScreenOf(call: CallView): CallScreen {
   const state = call.state;
   const plain: CallScreen = {
     headline: { key: state.heldByRemote ? 'phone.phaseHeldByRemote' : PHASE_TEXT[state.phase] },
