@@ -48,8 +48,9 @@ export function parseWithGrammar(text: string): Message | null {
 // RFC 3261 tokens, restricted to what the scanner is sure the grammar reads the same way.
 const TOKEN = "[A-Za-z0-9.!%*_+`'~-]+";
 const USER = "[A-Za-z0-9_.!~*'()+-]+";
-const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
-const TOP_LABEL = '[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+// Written so that each character can be matched one way only (no backtracking blow-up on long input).
+const LABEL = '[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*';
+const TOP_LABEL = '[A-Za-z][A-Za-z0-9]*(?:-+[A-Za-z0-9]+)*';
 /** A domain name whose last label starts with a letter (the grammar's `hostname`, never an IPv4). */
 const HOST = `(?:${LABEL}\\.)*${TOP_LABEL}`;
 const PORT = '[0-9]{1,5}';
@@ -66,6 +67,11 @@ const VIA = new RegExp(
 const CALL_ID = new RegExp(`^${TOKEN}(?:@${TOKEN})?$`);
 const CSEQ = /^([0-9]{1,9}) ([A-Z]+)$/;
 const DIGITS = /^[0-9]{1,9}$/;
+/**
+ * Longer values than this go to the grammar, as before: the scanner's patterns are linear, but a
+ * bound keeps its cost per header small whatever a peer sends (real headers are far shorter).
+ */
+const MAX_SCANNED = 512;
 /**
  * The methods the grammar spells out before its `extension-method` token. It tries them in order
  * and never backtracks into the choice, so `REGISTERX` (a known method plus more) is refused by it.
@@ -143,7 +149,7 @@ function headerParams(text: string): Record<string, string | undefined> {
 
 /** From/To/Contact in `name-addr` form; null when the grammar must decide. */
 function nameAddr(value: string, kind: 'from-to' | 'contact'): NameAddrHeader | null {
-  if (value.length > 1024) return null;
+  if (value.length > MAX_SCANNED) return null;
   const match = NAME_ADDR.exec(value);
   if (!match) return null;
   const [, quoted, scheme = '', user, host = '', port, uriParams = '', params = ''] = match;
@@ -180,6 +186,7 @@ interface ParsedVia {
 }
 
 function via(value: string): ParsedVia | null {
+  if (value.length > MAX_SCANNED) return null;
   const match = VIA.exec(value);
   if (!match) return null;
   const [, transport = '', host = '', port, params = ''] = match;
@@ -197,6 +204,7 @@ function via(value: string): ParsedVia | null {
 
 /** The request line; null when the grammar must read it (a response, an unusual URI). */
 function requestLine(line: string): { method: string; uri: URI } | null {
+  if (line.length > MAX_SCANNED) return null;
   const match = REQUEST_LINE.exec(line);
   if (!match) return null;
   const [, method = '', scheme = '', user, host = '', port, params = ''] = match;
@@ -245,7 +253,7 @@ function scanHeader(message: Message, name: string, value: string): boolean {
     }
     case 'call-id':
     case 'i':
-      if (!CALL_ID.test(value)) return false;
+      if (value.length > MAX_SCANNED || !CALL_ID.test(value)) return false;
       headers['Call-ID'] = [{ raw: value, parsed: value }];
       message.callId = value;
       return true;

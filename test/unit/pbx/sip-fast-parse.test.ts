@@ -55,6 +55,8 @@ const VARIANTS: Record<string, string[]> = {
     'REGISTER sip:1.2.3 SIP/2.0',
     'REGISTER sip:[::1] SIP/2.0',
     'REGISTER sip:a-b.c-d.example SIP/2.0',
+    'REGISTER sip:a--b.c-d-e.x1-y2.example SIP/2.0',
+    `REGISTER sip:${'a'.repeat(600)}.example SIP/2.0`,
     'REGISTER sip:-ab.example SIP/2.0',
     'REGISTER sip:ab-.example SIP/2.0',
     'REGISTER sip:example. SIP/2.0',
