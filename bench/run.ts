@@ -13,7 +13,8 @@ import { writeDocs } from './write-docs';
  *
  * `--only=registrar,dtmf,softphone,tones` runs those; the docs take the others from bench/results/ of an
  * earlier run (each result file says when and on what it was measured). Sizes can be reduced for a
- * smoke run: BENCH_RUNS, BENCH_BURSTS (softphone), BENCH_DIGITS, BENCH_RAMPS, BENCH_MAX_CALLS (dtmf),
+ * smoke run: BENCH_RUNS, BENCH_BURSTS (softphone), BENCH_DIGITS, BENCH_RAMPS, BENCH_MAX_CALLS,
+ * BENCH_FIRST_STEP, BENCH_ALL_AT_ONCE_MAX_CALLS (dtmf),
  * BENCH_CAPACITY_BUDGET_S (dtmf), BENCH_REG_WINDOW_MS, BENCH_REG_WARM_UP_MS, BENCH_REG_MAX_CLIENTS
  * (registrar).
  */
