@@ -1,7 +1,12 @@
 import { useTranslation } from 'react-i18next';
 
 /** The outcome of an action: an alert for errors, a polite status for success. */
-export function Feedback({ message }: { message: { kind: 'error' | 'ok'; key: string } | null }) {
+export function Feedback({
+  message,
+}: {
+  /** `values`: what the text interpolates (e.g. a limit from the shared policy). */
+  message: { kind: 'error' | 'ok'; key: string; values?: Record<string, string | number> } | null;
+}) {
   const { t } = useTranslation();
   if (!message) return null;
   return (
@@ -9,7 +14,7 @@ export function Feedback({ message }: { message: { kind: 'error' | 'ok'; key: st
       role={message.kind === 'error' ? 'alert' : 'status'}
       className={message.kind === 'error' ? 'field__error' : 'feedback--success'}
     >
-      {t(message.key)}
+      {t(message.key, message.values)}
     </p>
   );
 }

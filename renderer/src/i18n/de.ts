@@ -249,6 +249,8 @@ export const de = {
         'PIN-Schutz ist für das Produkt dieser Durchwahl nicht verfügbar. Fragen Sie Ihren Dienstanbieter.',
       'unlock-code-required':
         'Legen Sie zuerst eine PIN fest, dann können Sie die IVR-Authentifizierung einschalten.',
+      'too-many-codes':
+        'PIN nicht festgelegt: Diese Durchwahl hat schon so viele persönliche PINs, wie sie haben darf. Löschen Sie unter „Persönliche PINs“ eine, die niemand mehr benutzt, und legen Sie die PIN dann erneut fest.',
       unauthenticated: 'Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.',
       'codes-differ': 'Die beiden PINs stimmen nicht überein.',
       'code-format': 'Die PIN besteht aus 4 bis 16 Ziffern.',
@@ -288,7 +290,8 @@ export const de = {
     label: 'Name oder Rolle',
     labelHint: 'Erscheint in der PIN-Nutzung und im Verlauf des Anrufenden, nie die PIN selbst.',
     code: 'Persönliche PIN',
-    codeHint: '4 bis 16 Ziffern. Sie wird nirgends angezeigt; teilen Sie sie der Person selbst mit.',
+    codeHint:
+      '{{min}} bis {{max}} Ziffern. Sie wird nirgends angezeigt; teilen Sie sie der Person selbst mit.',
     repeat: 'Persönliche PIN wiederholen',
     validFromField: 'Gültig ab (optional)',
     validUntilField: 'Gültig bis (optional)',
@@ -311,7 +314,11 @@ export const de = {
     scopeNeverGated: 'Notrufe und kostenlose Nummern verlangen nie eine PIN.',
     errors: {
       'code-taken': 'Diese PIN hat an dieser Durchwahl schon jemand anderes. Wählen Sie eine andere PIN.',
-      'code-invalid': 'Die PIN besteht aus 4 bis 16 Ziffern. Geben Sie sie erneut ein.',
+      'code-invalid': 'Die PIN besteht aus {{min}} bis {{max}} Ziffern. Geben Sie sie erneut ein.',
+      'code-too-short':
+        'Die PIN ist zu kurz: Eine persönliche PIN hat mindestens {{min}} Ziffern, damit mehrere PINs an einer Durchwahl nicht leichter zu erraten sind. Geben Sie eine längere PIN ein.',
+      'too-many-codes':
+        'Nicht hinzugefügt: Diese Durchwahl hat schon {{maxCodes}} PINs, mehr sind nicht möglich. Löschen Sie eine PIN, die niemand mehr benutzt, und fügen Sie die neue dann hinzu.',
       'codes-differ': 'Die beiden PINs stimmen nicht überein. Geben Sie sie erneut ein.',
       'label-invalid': 'Geben Sie einen Namen oder eine Rolle an (höchstens 64 Zeichen).',
       'dates-order': '„Gültig bis“ liegt vor „Gültig ab“. Korrigieren Sie die Daten.',

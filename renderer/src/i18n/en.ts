@@ -237,6 +237,8 @@ export const en: Translation = {
       'pin-protection-not-available':
         'PIN protection is not available for this extension’s product. Ask your service provider.',
       'unlock-code-required': 'Set a PIN first; then you can switch IVR authentication on.',
+      'too-many-codes':
+        'PIN not set: this extension already has as many personal PINs as it may. Delete one nobody uses any more under “Personal PINs”, then set the PIN again.',
       unauthenticated: 'Your sign-in has expired. Please sign in again.',
       'codes-differ': 'The two PINs do not match.',
       'code-format': 'The PIN has 4 to 16 digits.',
@@ -275,7 +277,7 @@ export const en: Translation = {
     label: 'Name or role',
     labelHint: 'Shown in PIN usage and in the caller’s history, never the PIN itself.',
     code: 'Personal PIN',
-    codeHint: '4 to 16 digits. It is never shown; tell the person yourself.',
+    codeHint: '{{min}} to {{max}} digits. It is never shown; tell the person yourself.',
     repeat: 'Repeat personal PIN',
     validFromField: 'Valid from (optional)',
     validUntilField: 'Valid until (optional)',
@@ -298,7 +300,11 @@ export const en: Translation = {
     scopeNeverGated: 'Emergency and toll-free numbers never ask for a PIN.',
     errors: {
       'code-taken': 'Someone else on this extension already has this PIN. Choose another PIN.',
-      'code-invalid': 'The PIN has 4 to 16 digits. Enter it again.',
+      'code-invalid': 'The PIN has {{min}} to {{max}} digits. Enter it again.',
+      'code-too-short':
+        'The PIN is too short: a personal PIN has at least {{min}} digits, so that several PINs on one extension are not easier to guess. Enter a longer PIN.',
+      'too-many-codes':
+        'Not added: this extension already has {{maxCodes}} PINs, the most it may have. Delete a PIN nobody uses any more, then add the new one.',
       'codes-differ': 'The two PINs differ. Enter them again.',
       'label-invalid': 'Enter a name or role (64 characters at most).',
       'dates-order': '“Valid until” is before “Valid from”. Correct the dates.',

@@ -174,7 +174,7 @@ describe('personal codes', () => {
     await user.type(screen.getByLabelText('Persönliche PIN'), '12');
     await user.type(screen.getByLabelText('Persönliche PIN wiederholen'), '12');
     await user.click(screen.getByRole('button', { name: 'PIN hinzufügen' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('Die PIN besteht aus 4 bis 16 Ziffern.');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Die PIN besteht aus 6 bis 16 Ziffern.');
     expect(client.addCode).not.toHaveBeenCalled();
   });
 

@@ -7,7 +7,13 @@ import { TextField } from '../account/TextField';
 import { PinCodes } from './PinCodes';
 import { PinScopeSelect } from './PinScopeSelect';
 
-const KNOWN_ERRORS = ['pin-protection-not-available', 'unlock-code-required', 'unauthenticated', 'network'];
+const KNOWN_ERRORS = [
+  'pin-protection-not-available',
+  'unlock-code-required',
+  'too-many-codes',
+  'unauthenticated',
+  'network',
+];
 
 /**
  * Why paid calls are closed and the way out: locked until a time after wrong codes, or quarantined

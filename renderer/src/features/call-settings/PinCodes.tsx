@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isValidUnlockCode } from '../../../../shared/policy/unlock-code';
+import {
+  isLongEnoughForPersonalCode,
+  isValidUnlockCode,
+  MAX_CODES_PER_EXTENSION,
+  PERSONAL_CODE_MIN_DIGITS,
+  UNLOCK_CODE_DIGITS,
+} from '../../../../shared/policy/unlock-code';
 import { Feedback } from '../../app/Feedback';
 import type { AdminClient, AdminResult, PinCode } from '../../policy/admin-client';
 import { TextField } from '../account/TextField';
@@ -10,6 +16,8 @@ import './pin-codes.css';
 const KNOWN_ERRORS = [
   'code-taken',
   'code-invalid',
+  'code-too-short',
+  'too-many-codes',
   'label-invalid',
   'unauthenticated',
   'network',
@@ -17,7 +25,14 @@ const KNOWN_ERRORS = [
   'invalid-input',
 ];
 
-type Message = { kind: 'error' | 'ok'; key: string } | null;
+type Message = { kind: 'error' | 'ok'; key: string; values?: Record<string, number> } | null;
+
+/** The code limits the PBX enforces (shared/policy/unlock-code.ts), for the hint and the errors. */
+const LIMITS = {
+  min: PERSONAL_CODE_MIN_DIGITS,
+  max: UNLOCK_CODE_DIGITS.max,
+  maxCodes: MAX_CODES_PER_EXTENSION,
+};
 
 /**
  * An extension's personal unlock codes: each with a label (the person), optional validity, enabled or
@@ -53,7 +68,11 @@ export function PinCodes(props: { extension: string; client: AdminClient; onChan
   }, [client, extension, show]);
 
   const fail = (code: string) =>
-    setMessage({ kind: 'error', key: `pinCodes.errors.${KNOWN_ERRORS.includes(code) ? code : 'generic'}` });
+    setMessage({
+      kind: 'error',
+      key: `pinCodes.errors.${KNOWN_ERRORS.includes(code) ? code : 'generic'}`,
+      values: LIMITS,
+    });
 
   /** Runs one change; true when the PBX took it. The list is read again after it either way. */
   const run = async (
@@ -176,7 +195,7 @@ export function PinCodes(props: { extension: string; client: AdminClient; onChan
       <AddCodeForm
         extension={extension}
         busy={busy}
-        onInvalid={(key) => setMessage({ kind: 'error', key })}
+        onInvalid={(key) => setMessage({ kind: 'error', key, values: LIMITS })}
         onSubmit={(code) => run(() => client.addCode(extension, code), 'pinCodes.added')}
       />
       <Feedback message={message} />
@@ -230,6 +249,7 @@ function AddCodeForm(props: {
     const trimmed = label.trim();
     if (trimmed === '' || trimmed.length > 64) return props.onInvalid('pinCodes.errors.label-invalid');
     if (!isValidUnlockCode(code)) return props.onInvalid('pinCodes.errors.code-invalid');
+    if (!isLongEnoughForPersonalCode(code)) return props.onInvalid('pinCodes.errors.code-too-short');
     if (code !== repeat) return props.onInvalid('pinCodes.errors.codes-differ');
     if (validFrom && validUntil && validUntil < validFrom)
       return props.onInvalid('pinCodes.errors.dates-order');
@@ -268,7 +288,7 @@ function AddCodeForm(props: {
           aria-describedby={`${id}-code-hint`}
         />
         <p id={`${id}-code-hint`} className="field__hint">
-          {t('pinCodes.codeHint')}
+          {t('pinCodes.codeHint', LIMITS)}
         </p>
       </div>
       <div className="field">
