@@ -25,8 +25,14 @@ export function toneLengthsSection(file: ResultFile<ToneResult> | null): string 
   const { runs, choice, method, appSetting } = file.result;
   const [short, long] = [choice.lost.short, choice.lost.long];
   const shares = (lost: number, keys: number) =>
-    `${lost} of ${keys} (${round((100 * lost) / Math.max(keys, 1), 2)} %)`;
-  const other = runs.find((run) => setting(run.tone) !== setting(choice.chosen))?.tone;
+    `${lost} of ${keys} keys (${round((100 * lost) / Math.max(keys, 1), 2)} %)`;
+  const lossy = (durationMs: number) => {
+    const picked = runs.filter((run) => run.tone.durationMs === durationMs && run.loss.kind !== 'none');
+    return shares(
+      picked.reduce((sum, run) => sum + run.lost, 0),
+      picked.reduce((sum, run) => sum + run.keys, 0),
+    );
+  };
   const decided =
     choice.decidedBy === 'lost keys'
       ? `the two settings lost different numbers of keys beyond run-to-run wobble (|a − b| > 2·√(a + b)): ${setting(choice.chosen)} lost fewer, and a lost key in a PIN is a wrong PIN — a retry and a step towards the lock — so it decides before speed.`
@@ -65,7 +71,7 @@ ${table(
     run.path,
     setting(run.tone),
     run.speed,
-    `${run.loss.label} (${run.measuredLossPercent} %)`,
+    `${run.loss.label}; ${run.measuredLossPercent} % dropped`,
     `${run.lost} of ${run.keys}`,
     fmt(run.clickToDetectedMs),
     fmt(run.isolatedMs),
@@ -74,6 +80,6 @@ ${table(
 )}
 
 **Choice: ${setting(choice.chosen)}.** Over both paths, both speeds and both loss conditions,
-${setting({ durationMs: 40, gapMs: 30 })} lost ${shares(short, choice.keys.short)} keys and ${setting({ durationMs: 70, gapMs: 50 })} ${shares(long, choice.keys.long)};
-${decided}${other ? ` (${setting(other)} is the other setting measured.)` : ''} ${applied}`;
+${setting({ durationMs: 40, gapMs: 30 })} lost ${shares(short, choice.keys.short)} and ${setting({ durationMs: 70, gapMs: 50 })} ${shares(long, choice.keys.long)};
+${decided} Under burst loss alone, ${setting({ durationMs: 40, gapMs: 30 })} lost ${lossy(40)} and ${setting({ durationMs: 70, gapMs: 50 })} ${lossy(70)}. ${applied}`;
 }
