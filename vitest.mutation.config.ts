@@ -10,6 +10,7 @@ export default defineConfig({
     include: [
       'test/unit/pbx/pin-entry*.test.ts',
       'test/unit/pbx/lockout*.test.ts',
+      'test/unit/pbx/code-limits.test.ts',
       'test/unit/pbx/digest*.test.ts',
       'test/unit/shared/dial-plan*.test.ts',
     ],
