@@ -268,6 +268,8 @@ export async function capacityStep(calls: number, promptMs: number, spreadMs: nu
       return rang.size + [...failedCalls].filter((callId) => !rang.has(callId)).length;
     };
     while (decided() < established && Date.now() < until) await sleep(50);
+    // Before the benchmark hangs up: the calls the PBX itself had ended by now.
+    const endedByPbx = { ...endedEarly };
     await sleep(200); // the last keys' detections
     const latencies = sent.flatMap(([timestamp, at]) => {
       const seen = detected.get(timestamp);
@@ -293,7 +295,7 @@ export async function capacityStep(calls: number, promptMs: number, spreadMs: nu
       failedToSetUp: failed,
       spreadMs,
       heardNoPrompt: noPrompt,
-      endedEarly,
+      endedEarly: endedByPbx,
       dtmfP95Ms: round(dtmf.p95),
       dtmfMedianMs: round(dtmf.median),
       digitsLost: sent.length - latencies.length,
