@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { ADMIN, EXTENSIONS, NUMBERS, requireCapabilities, requireNumber, signIn } from './pbx';
 import { pressSecretKeys, typeSecrets } from './secret-typing';
@@ -38,9 +38,12 @@ async function expectAccessible(page: Page) {
   ).toEqual([]);
 }
 
-async function capture(page: Page, name: string) {
+/** A picture for the user guide: the page, or one part of it (only the tab's panel scrolls). */
+async function capture(target: Page | Locator, name: string) {
   mkdirSync('test-results/screenshots', { recursive: true });
-  await page.screenshot({ fullPage: true, path: `test-results/screenshots/${name}.png` });
+  const path = `test-results/screenshots/${name}.png`;
+  if ('goto' in target) await target.screenshot({ fullPage: true, path });
+  else await target.screenshot({ path });
 }
 
 // Breaks when: the code form does not reach the PBX (no label in PIN-Nutzung), the IVR's accepted
@@ -104,7 +107,8 @@ test(`a person's code: their call carries their label to PIN-Nutzung and Verlauf
   else await expect(entry).not.toContainText('PIN by');
   // Secrets are compared as booleans (docs/qa.md): a failure message never prints a code.
   expect((await phone.locator('body').innerText()).includes(code)).toBe(false);
-  await capture(phone, 'verlauf-pin-label-en');
+  // The user guide's pictures come from the answer-first run (docs:screenshots).
+  if (SIGNALS) await capture(phone, 'verlauf-pin-label-en');
 
   // — The admin's PIN-Nutzung shows the call under the label. —
   const usage = desk.getByTestId('pin-usage');
@@ -114,7 +118,7 @@ test(`a person's code: their call carries their label to PIN-Nutzung and Verlauf
   await expect(row.getByRole('cell').first()).toHaveText('1', { timeout: 20_000 });
   await expect(usage.getByTestId('pin-usage-calls')).toContainText(label);
   expect((await desk.locator('body').innerText()).includes(code)).toBe(false);
-  await capture(desk, 'pin-nutzung-de');
+  if (SIGNALS) await capture(usage, 'pin-nutzung-de');
 
   // — The export: the label is in it, no code — and the check can see a code where there is one. —
   const download = desk.waitForEvent('download');
@@ -147,5 +151,5 @@ test(`a person's code: their call carries their label to PIN-Nutzung and Verlauf
   await desk.getByRole('combobox', { name: 'Sprache' }).selectOption('en');
   await expect(desk.getByTestId('pin-usage')).toContainText('PIN usage (last 30 days)');
   await expectAccessible(desk);
-  await capture(desk, 'pin-codes-en');
+  if (SIGNALS) await capture(desk.getByTestId(`admin-extension-${person.number}`), 'pin-codes-en');
 });
