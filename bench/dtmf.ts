@@ -54,6 +54,8 @@ const KEY_SPACING_MS = 160;
 const KEYS_PER_PIN = 7;
 export const DTMF_P95_TARGET_MS = 100;
 export const RINGING_P95_TARGET_MS = 1000;
+/** Issue #15: at least this many concurrent PIN calls within the targets on this machine. */
+export const CAPACITY_TARGET_CALLS = 200;
 /** Share of calls that may fail to set up in a step within the target. */
 const SETUP_FAILURE_LIMIT = 0.01;
 
@@ -436,6 +438,7 @@ export async function benchDtmf() {
         dtmfP95Ms: DTMF_P95_TARGET_MS,
         ringingBeyondPromptP95Ms: RINGING_P95_TARGET_MS,
         setUpFailuresPercent: SETUP_FAILURE_LIMIT * 100,
+        mostCalls: CAPACITY_TARGET_CALLS,
       },
       connectingPromptMs: promptMs,
       /** Callers start typing spread evenly over this window: the prompt plus typing (one IVR visit). */

@@ -270,9 +270,24 @@ larger, something else is (the profile below shows where the PBX's thread goes).
     : 'No ramp reached a step beyond the target (the ramp ends at its last step).'
 }
 
+${scryptBudget(file)}
+
 ${capacityChart ? `![IVR capacity](${capacityChart})` : ''}
 
 ${allAtOnceSection(capacity.allAtOnce ?? null, capacity.targets)}`;
+}
+
+/** What the PIN checks alone cost at the issue's target, from the calibration and the typing window. */
+function scryptBudget(file: ResultFile<DtmfResult>): string {
+  const { capacity } = file.result;
+  const target = capacity.targets.mostCalls;
+  const hashMs = file.calibration?.scryptHashMs;
+  if (!target || !capacity.typingWindowMs || !hashMs) return '';
+  const cores = round(((target / capacity.typingWindowMs) * 1000 * hashMs) / 1000, 2);
+  return `The target is at least ${target} concurrent PIN calls. Their PIN checks alone: ${target} scrypt hashes
+(${ms(hashMs)} each, this run's calibration, never weakened) within one IVR visit of ${seconds(capacity.typingWindowMs)} keep
+${cores} of the machine's ${file.machine.cores} cores hashing, before the PBX's own thread (the media of every call) and the
+phones' thread (the simulated callers' media, on the same machine) get any.`;
 }
 
 /** The worst case of the IVR capacity: every caller types at the same moment. */
