@@ -231,12 +231,12 @@ describe('attended transfer: Replaces names only a call of the transferor, never
       .toEqual(expect.any(Number));
     // The colleague needs real media to take a real phone's call: 202 on werift from here on.
     await c.stop();
+    let atC = null as Session | null;
     const colleague = await registerPhone(fixture.addresses, DEMO.availableExtension, (invitation) => {
       atC = invitation;
       void invitation.accept();
     });
     testPhones.push(colleague);
-    let atC: Session | null = null;
     const internal = protectedPhone.call('202');
     await internal.established;
     const outcome = await refer(internal.session, { target: paid.session });
