@@ -49,7 +49,7 @@ async function hangUp(session: Session): Promise<void> {
 async function settled(): Promise<void> {
   await expect
     .poll(() => fixture.pbx.sipService.stats(), { timeout: 30_000 })
-    .toMatchObject({ calls: 0, dialogs: 0, pendingInvites: 0 });
+    .toMatchObject({ calls: 0, dialogs: 0, pendingInvites: 0, watchedExtensions: 0 });
 }
 
 const PAID_SPELLINGS = [

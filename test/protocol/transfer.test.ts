@@ -29,7 +29,7 @@ afterAll(async () => {
 const idle = () =>
   expect
     .poll(() => fixture.pbx.sipService.stats(), { timeout: 30_000 })
-    .toMatchObject({ calls: 0, dialogs: 0, pendingInvites: 0 });
+    .toMatchObject({ calls: 0, dialogs: 0, pendingInvites: 0, watchedExtensions: 0 });
 
 describe('blind transfer (REFER)', () => {
   it('connects the transferee to the target, tells the transferor 100 then 200, and releases it', async () => {
