@@ -161,8 +161,9 @@ export function CallPanel({
         </div>
       )}
       <CallNotices call={call} />
-      {/* Not while the PIN is being typed: the PIN step keeps its screen to itself. */}
-      {phase !== 'incoming' && !screen.pinEntry ? (
+      {/* Not while a required PIN is being typed: that PIN step keeps its screen to itself. (A call
+          that only might ask for one, on a PBX without policy, keeps the transfer.) */}
+      {phase !== 'incoming' && !(screen.pinEntry && call.protectedPaid) ? (
         <TransferControls call={call} consultedCall={consultedCall} />
       ) : null}
       {canUseKeypad ? (
