@@ -30,7 +30,8 @@ export interface PhoneMediaOptions {
 export class WeriftPhoneMedia implements SessionDescriptionHandler {
   constructor(private readonly options: PhoneMediaOptions = {}) {}
 
-  readonly pc = new RTCPeerConnection({ codecs: pbxCodecs(), iceUseIpv6: false });
+  // No STUN server (werift's default is Google's): no DNS lookup per call on the thread pool.
+  readonly pc = new RTCPeerConnection({ codecs: pbxCodecs(), iceUseIpv6: false, iceServers: [] });
   private transceiver: RTCRtpTransceiver | null = null;
   private remoteSdp = '';
   private sequence = randomInt(0, 0xffff);

@@ -78,7 +78,10 @@ export class MediaEndpoint {
 
   /** Answers an SDP offer. Non-trickle: the answer carries every host candidate. */
   static async answer(offerSdp: string): Promise<MediaEndpoint> {
-    const pc = new RTCPeerConnection({ codecs: pbxCodecs(), iceUseIpv6: false });
+    // No STUN server: werift's default (stun.l.google.com) costs a DNS lookup on libuv's thread
+    // pool for every call — the pool the PIN checks (scrypt) run on — and waits for it before the
+    // answer; the PBX's host candidates are all a phone needs to reach it.
+    const pc = new RTCPeerConnection({ codecs: pbxCodecs(), iceUseIpv6: false, iceServers: [] });
     // The remote track appears during setRemoteDescription: hold it until the endpoint exists.
     const tracks: MediaStreamTrack[] = [];
     let attach = (track: MediaStreamTrack): void => {
