@@ -9,6 +9,9 @@ export interface RaisableWindow {
   restore(): void;
   show(): void;
   focus(): void;
+  isFocused(): boolean;
+  /** Taskbar attention where the system refuses to hand the focus over (Windows, some Linux desktops). */
+  flashFrame(flag: boolean): void;
 }
 
 /**
@@ -20,6 +23,8 @@ export function createDesktopShell(deps: {
   window(): RaisableWindow | null;
   tray(): { show(status: DesktopStatus): void } | null;
   hotkeys: HotkeyRegistrar;
+  /** macOS brings an app forward only with app.focus({ steal: true }); elsewhere not needed. */
+  focusApp?: () => void;
 }): DesktopShell {
   return {
     setStatus: (status) => deps.tray()?.show(status),
@@ -28,7 +33,9 @@ export function createDesktopShell(deps: {
       if (!window || window.isDestroyed()) return false;
       if (window.isMinimized()) window.restore();
       window.show();
+      deps.focusApp?.();
       window.focus();
+      if (!window.isFocused()) window.flashFrame(true);
       return true;
     },
     applyHotkeys: (hotkeys) => deps.hotkeys.apply(hotkeys),

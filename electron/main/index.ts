@@ -74,7 +74,12 @@ async function start(): Promise<void> {
       version: app.getVersion(),
       systemLocales: app.getPreferredSystemLanguages(),
     }),
-    desktop: createDesktopShell({ window: () => window, tray: () => tray, hotkeys }),
+    desktop: createDesktopShell({
+      window: () => window,
+      tray: () => tray,
+      hotkeys,
+      ...(process.platform === 'darwin' ? { focusApp: () => app.focus({ steal: true }) } : {}),
+    }),
   });
   // TOLLGATE_PROVISION (npm start's demo; unpackaged builds only): used only when no account is set up.
   // Its demo part (the banner with the demo PIN) is the browser host's alone; it never crosses IPC.

@@ -56,7 +56,7 @@ describe('tray model', () => {
 });
 
 describe('desktop shell', () => {
-  const fakeWindow = (minimized: boolean) => {
+  const fakeWindow = (minimized: boolean, focusGranted = true) => {
     const calls: string[] = [];
     const window: RaisableWindow = {
       isDestroyed: () => false,
@@ -64,6 +64,8 @@ describe('desktop shell', () => {
       restore: () => calls.push('restore'),
       show: () => calls.push('show'),
       focus: () => calls.push('focus'),
+      isFocused: () => focusGranted,
+      flashFrame: (flag) => calls.push(`flash:${flag}`),
     };
     return { window, calls };
   };
@@ -74,6 +76,18 @@ describe('desktop shell', () => {
     const shell = createDesktopShell({ window: () => window, tray: () => null, hotkeys });
     expect(shell.raiseWindow()).toBe(true);
     expect(calls).toEqual(['restore', 'show', 'focus']);
+  });
+
+  it('asks the app for the focus where needed, and flashes the taskbar when the system refuses it', () => {
+    const { window, calls } = fakeWindow(false, false);
+    const shell = createDesktopShell({
+      window: () => window,
+      tray: () => null,
+      hotkeys,
+      focusApp: () => calls.push('app-focus'),
+    });
+    expect(shell.raiseWindow()).toBe(true);
+    expect(calls).toEqual(['show', 'app-focus', 'focus', 'flash:true']);
   });
 
   it('cannot raise before the window exists, and passes the status to the tray', () => {
