@@ -116,6 +116,8 @@ async function start(): Promise<void> {
     log,
   });
   window = mainWindow;
+  // raiseWindow may flash the taskbar entry; it stops once the user comes to the window.
+  mainWindow.on('focus', () => mainWindow.flashFrame(false));
   try {
     tray = new StatusTray((item) => {
       if (item === 'toggle-dnd') sendCommand('toggle-dnd');
