@@ -93,6 +93,48 @@ describe('blind transfer (REFER)', () => {
       await busy.stop();
     }
   }, 90_000);
+  it('goes on when the transferor hangs up right after 202 (the usual blind transfer)', async () => {
+    const call = a.call('204');
+    const atB = await b.nextIncoming();
+    await inState(call, SessionState.Established);
+    const { sipWebSocketUrl, realm } = fixture.addresses;
+    const slow = await labelledPhone(sipWebSocketUrl, realm, DEMO.protectedExtension, false);
+    try {
+      const outcome = await refer(atB, { target: `sip:201@${realm}` });
+      expect(outcome.status).toBe(202);
+      await atB.bye(); // B leaves before 201 answers
+      const atTarget = await slow.nextIncoming();
+      await atTarget.accept();
+      // Breaks if the transferor's BYE ends the transferee's call or stops the transfer.
+      await expect.poll(() => mediaOf(call).peer, { timeout: 20_000 }).toBe('201');
+      expect(call.state).toBe(SessionState.Established);
+      await atTarget.bye();
+      await inState(call, SessionState.Terminated);
+      await idle();
+    } finally {
+      await slow.stop();
+    }
+  }, 90_000);
+
+  it('the transferee hanging up while the target rings ends everything (target cancelled)', async () => {
+    const call = a.call('204');
+    const atB = await b.nextIncoming();
+    await inState(call, SessionState.Established);
+    const { sipWebSocketUrl, realm } = fixture.addresses;
+    const slow = await labelledPhone(sipWebSocketUrl, realm, DEMO.protectedExtension, false);
+    try {
+      const outcome = await refer(atB, { target: `sip:201@${realm}` });
+      expect(outcome.status).toBe(202);
+      const atTarget = await slow.nextIncoming();
+      await call.bye();
+      // Breaks if the target keeps ringing for a call that is gone, or the transferor stays in it.
+      await inState(atTarget, SessionState.Terminated);
+      await inState(atB, SessionState.Terminated);
+      await idle();
+    } finally {
+      await slow.stop();
+    }
+  }, 90_000);
 });
 
 describe('attended transfer (REFER with Replaces)', () => {

@@ -272,11 +272,9 @@ export class InternalCall implements ActiveCall {
     }
     const other = this.otherSide(side);
     if (!other) return this.release(side);
-    if (transfer) {
-      transfer.forks.forEach((fork) => fork.cancel());
-      if (!transfer.transferorGone) transfer.transferor.request('BYE');
-    }
-    other.request('BYE');
+    if (transfer) transfer.forks.forEach((fork) => fork.cancel());
+    // During a transfer the other side is the transferor, unless it already left.
+    if (!(transfer && other === transfer.transferor && transfer.transferorGone)) other.request('BYE');
     this.finish('completed');
   }
 
@@ -436,19 +434,31 @@ export class InternalCall implements ActiveCall {
     });
     this.progress(transfer, 100, 'Trying');
     // The target offers anew in its 200 (offerless re-INVITE); the transferee answers that offer.
-    consult.target.reinvite({}, (response, ack) => {
-      const status = response.statusCode ?? 500;
-      if (this.transfer !== transfer) {
-        if (status < 300) ack();
-        return;
-      }
-      if (status >= 300 || !response.body) {
-        if (status < 300) ack();
-        owner.lockForTransfer(false);
-        return this.transferFailed(transfer, status >= 300 ? status : 488, response.reasonPhrase ?? 'Failed');
-      }
-      this.connect(transfer, consult.target, response.body, ack);
-    });
+    const timedOut = () => {
+      owner.lockForTransfer(false);
+      this.transferFailed(transfer, 408, 'Request Timeout');
+    };
+    consult.target.reinvite(
+      {},
+      (response, ack) => {
+        const status = response.statusCode ?? 500;
+        if (this.transfer !== transfer) {
+          if (status < 300) ack();
+          return;
+        }
+        if (status >= 300 || !response.body) {
+          if (status < 300) ack();
+          owner.lockForTransfer(false);
+          return this.transferFailed(
+            transfer,
+            status >= 300 ? status : 488,
+            response.reasonPhrase ?? 'Failed',
+          );
+        }
+        this.connect(transfer, consult.target, response.body, ack);
+      },
+      timedOut,
+    );
   }
 
   /** The transferor's leg and the other party of this call, when `callId`/`tag` names a side of it. */
@@ -481,21 +491,31 @@ export class InternalCall implements ActiveCall {
       target.request('BYE');
       return this.transferFailed(transfer, 488, 'Not Acceptable Here');
     }
-    transfer.transferee.reinvite({ body: offer, contentType: SDP }, (response, ackTransferee) => {
-      const status = response.statusCode ?? 500;
-      if (this.transfer !== transfer || status >= 300 || !response.body) {
-        if (status < 300) ackTransferee();
+    transfer.transferee.reinvite(
+      { body: offer, contentType: SDP },
+      (response, ackTransferee) => {
+        const status = response.statusCode ?? 500;
+        if (this.transfer !== transfer || status >= 300 || !response.body) {
+          if (status < 300) ackTransferee();
+          ackTarget();
+          if (transfer.kind === 'blind') target.request('BYE');
+          transfer.consult?.call.lockForTransfer(false);
+          if (this.transfer === transfer)
+            this.transferFailed(transfer, status >= 300 ? status : 488, response.reasonPhrase ?? 'Failed');
+          return;
+        }
+        ackTransferee();
+        ackTarget({ body: response.body, contentType: SDP });
+        this.completed(transfer, target);
+      },
+      () => {
+        // The transferee never answered the re-INVITE: the target's offer is left unanswered.
         ackTarget();
         if (transfer.kind === 'blind') target.request('BYE');
         transfer.consult?.call.lockForTransfer(false);
-        if (this.transfer === transfer)
-          this.transferFailed(transfer, status >= 300 ? status : 488, response.reasonPhrase ?? 'Failed');
-        return;
-      }
-      ackTransferee();
-      ackTarget({ body: response.body, contentType: SDP });
-      this.completed(transfer, target);
-    });
+        this.transferFailed(transfer, 408, 'Request Timeout');
+      },
+    );
   }
 
   private completed(transfer: PendingTransfer, target: DialogLeg): void {
@@ -576,8 +596,9 @@ export class InternalCall implements ActiveCall {
     this.ended = true;
     this.result = result;
     if (this.ringTimer) clearTimeout(this.ringTimer);
-    if (this.transfer?.ringTimer) clearTimeout(this.transfer.ringTimer);
     this.transfer?.consult?.call.lockForTransfer(false);
+    if (this.transfer?.ringTimer) clearTimeout(this.transfer.ringTimer);
+    this.transfer = null;
     for (const side of [...this.owned]) this.release(side);
     this.context.db.insertCallRecord({
       callId: this.id,

@@ -88,6 +88,8 @@ export interface DialogLeg {
   reinvite(
     extras: MessageExtras,
     onFinal: (response: SipResponse, ack: (extras?: MessageExtras) => void) => void,
+    /** No final response at all (Timer B): the phone is gone. */
+    onTimeout?: () => void,
   ): void;
   /** The dialog is over for presence (it ended, or was handed on and BYE'd). */
   ended(): void;
@@ -212,10 +214,12 @@ export class ServerLeg implements DialogLeg {
   reinvite(
     extras: MessageExtras,
     onFinal: (response: SipResponse, ack: (extras?: MessageExtras) => void) => void,
+    onTimeout?: () => void,
   ): void {
     const branch = newBranch();
     const cseq = ++this.localCseq;
     this.outlet.expectResponses(branch, 'INVITE', this.connection, {
+      ...(onTimeout ? { onTimeout } : {}),
       onResponse: (response) => {
         const status = response.statusCode ?? 0;
         if (status < 200) return;
@@ -394,10 +398,12 @@ export class ClientLeg implements DialogLeg {
   reinvite(
     extras: MessageExtras,
     onFinal: (response: SipResponse, ack: (extras?: MessageExtras) => void) => void,
+    onTimeout?: () => void,
   ): void {
     const branch = newBranch();
     const cseq = ++this.cseq;
     this.outlet.expectResponses(branch, 'INVITE', this.connection, {
+      ...(onTimeout ? { onTimeout } : {}),
       onResponse: (response) => {
         const status = response.statusCode ?? 0;
         if (status < 200) return;
