@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -14,11 +13,16 @@ import { observeDtmfDetections } from './lib/observe';
 import { LossyRelay } from './lib/relay';
 import { writeResult } from './lib/report';
 import { round, summarize } from './lib/stats';
+import { StunServer } from './lib/stun-server';
 
 /**
  * The softphone in Chromium against the test PBX (both on this machine): page load → interactive and
- * → registered; click Call → the first RTP packet of the PIN prompt received by the page (its
- * RTCPeerConnection's stats); click # → far end answered; click a key → digit detected at the PBX.
+ * → registered, in a fresh profile (a new browser context each run: no HTTP or code cache) and warm
+ * (the third load in the same context: V8's code cache in use), with the page's own timeline (DOM
+ * ready, tabs, WebSocket opened, registered); click Call → the local description, → the INVITE on
+ * the WebSocket, → the first RTP packet of the PIN prompt received by the page (its
+ * RTCPeerConnection's stats) — without ICE servers, with a STUN server that answers and with one
+ * that never answers; click # → far end answered; click a key → digit detected at the PBX.
  * Then typing at human speed: bursts of 8 keys a second on the in-call keypad of a call to the echo
  * test, through a lossy relay (no loss, 5 % random, 5 % in bursts), with the keys lost and the time
  * from click to detection, isolated keys (the first of a burst) apart from keys queued behind others.
@@ -26,6 +30,8 @@ import { round, summarize } from './lib/stats';
  * (bench/lib/observe.ts); loss happens in the relay (bench/lib/relay.ts), not in the PBX.
  */
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 8);
+/** Calls with a STUN server configured (one that answers, one that does not). */
+const STUN_RUNS = Number(process.env['BENCH_STUN_RUNS'] ?? 6);
 /** Bursts of KEYS_PER_BURST keys at each loss condition. */
 const BURSTS = Number(process.env['BENCH_BURSTS'] ?? 20);
 const KEYS_PER_BURST = 8;
@@ -45,40 +51,130 @@ async function waitFor(what: string, done: () => boolean, timeoutMs = 15_000): P
 }
 
 /**
- * A German page that remembers its clicks (absolute times, as `performance.timeOrigin + now()`
- * everywhere in the benchmark) and every RTCPeerConnection it makes, for getStats.
+ * What the page records, in its own clock (`performance.timeOrigin + now()`, absolute ms; the
+ * benchmark's clock is the same): its clicks, every RTCPeerConnection it makes and when each
+ * finished setLocalDescription, every SIP request it sends on the WebSocket, and when its DOM was
+ * ready, the tabs appeared, the WebSocket opened and "registered" appeared. A string, so nothing
+ * of the benchmark's own transpiled helpers has to exist in the page.
  */
+const PAGE_RECORDER = `
+  const at = () => performance.timeOrigin + performance.now();
+  const state = (window.bench = { clicks: [], peerConnections: [], localDescriptions: [], sent: [], marks: {} });
+  const mark = (name) => { if (!(name in state.marks)) state.marks[name] = at(); };
+  document.addEventListener('click', () => state.clicks.push(at()), true);
+  document.addEventListener('DOMContentLoaded', () => mark('domReady'));
+  const OriginalPeerConnection = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends OriginalPeerConnection {
+    constructor(...args) {
+      super(...args);
+      state.peerConnections.push(this);
+    }
+    async setLocalDescription(...args) {
+      await super.setLocalDescription(...args);
+      state.localDescriptions.push(at());
+    }
+  };
+  const OriginalWebSocket = window.WebSocket;
+  window.WebSocket = class extends OriginalWebSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('open', () => mark('webSocketOpen'));
+    }
+    send(data) {
+      if (typeof data === 'string') state.sent.push({ at: at(), text: data });
+      return super.send(data);
+    }
+  };
+  // textContent, not innerText: reading it forces no layout, so the recorder does not slow the page.
+  const observer = new MutationObserver(() => {
+    if (document.querySelector('[role="tablist"]')) mark('tabs');
+    if (document.body && document.body.textContent.includes('Angemeldet als 201')) mark('registered');
+    if ('registered' in state.marks) observer.disconnect();
+  });
+  observer.observe(document, { subtree: true, childList: true, characterData: true });
+`;
+
+interface PageRecord {
+  clicks: number[];
+  localDescriptions: number[];
+  sent: { at: number; text: string }[];
+  marks: Partial<Record<'domReady' | 'tabs' | 'webSocketOpen' | 'registered', number>>;
+}
+
+const record = (page: Page): Promise<PageRecord> =>
+  page.evaluate(() => {
+    const { clicks, localDescriptions, sent, marks } = (window as unknown as { bench: PageRecord }).bench;
+    return { clicks, localDescriptions, sent, marks };
+  });
+
+/** A German page in a new browser context (a fresh profile) that records what PAGE_RECORDER says. */
 async function openTimedPage(browser: Browser): Promise<Page> {
   const page = await (await browser.newContext({ locale: 'de-DE' })).newPage();
-  await page.addInitScript(() => {
-    const state = window as unknown as { clicks: number[]; peerConnections: RTCPeerConnection[] };
-    state.clicks = [];
-    state.peerConnections = [];
-    document.addEventListener(
-      'click',
-      () => state.clicks.push(performance.timeOrigin + performance.now()),
-      true,
-    );
-    const Original = window.RTCPeerConnection;
-    window.RTCPeerConnection = class extends Original {
-      constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
-        super(...args);
-        state.peerConnections.push(this);
-      }
-    };
-  });
+  await page.addInitScript({ content: PAGE_RECORDER });
   return page;
 }
 
-const lastClick = (page: Page) =>
-  page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.at(-1) ?? NaN);
+/** The page's timeline of a load, from navigation start (ms). */
+async function loadTimeline(page: Page): Promise<LoadTimeline> {
+  const { marks } = await record(page);
+  const origin = await page.evaluate(() => performance.timeOrigin);
+  const since = (at: number | undefined) => (at === undefined ? NaN : round(at - origin, 1));
+  return {
+    domReady: since(marks.domReady),
+    tabs: since(marks.tabs),
+    webSocketOpen: since(marks.webSocketOpen),
+    registered: since(marks.registered),
+  };
+}
+
+interface LoadTimeline {
+  domReady: number;
+  tabs: number;
+  webSocketOpen: number;
+  registered: number;
+}
+
+/**
+ * After a click on "Anrufen": when the page had its local description and sent its INVITE (ms after
+ * the click), and which candidates the INVITE's offer carries (sip.js does not trickle).
+ */
+async function callSetup(page: Page, clickAt: number) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { localDescriptions, sent } = await record(page);
+    const invite = sent.find((message) => message.at >= clickAt && message.text.startsWith('INVITE '));
+    const local = localDescriptions.find((at) => at >= clickAt);
+    if (invite && local !== undefined)
+      return {
+        localDescriptionMs: round(local - clickAt, 1),
+        inviteSentMs: round(invite.at - clickAt, 1),
+        candidates: offerCandidates(invite.text),
+      };
+    if (Date.now() > deadline) throw new Error('Softphone benchmark: no INVITE within 15 s of the click');
+    await sleep(5);
+  }
+}
+
+/** Counts the offer's candidates by transport and type (`udp host`, `udp srflx`, `tcp host`, …). */
+function offerCandidates(invite: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const match of invite.matchAll(/^a=candidate:\S+ \d+ (\S+) \S+ \S+ \S+ typ (\S+)/gm)) {
+    const key = `${(match[1] ?? '').toLowerCase()} ${match[2] ?? ''}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+const lastClick = async (page: Page) => (await record(page)).clicks.at(-1) ?? NaN;
 
 /** When the page's newest RTCPeerConnection received its first RTP packet (waits for one). */
 async function firstPacketReceived(page: Page): Promise<number> {
   const until = Date.now() + 15_000;
   while (Date.now() < until) {
     const at = await page.evaluate(async () => {
-      const pc = (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections.at(-1);
+      const pc = (
+        window as unknown as { bench: { peerConnections: RTCPeerConnection[] } }
+      ).bench.peerConnections.at(-1);
       if (!pc) return null;
       const stats = await pc.getStats();
       let received: number | null = null;
@@ -142,25 +238,51 @@ export async function benchSoftphone() {
   const samples = {
     interactive: [] as number[],
     registered: [] as number[],
+    freshTimeline: [] as LoadTimeline[],
+    freshMainThread: [] as { busy: number; script: number; styleAndLayout: number }[],
+    warmInteractive: [] as number[],
+    warmRegistered: [] as number[],
+    warmTimeline: [] as LoadTimeline[],
+    localDescription: [] as number[],
+    inviteSent: [] as number[],
+    offerCandidates: [] as Record<string, number>[],
     firstPromptPacket: [] as number[],
     farEndAnswered: [] as number[],
     keyToDetect: [] as number[],
   };
   const keyRuns: KeyRun[] = [];
+  const iceServerRuns: IceServerRun[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
       const page = await openTimedPage(browser);
+      // The renderer's main thread: how much of the load it was busy (CPU), and with what.
+      const devtools = await page.context().newCDPSession(page);
+      await devtools.send('Performance.enable', { timeDomain: 'threadTicks' });
       const started = Date.now();
       await page.goto(`${base}#provision=${provision(addresses.sipWebSocketUrl)}`);
       await page.getByRole('tablist').waitFor();
       samples.interactive.push(Date.now() - started);
       await page.getByText('Angemeldet als 201').waitFor();
       samples.registered.push(Date.now() - started);
+      samples.freshTimeline.push(await loadTimeline(page));
+      const { metrics } = await devtools.send('Performance.getMetrics');
+      const metric = (name: string) =>
+        round(1000 * (metrics.find((entry) => entry.name === name)?.value ?? NaN), 1);
+      samples.freshMainThread.push({
+        busy: metric('ThreadTime'),
+        script: metric('ScriptDuration'),
+        styleAndLayout: metric('RecalcStyleDuration') + metric('LayoutDuration'),
+      });
+      await devtools.detach();
 
       await page.getByRole('tab', { name: 'Telefon' }).click();
       await page.getByLabel('Rufnummer').fill('0301234567');
       await page.getByRole('button', { name: 'Anrufen' }).click();
       const callAt = await lastClick(page);
+      const setup = await callSetup(page, callAt);
+      samples.localDescription.push(setup.localDescriptionMs);
+      samples.inviteSent.push(setup.inviteSentMs);
+      samples.offerCandidates.push(setup.candidates);
       samples.firstPromptPacket.push((await firstPacketReceived(page)) - callAt);
 
       const keypad = page.getByTestId('in-call-keypad');
@@ -179,8 +301,28 @@ export async function benchSoftphone() {
         await sleep(5);
       samples.farEndAnswered.push(performance.timeOrigin + performance.now() - hashAt);
       await page.getByRole('button', { name: 'Auflegen' }).click();
+      await page.getByRole('button', { name: 'Anrufen' }).waitFor();
+
+      // Warm: the same profile loads the page twice more (Chromium writes V8's code cache on the
+      // second load and uses it from the third); the third load is measured.
+      for (const measured of [false, true]) {
+        const loadStarted = Date.now();
+        await page.goto(base);
+        await page.getByRole('tablist').waitFor();
+        const interactive = Date.now() - loadStarted;
+        await page.getByText('Angemeldet als 201').waitFor();
+        if (!measured) continue;
+        samples.warmInteractive.push(interactive);
+        samples.warmRegistered.push(Date.now() - loadStarted);
+        samples.warmTimeline.push(await loadTimeline(page));
+      }
       await page.context().close();
     }
+
+    // With a STUN server configured: one that answers (as behind NAT) and one that never does.
+    const provisioned = `${base}#provision=${provision(addresses.sipWebSocketUrl)}`;
+    iceServerRuns.push(await callsWithIceServer(browser, provisioned, { mappedAddress: '192.0.2.1' }));
+    iceServerRuns.push(await callsWithIceServer(browser, provisioned, { silent: true }));
 
     // Typing at human speed on one call to the echo test (no PIN involved), through the relay.
     const page = await openTimedPage(browser);
@@ -267,9 +409,27 @@ export async function benchSoftphone() {
     .map((file) => readFileSync(join('dist/renderer/assets', file)));
   const result = {
     runs: RUNS,
+    /** Fresh profile: a new browser context per run. Playwright's goto → tabs / "registered" seen. */
     pageLoadToInteractiveMs: summarize(samples.interactive),
     pageLoadToRegisteredMs: summarize(samples.registered),
+    /** The page's own timeline of the fresh loads, from navigation start. */
+    freshTimelineMs: timelineSummary(samples.freshTimeline),
+    /** The renderer's main thread during the fresh loads, until registered (CPU ms, DevTools metrics). */
+    freshMainThreadMs: {
+      busy: summarize(samples.freshMainThread.map((sample) => sample.busy)),
+      script: summarize(samples.freshMainThread.map((sample) => sample.script)),
+      styleAndLayout: summarize(samples.freshMainThread.map((sample) => sample.styleAndLayout)),
+    },
+    warm: {
+      pageLoadToInteractiveMs: summarize(samples.warmInteractive),
+      pageLoadToRegisteredMs: summarize(samples.warmRegistered),
+      timelineMs: timelineSummary(samples.warmTimeline),
+    },
+    callToLocalDescriptionMs: summarize(samples.localDescription),
+    callToInviteSentMs: summarize(samples.inviteSent),
+    offerCandidates: mergeCounts(samples.offerCandidates),
     callToFirstPromptPacketMs: summarize(samples.firstPromptPacket),
+    iceServers: iceServerRuns,
     connectingPromptMs: connectingPromptMs(),
     hashToFarEndAnsweredMs: summarize(samples.farEndAnswered),
     keyClickToDigitDetectedMs: summarize(samples.keyToDetect),
@@ -294,10 +454,142 @@ export async function benchSoftphone() {
     bundle: {
       rawKiB: round(bundle.reduce((total, file) => total + file.length, 0) / 1024),
       gzipKiB: round(bundle.reduce((total, file) => total + gzipSync(file).length, 0) / 1024),
+      chunks: rendererChunks('dist/renderer'),
     },
   };
   await writeResult('softphone', result);
   return { result };
+}
+
+/** Medians of each step of the load timelines. */
+function timelineSummary(timelines: readonly LoadTimeline[]) {
+  const step = (name: keyof LoadTimeline) => summarize(timelines.map((timeline) => timeline[name]));
+  return {
+    domReady: step('domReady'),
+    tabs: step('tabs'),
+    webSocketOpen: step('webSocketOpen'),
+    registered: step('registered'),
+  };
+}
+
+/** Per candidate kind: in how many offers, and how many in all. */
+function mergeCounts(offers: readonly Record<string, number>[]) {
+  const merged: Record<string, { offers: number; candidates: number }> = {};
+  for (const offer of offers)
+    for (const [kind, count] of Object.entries(offer)) {
+      const entry = (merged[kind] ??= { offers: 0, candidates: 0 });
+      entry.offers++;
+      entry.candidates += count;
+    }
+  return { offers: offers.length, byKind: merged };
+}
+
+/**
+ * The renderer build's chunks (the Electron renderer, dist/renderer): those index.html loads before
+ * the first screen (its script, module preloads and stylesheets) and those loaded later (import()).
+ */
+function rendererChunks(directory: string) {
+  const html = readFileSync(join(directory, 'index.html'), 'utf8');
+  const inHtml = new Set(
+    [...html.matchAll(/(?:src|href)="\.\/assets\/([^"]+)"/g)].map((match) => match[1] ?? ''),
+  );
+  const chunk = (file: string) => {
+    const bytes = readFileSync(join(directory, 'assets', file));
+    return {
+      file,
+      rawKiB: round(bytes.length / 1024),
+      gzipKiB: round(gzipSync(bytes).length / 1024),
+    };
+  };
+  const files = readdirSync(join(directory, 'assets')).filter(
+    (file) => file.endsWith('.js') || file.endsWith('.css'),
+  );
+  const firstScreen = files.filter((file) => inHtml.has(file)).map(chunk);
+  const later = files.filter((file) => !inHtml.has(file)).map(chunk);
+  const total = (chunks: { rawKiB: number; gzipKiB: number }[]) => ({
+    rawKiB: round(chunks.reduce((sum, item) => sum + item.rawKiB, 0)),
+    gzipKiB: round(chunks.reduce((sum, item) => sum + item.gzipKiB, 0)),
+  });
+  return { firstScreen: { ...total(firstScreen), files: firstScreen }, later };
+}
+
+interface IceServerRun {
+  server: 'answering' | 'silent';
+  runs: number;
+  callToLocalDescriptionMs: ReturnType<typeof summarize>;
+  callToInviteSentMs: ReturnType<typeof summarize>;
+  callToFirstPromptPacketMs: ReturnType<typeof summarize>;
+  offerCandidates: ReturnType<typeof mergeCounts>;
+  stunRequests: number;
+}
+
+/**
+ * Calls to the PIN prompt with a STUN server in the settings (Konto → STUN/TURN-Server): one page,
+ * STUN_RUNS calls, each hung up once the prompt's first packet is in. `silent`: the server never
+ * answers (a firewall), so gathering ends at the phone's ICE gathering timeout.
+ */
+async function callsWithIceServer(
+  browser: Browser,
+  url: string,
+  options: { mappedAddress?: string; silent?: boolean },
+): Promise<IceServerRun> {
+  const stun = await StunServer.start(options);
+  const page = await openTimedPage(browser);
+  try {
+    await page.goto(url);
+    await page.getByText('Angemeldet als 201').waitFor();
+    await page.getByRole('tab', { name: 'Konto' }).click();
+    const registersBefore = (await record(page)).sent.filter((message) =>
+      message.text.startsWith('REGISTER '),
+    ).length;
+    await page.getByText('Netzwerk', { exact: true }).click(); // the collapsed section
+    await page.getByLabel('STUN/TURN-Server (optional)').fill(stun.url);
+    await page.getByRole('button', { name: 'Server speichern' }).click();
+    await page.getByText('Server gespeichert.').waitFor();
+    // The phone starts again with the new servers: a new REGISTER, then registered.
+    for (const until = Date.now() + 15_000; ; await sleep(10)) {
+      const registers = (await record(page)).sent.filter((message) =>
+        message.text.startsWith('REGISTER '),
+      ).length;
+      if (registers > registersBefore) break;
+      if (Date.now() > until)
+        throw new Error('Softphone benchmark: no new REGISTER after saving the STUN server');
+    }
+    await page.getByText('Angemeldet als 201').waitFor();
+    await page.getByRole('tab', { name: 'Telefon' }).click();
+    const localDescription: number[] = [];
+    const inviteSent: number[] = [];
+    const firstPacket: number[] = [];
+    const candidates: Record<string, number>[] = [];
+    for (let run = 0; run < STUN_RUNS; run++) {
+      await page.getByLabel('Rufnummer').fill('0301234567');
+      await page.getByRole('button', { name: 'Anrufen' }).click();
+      const callAt = await lastClick(page);
+      const setup = await callSetup(page, callAt);
+      localDescription.push(setup.localDescriptionMs);
+      inviteSent.push(setup.inviteSentMs);
+      candidates.push(setup.candidates);
+      firstPacket.push(round((await firstPacketReceived(page)) - callAt, 1));
+      await page.getByRole('button', { name: 'Auflegen' }).click();
+      await page.getByRole('button', { name: 'Anrufen' }).waitFor();
+    }
+    const run: IceServerRun = {
+      server: options.silent ? 'silent' : 'answering',
+      runs: STUN_RUNS,
+      callToLocalDescriptionMs: summarize(localDescription),
+      callToInviteSentMs: summarize(inviteSent),
+      callToFirstPromptPacketMs: summarize(firstPacket),
+      offerCandidates: mergeCounts(candidates),
+      stunRequests: stun.requests,
+    };
+    console.log(
+      `  STUN ${run.server}: click → INVITE median ${run.callToInviteSentMs.median} ms, → first prompt packet median ${run.callToFirstPromptPacketMs.median} ms`,
+    );
+    return run;
+  } finally {
+    await page.context().close();
+    await stun.close();
+  }
 }
 
 interface KeyRun {

@@ -5,6 +5,7 @@ import { barChart, histogram, writeChart, writeFormatted, type ResultFile } from
 import { round, type Summary } from './lib/stats';
 import type { benchRegistrar } from './registrar';
 import type { benchSoftphone } from './softphone';
+import { softphoneSpeedSection } from './softphone-docs';
 import { registrarVerdict } from './registrar-docs';
 import { toneLengthsSection, type ToneResult } from './tone-lengths-docs';
 
@@ -101,6 +102,8 @@ ${table(
 )}
 
 ![Softphone timings](${chart})
+
+${softphoneSpeedSection(file)}
 
 ### Typing at human speed
 
