@@ -199,6 +199,32 @@ describe('personal codes', () => {
     expect(await screen.findByRole('status')).toHaveTextContent('PIN gelöscht.');
   });
 
+  // Breaks when the validity change sends other days than chosen, cannot clear an end (null), or
+  // accepts an end before the start.
+  it('changes a code’s validity in place; an empty day clears that end', async () => {
+    const user = userEvent.setup();
+    const { client, admin } = fakeClient();
+    wrap(<PinCodes extension="201" client={admin} />);
+    await user.click(await screen.findByRole('button', { name: 'Gültigkeit der PIN von Tom ändern' }));
+    const form = screen.getByRole('form', { name: 'Gültigkeit der PIN von Tom ändern' });
+    const from = within(form).getByLabelText('Gültig ab (optional)');
+    const until = within(form).getByLabelText('Gültig bis (optional)');
+    expect(from).toHaveValue('2026-01-01');
+    expect(until).toHaveValue('2026-06-30');
+    await user.clear(until);
+    await user.type(until, '2025-12-31');
+    await user.click(within(form).getByRole('button', { name: 'Gültigkeit speichern' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('„Gültig bis“ liegt vor „Gültig ab“.');
+    expect(client.changeCode).not.toHaveBeenCalled();
+    await user.clear(until);
+    await user.click(within(form).getByRole('button', { name: 'Gültigkeit speichern' }));
+    expect(client.changeCode).toHaveBeenCalledWith('201', '2', { validFrom: '2026-01-01', validUntil: null });
+    expect(await screen.findByRole('status')).toHaveTextContent('Gültigkeit gespeichert.');
+    await waitFor(() =>
+      expect(screen.queryByRole('form', { name: /Gültigkeit der PIN von Tom/ })).toBeNull(),
+    );
+  });
+
   // Breaks when the English strings are missing (keys shown instead).
   it('speaks English too', async () => {
     const { admin } = fakeClient();

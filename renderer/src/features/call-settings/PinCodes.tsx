@@ -10,6 +10,7 @@ import {
 import { Feedback } from '../../app/Feedback';
 import type { AdminClient, AdminResult, PinCode } from '../../policy/admin-client';
 import { TextField } from '../account/TextField';
+import { ValidityEditor } from './ValidityEditor';
 import { codeStatus, formatDay } from './pin-code-status';
 import './pin-codes.css';
 
@@ -48,6 +49,7 @@ export function PinCodes(props: { extension: string; client: AdminClient; onChan
   const [message, setMessage] = useState<Message>(null);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
 
   const show = useCallback((result: AdminResult<PinCode[]>) => {
     if (result.ok) {
@@ -130,7 +132,22 @@ export function PinCodes(props: { extension: string; client: AdminClient; onChan
                       : t('pinCodes.neverUsed')}
                   </p>
                 </div>
-                {confirming === code.id ? (
+                {editing === code.id ? (
+                  <ValidityEditor
+                    code={code}
+                    busy={busy}
+                    onInvalid={(key) => setMessage({ kind: 'error', key, values: LIMITS })}
+                    onCancel={() => setEditing(null)}
+                    onSave={(validity) =>
+                      void run(
+                        () => client.changeCode(extension, code.id, validity),
+                        'pinCodes.validitySaved',
+                      ).then((saved) => {
+                        if (saved) setEditing(null);
+                      })
+                    }
+                  />
+                ) : confirming === code.id ? (
                   <div
                     className="pin-codes__confirm"
                     role="group"
@@ -175,6 +192,15 @@ export function PinCodes(props: { extension: string; client: AdminClient; onChan
                       }
                     >
                       {t(code.enabled ? 'pinCodes.disable' : 'pinCodes.enable')}
+                    </button>
+                    <button
+                      type="button"
+                      className="button"
+                      disabled={busy}
+                      aria-label={t('pinCodes.editValidityLabel', { label: code.label })}
+                      onClick={() => setEditing(code.id)}
+                    >
+                      {t('pinCodes.editValidity')}
                     </button>
                     <button
                       type="button"
