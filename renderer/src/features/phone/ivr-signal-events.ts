@@ -29,13 +29,11 @@ export function pinEventOfIvrSignal(signal: IvrSignal, at: number): PinEvent | n
             maxAttempts: signal.attempt + signal.attemptsLeft,
           }
         : null;
-    case 'accepted': {
-      // Whose code it was (issue #14), read so that a PBX without the field shows nothing.
-      const label = (signal as { codeLabel?: unknown }).codeLabel;
-      return typeof label === 'string' && label.trim() !== ''
-        ? { type: 'accepted', codeLabel: label.slice(0, 64) }
+    case 'accepted':
+      // Whose code it was (issue #14; at most 64 characters by the schema); none or blank: none.
+      return signal.codeLabel?.trim()
+        ? { type: 'accepted', codeLabel: signal.codeLabel }
         : { type: 'accepted' };
-    }
     case 'ringing':
       return { type: 'ringing' };
     case 'connected':
