@@ -190,8 +190,8 @@ ${charts.map((path, index) => `![${dtmf.latency[index]?.loss.label ?? ''}](${pat
 ### PIN-IVR capacity, end to end
 
 Most concurrent PIN calls within the target: **${capacity.medianMostCalls}** (median of ${capacity.ramps.length} ramps: ${mostCalls.join(', ')}).
-The first ramp climbs from the lowest step; the others start two steps below its result (and from
-the bottom again if their first step misses).${
+The first ramp starts at ${capacity.ramps[0]?.startedAt ?? capacity.steps[0]} calls (from the lowest step if it misses there); the others start two
+steps below its result (and from the bottom again if their first step misses).${
     capacity.rampsSkippedForTime > 0
       ? ` ${capacity.rampsSkippedForTime} of ${capacity.rampsPlanned} ramps were skipped: the ramps had taken longer than ${capacity.timeBudgetS} s.`
       : ''
@@ -265,7 +265,7 @@ ${table(
 ${
   firstMiss
     ? `What limits it: at ${firstMiss.calls} calls the step missed ${firstMiss.missed.join('; ')}. With ${firstMiss.calls} PIN checks at
-once, queueing for the thread pool alone would take ${firstMiss.pinCheckQueueEstimateMs} ms; \`#\` → PIN accepted (the PBX's
+once (the worst case; spread over one IVR visit they come one after another), queueing for the thread pool alone would take ${firstMiss.pinCheckQueueEstimateMs} ms; \`#\` → PIN accepted (the PBX's
 \`pin-accepted\` event) had a p95 of ${firstMiss.hashToPinAcceptedMs ? `${firstMiss.hashToPinAcceptedMs.p95} ms` : '– (not emitted)'}, and \`#\` → ringing ${firstMiss.ringingBeyondPromptMs.p95} ms beyond the prompt.
 Where the PIN-accepted time is close to the queue estimate, the PIN checks (scrypt on libuv's
 ${capacity.threadPoolSize} threads over ${file.machine.cores} cores, shared with the PBX and the phones) are the limit; where it is far
