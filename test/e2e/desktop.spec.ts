@@ -60,3 +60,25 @@ test('the microphone level meter moves with the fake microphone and stops when t
   await expect(meter).toHaveAttribute('data-running', 'false');
   expect(await meter.evaluate((element: HTMLMeterElement) => element.value)).toBe(0);
 });
+
+for (const locale of ['de-DE', 'en-US'] as const) {
+  // Breaks when the DND switch pushes the header wider than a 360 px window (it did before the narrow layout).
+  test(`the header with the DND switch fits a 360 px window (${locale})`, async ({ openApp }) => {
+    const page = await openApp({ locale });
+    await page.setViewportSize({ width: 360, height: 640 });
+    const header = page.locator('.app__header');
+    await expect(header.getByTestId('dnd-toggle')).toBeVisible();
+    const sizes = await header.evaluate((element) => ({
+      header: element.scrollWidth - element.clientWidth,
+      page: document.documentElement.scrollWidth - window.innerWidth,
+      height: element.getBoundingClientRect().height,
+    }));
+    expect(sizes.header).toBeLessThanOrEqual(0);
+    expect(sizes.page).toBeLessThanOrEqual(0);
+    // One line: no taller than the select inside it plus the padding.
+    expect(sizes.height).toBeLessThan(60);
+    await expect(
+      page.getByRole('combobox', { name: locale === 'de-DE' ? 'Sprache' : 'Language' }),
+    ).toBeVisible();
+  });
+}
