@@ -69,7 +69,6 @@ const PAID_SPELLINGS = [
   '<sip:112@REALM>',
   '<sip:08001234567@REALM>',
   '<sip:*43@REALM>',
-  '<sip:202@other.example>',
   '<sip:299@REALM>',
 ];
 

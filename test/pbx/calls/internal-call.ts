@@ -316,7 +316,8 @@ export class InternalCall implements ActiveCall {
     const transferorNumber = transferor.extensionNumber ?? '';
     if (referTo.kind === 'attended')
       return this.startAttended(transferor, transferee, referTo, request, refuse);
-    if (referTo.host !== this.context.domain) return refuse(403, TRANSFER_REASONS.notInternal, 'domain');
+    // The host is not looked at, as for an INVITE: the PBX forwards nowhere else, and the user part
+    // decides (a phone whose domain is the WebSocket's host writes sip:204@127.0.0.1).
     const target = this.transfers.internalTarget(transferorNumber, referTo.user);
     if (!target) return refuse(403, TRANSFER_REASONS.notInternal, 'not-internal');
     const identity = this.partyOf(transferee);
