@@ -16,7 +16,7 @@ import { writeDocs } from './write-docs';
  * smoke run: BENCH_RUNS, BENCH_BURSTS (softphone), BENCH_DIGITS, BENCH_RAMPS, BENCH_MAX_CALLS,
  * BENCH_FIRST_STEP, BENCH_ALL_AT_ONCE_MAX_CALLS (dtmf),
  * BENCH_CAPACITY_BUDGET_S (dtmf), BENCH_REG_WINDOW_MS, BENCH_REG_WARM_UP_MS, BENCH_REG_MAX_CLIENTS
- * (registrar).
+ * (registrar), BENCH_TONE_BURSTS, BENCH_TONE_PATHS=pbx|kamailio (tones).
  */
 const only = process.argv
   .find((arg) => arg.startsWith('--only='))

@@ -43,7 +43,7 @@ export const SPEEDS = [
   { label: 'fast (20 keys/s)', intervalMs: 50 },
 ] as const;
 const LOSSES: readonly LossSpec[] = [NO_LOSS, BURST_5];
-const BURSTS = Number(process.env['BENCH_TONE_BURSTS'] ?? 40);
+const BURSTS = Number(process.env['BENCH_TONE_BURSTS'] ?? 120);
 const KEYS_PER_BURST = 8;
 const PAUSE_BETWEEN_BURSTS_MS = 400;
 const LOST_AFTER_MS = 1_000;
