@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { format, resolveConfig } from 'prettier';
-import type { Calibration } from './calibration';
+import { calibrate, type Calibration } from './calibration';
 import { profiling } from './profile';
 
 /** The machine a result was measured on, written next to every result. */
@@ -34,6 +34,9 @@ export interface ResultFile<T> {
 export async function writeResult(name: string, result: unknown): Promise<void> {
   // Under the profiler only the profiles are kept: its overhead would skew the timings.
   if (profiling() && !name.startsWith('profile-')) return;
+  // A benchmark run on its own (not through bench/run.ts) measures the calibration here: every
+  // result file records it.
+  currentCalibration ??= await calibrate();
   mkdirSync('bench/results', { recursive: true });
   const file: ResultFile<unknown> = {
     measuredAt: new Date().toISOString(),
