@@ -1,6 +1,6 @@
 // The full ("max") metadata: only it knows each country's exact number patterns, so an incomplete
 // number (0800 1, 0800 123) is told apart from a complete toll-free one; "min" checks lengths only.
-import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString, type CountryCode, type PhoneNumberType } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { stripSeparators } from './separators';
 
@@ -43,11 +43,17 @@ export type Classification =
   | { callClass: 'invalid'; reason: 'empty' | 'characters' | 'not-a-number' };
 
 /**
- * Where an external paid call goes, for the PIN scope (shared/policy/requires-pin.ts):
- * - `international`: the number's country calling code is not the company's (`+44…`, `0044…`,
- *   `+881…` satellite all are, whatever the spelling: it is read from the normalised number);
- * - `premium`: the metadata says premium rate (`0900…`), or it cannot place the number at all (a
- *   possible but not valid number could be anything, so it counts as premium: fail safe).
+ * Where an external paid call goes, for the PIN scope (shared/policy/requires-pin.ts). Both facts
+ * fail safe: a number the metadata cannot place is never cheaper than one it can.
+ * - `international`: anything but a valid number of the company's own *country* (not calling code:
+ *   +1 876 is Jamaica for a US company, +44 1534 Jersey for a GB one, +7 701 Kazakhstan for a RU
+ *   one). A possible but not valid number counts as international: `+49 0044 20 7946 0018` is
+ *   "+49 044…", which a trunk that writes "+49" as "0" dials as 0044… = London. A number of no
+ *   country (+881 satellite, +800) is international too. Read from the normalised number, so
+ *   `+44…`, `0044…` and every other spelling agree.
+ * - `premium`: not an ordinary fixed-line, mobile or VoIP number by the metadata's type
+ *   (`PAID_ORDINARY_TYPES`): premium rate (0900), shared cost (0137 televoting, 0180), personal
+ *   numbers (0700), UAN, voicemail access, pagers, and a number the metadata cannot place at all.
  */
 export interface PaidReach {
   international: boolean;
@@ -86,13 +92,27 @@ export function classifyDestination(dialled: string, plan: DialPlan): Classifica
     if (!parsed.isValid()) return { callClass: 'invalid', reason: 'not-a-number' };
     return { callClass: 'toll-free', e164 };
   }
+  const valid = parsed.isValid();
+  const type = valid ? parsed.getType() : undefined;
   return {
     callClass: 'external',
     e164,
-    international: parsed.countryCallingCode !== getCountryCallingCode(plan.country as CountryCode),
-    premium: !parsed.isValid() || parsed.getType() === 'PREMIUM_RATE',
+    international: !valid || parsed.country === undefined || parsed.country !== plan.country,
+    premium: type === undefined || !PAID_ORDINARY_TYPES.has(type),
   };
 }
+
+/**
+ * The number types billed as ordinary calls; every other type (PREMIUM_RATE, SHARED_COST,
+ * PERSONAL_NUMBER, UAN, VOICEMAIL, PAGER, a TOLL_FREE number not in `tollFreePrefixes`) and an
+ * unknown type count as premium for the PIN scope (docs/test-pbx.md).
+ */
+export const PAID_ORDINARY_TYPES: ReadonlySet<PhoneNumberType> = new Set<PhoneNumberType>([
+  'FIXED_LINE',
+  'MOBILE',
+  'FIXED_LINE_OR_MOBILE',
+  'VOIP',
+]);
 
 function isInternal(digits: string, plan: DialPlan): boolean {
   return plan.internalRanges.some(

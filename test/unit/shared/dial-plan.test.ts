@@ -49,13 +49,63 @@ describe('dial plan', () => {
       { callClass: 'external', e164: '+442079460018', international: true, premium: false },
     ],
     ['0900 1234567', { callClass: 'external', e164: '+499001234567', international: false, premium: true }],
-    // Possible but not valid: the metadata cannot place it, so it counts as premium (fail safe).
+    // Possible but not valid: the metadata cannot place it, so it counts as premium and as
+    // international (fail safe: unknown is never cheaper).
     [
       '+49 900 12345678',
-      { callClass: 'external', e164: '+4990012345678', international: false, premium: true },
+      { callClass: 'external', e164: '+4990012345678', international: true, premium: true },
     ],
   ] as const)('%s is %j', (dialled, expected) => {
     expect(classifyDestination(dialled, plan)).toEqual(expected);
+  });
+
+  // Audit of issue #14's PIN scope: each row is the reach the scope must see, written out by hand
+  // (not computed by classifyDestination). Breaks when `international` compares calling codes
+  // instead of countries (US/GB/RU rows), when it drops the validity check (the +49 0044… rows: a
+  // trunk that writes "+49" as "0" dials them as 0044… = London) or when `premium` knows only
+  // PREMIUM_RATE (0137, 0180, 0700 rows).
+  describe('PIN scope reach of awkward spellings (audit B1, B2, N2)', () => {
+    const planOf = (country: string) => DialPlanSchema.parse({ ...plan, country });
+    it.each([
+      // B1: a foreign number behind the company's own calling code.
+      ['DE', '+49 0044 20 7946 0018', '+490442079460018', true, true],
+      ['DE', '0049 0044 2079460018', '+490442079460018', true, true],
+      ['DE', '+49 00 1 876 555 1234', '+49018765551234', true, true],
+      ['DE', '+4900442079460018', '+490442079460018', true, true],
+      // B2: another country sharing the calling code.
+      ['US', '+1 876 555 1234', '+18765551234', true, false],
+      ['US', '1 876 555 1234', '+18765551234', true, false],
+      ['US', '+1 268 555 1234', '+12685551234', true, true],
+      ['GB', '+44 1534 123456', '+441534123456', true, false],
+      ['GB', '01534 123456', '+441534123456', true, false],
+      ['GB', '+44 7624 123456', '+447624123456', true, false],
+      ['RU', '+7 701 123 4567', '+77011234567', true, false],
+      ['RU', '8 701 123 4567', '+77011234567', true, false],
+      // ... while the company's own country stays national.
+      ['US', '+1 212 555 0100', '+12125550100', false, false],
+      ['GB', '+44 20 7946 0018', '+442079460018', false, false],
+      ['RU', '+7 495 123 4567', '+74951234567', false, false],
+      ['DE', '+49 30 1234567', '+49301234567', false, false],
+      ['DE', '0151 12345678', '+4915112345678', false, false],
+      // A number of no country (satellite) is international.
+      ['DE', '+881 6 123456789', '+8816123456789', true, false],
+      // N2: paid types other than premium rate.
+      ['DE', '0137 1234567', '+491371234567', false, true],
+      ['DE', '01801 234567', '+491801234567', false, true],
+      ['DE', '0180 12345678', '+4918012345678', false, true],
+      ['DE', '0700 12345678', '+4970012345678', false, true],
+      ['DE', '0900 1234567', '+499001234567', false, true],
+    ] as const)(
+      '%s company dials %s (%s): international %s, premium %s',
+      (country, dialled, e164, international, premium) => {
+        expect(classifyDestination(dialled, planOf(country))).toEqual({
+          callClass: 'external',
+          e164,
+          international,
+          premium,
+        });
+      },
+    );
   });
 
   it.each([
