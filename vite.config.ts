@@ -35,6 +35,36 @@ function baselineContentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * The phone-number metadata chunk (renderer/src/app/phone-number-metadata.ts) is fetched with the
+ * first-screen chunks (modulepreload), not only when App asks for it: App's boot waits for it.
+ */
+function preloadPhoneNumberMetadata(): Plugin {
+  return {
+    name: 'tollgate-preload-phone-number-metadata',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler: (_html, context) => {
+        const chunk = Object.values(context.bundle ?? {}).find(
+          (item) =>
+            item.type === 'chunk' &&
+            /libphonenumber-js[\\/]metadata\.max\.json/.test(item.facadeModuleId ?? ''),
+        );
+        return chunk
+          ? [
+              {
+                tag: 'link',
+                attrs: { rel: 'modulepreload', crossorigin: true, href: `./${chunk.fileName}` },
+                injectTo: 'head',
+              },
+            ]
+          : [];
+      },
+    },
+  };
+}
+
 /** `vite preview` answers `/` (and `/index.html`, any query kept) with the browser-host page. */
 function browserPageAtRoot(): Plugin {
   const rewrite: Connect.NextHandleFunction = (request, _response, next) => {
@@ -56,7 +86,7 @@ export default defineConfig(({ mode, isPreview }) => {
   return {
     root: 'renderer',
     base: './',
-    plugins: [react(), baselineContentSecurityPolicy(), browserPageAtRoot()],
+    plugins: [react(), baselineContentSecurityPolicy(), browserPageAtRoot(), preloadPhoneNumberMetadata()],
     define: { 'import.meta.env.VITE_APP_VERSION': JSON.stringify(version) },
     resolve: {
       // The renderer's libphonenumber-js loads its metadata as a chunk of its own, while the app

@@ -116,8 +116,9 @@ ${table(
 The renderer build (\`dist/renderer\`, Electron): **${chunks.firstScreen.rawKiB} KiB** (${chunks.firstScreen.gzipKiB} KiB gzip)
 load before the first screen (${chunks.firstScreen.files.map((chunk) => `\`${chunk.file}\` ${chunk.rawKiB} KiB`).join(', ')});
 loaded later: ${chunks.later.map((chunk) => `\`${chunk.file}\` ${chunk.rawKiB} KiB (${chunk.gzipKiB} KiB gzip)`).join(', ')}.
-The phone-number metadata loads while the app boots (nothing classifies a number before it is there); the tabs other than
-Telefon and Konto load when first opened, or in idle time once the phone has registered. In Electron the renderer uses
+The phone-number metadata (libphonenumber-js "max", the \`metadata.max.json\` chunk) is a chunk of its own, preloaded with the
+first screen and awaited by the app's boot (nothing classifies a number before it is there); the tabs other than Telefon and
+Konto load when first opened, or in idle time once the phone has registered. In Electron the renderer uses
 V8's code cache from its first load on (\`v8CacheOptions\`, and the \`app://\` scheme registered with \`codeCache\`).
 
 Call set-up (sip.js sends no trickle ICE: the INVITE carries the candidates gathered when it goes out). Without ICE servers the
