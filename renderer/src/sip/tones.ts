@@ -100,6 +100,11 @@ export class Tones {
   private context: AudioContext | null = null;
   private pattern: { stop(): void } | null = null;
   private ringer: { node: MediaStreamAudioDestinationNode; element: SinkElement } | null = null;
+  /**
+   * Counts stop() and every new tone: a ring started before a stop() (still waiting for setSinkId)
+   * sees the count moved on and does not start, so a call cancelled or answered quickly stops ringing.
+   */
+  private generation = 0;
 
   private audio(): AudioContext | null {
     if (typeof AudioContext === 'undefined') return null;
@@ -109,6 +114,7 @@ export class Tones {
   }
 
   ringback(): void {
+    this.generation += 1;
     const context = this.audio();
     if (context) this.loop(context, RINGBACK, context.destination);
   }
@@ -134,6 +140,7 @@ export class Tones {
   }
 
   stop(): void {
+    this.generation += 1;
     this.pattern?.stop();
     this.pattern = null;
     this.ringer?.element.pause();
@@ -141,10 +148,13 @@ export class Tones {
 
   private async ringWith(choice: RingerChoice, once = false): Promise<RingerProblem | null> {
     this.stop();
+    const generation = this.generation;
     const context = this.audio();
     if (!context) return 'no-audio';
     const ringer = this.ringerOutput(context);
     const problem = await routeToDevice(ringer.element, choice.deviceId);
+    // stop() (or another ring) came while the device was being set: this ring is over already.
+    if (generation !== this.generation) return problem;
     void ringer.element.play().catch(() => {});
     this.loop(context, RING_TONE_PATTERNS[choice.tone], ringer.node, once);
     return problem;
