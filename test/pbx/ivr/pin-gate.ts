@@ -60,7 +60,7 @@ export class PinGate implements PinGatePort {
     PinSession | undefined
   >();
   /** Codes being hashed or decided, so a stopping PBX can still count them (`drain`). */
-  private readonly inFlight = new Set<Promise<PinVerdict>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly checks: BoundedSlots;
   /** Sessions holding one of the `maxPinSessions` places, with their codes in flight. */
   private readonly places = new Map<GateSession, number>();
@@ -136,6 +136,7 @@ export class PinGate implements PinGatePort {
     const { store, rules } = this.deps;
     let decision: ReturnType<PinGateStore['decidePinCode']>;
     let now: number;
+    let upgrade: (() => Promise<void>) | undefined;
     try {
       const before = gateClosed(store.gateFacts(extension, source), this.deps.now(), rules);
       if (before) {
@@ -151,6 +152,7 @@ export class PinGate implements PinGatePort {
         return busy;
       }
       const check = await checking;
+      upgrade = check?.upgrade;
       now = this.deps.now();
       decision = store.decidePinCode({
         extension,
@@ -176,6 +178,7 @@ export class PinGate implements PinGatePort {
       case 'accepted':
         // The label is no secret (the admin named the person); the code never is logged.
         this.deps.log('pin-accepted', { callId, extension, codeLabel: decision.codeLabel });
+        if (upgrade) this.afterVerdict(callId, extension, upgrade);
         return { kind: 'accepted', codeLabel: decision.codeLabel };
       case 'wrong': {
         this.deps.log('pin-wrong-code', {
@@ -192,6 +195,25 @@ export class PinGate implements PinGatePort {
         return { kind: 'wrong', wrongCodesLeftBeforeLock: decision.wrongCodesLeftBeforeLock };
       }
     }
+  }
+
+  /**
+   * Gives an accepted migrated code its index and peppered hash (a second scrypt) after the verdict
+   * went out: only an accepted code pays it, so the time to the verdict never tells a right but
+   * disabled code from a wrong one (audit N1). `drain` waits for it; a failure is logged, not fatal.
+   */
+  private afterVerdict(callId: string, extension: string, upgrade: () => Promise<void>): void {
+    const done = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(upgrade)
+      .catch((error: unknown) => {
+        this.deps.log('pin-code-upgrade-error', {
+          callId,
+          extension,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      });
+    this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
   }
 
   /** @internal */

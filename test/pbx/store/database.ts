@@ -6,7 +6,13 @@ import { constantTimeEqual } from '../crypto/constant-time';
 import { ha1, type DigestAlgorithm } from '../crypto/ha1';
 import { resolvePepper } from './pepper';
 import { hashSecret, verifySecret } from './secrets';
-import { codeRefusal, UnlockCodes, type AddCodeResult, type UnlockCodeRow } from './unlock-codes';
+import {
+  codeRefusal,
+  UnlockCodes,
+  type AddCodeResult,
+  type CodeMatch,
+  type UnlockCodeRow,
+} from './unlock-codes';
 import { DEFAULT_PIN_SCOPE, type PinScope } from '../../../shared/policy/requires-pin';
 import type {
   ApiStore,
@@ -458,9 +464,10 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
   /**
    * Finds the code a caller typed with the keyed index and verifies it with ONE scrypt, whatever the
    * number of codes (unlock-codes.ts). Null for no match. Whether the matched code may open the call
-   * (enabled, valid today) is decided in `decidePinCode`'s transaction.
+   * (enabled, valid today) is decided in `decidePinCode`'s transaction; a migrated code's upgrade
+   * (`CodeMatch.upgrade`) is the caller's to run once the code was accepted.
    */
-  async compareUnlockCode(number: string, code: string): Promise<{ codeId: number } | null> {
+  async compareUnlockCode(number: string, code: string): Promise<CodeMatch | null> {
     return this.codes.match(number, code);
   }
 
@@ -468,7 +475,9 @@ export class PbxDatabase implements ApiStore, CallRecordStore, PinGateStore {
   async verifyUnlockCode(number: string, code: string, now = Date.now()): Promise<boolean> {
     const matched = await this.codes.match(number, code);
     const row = matched ? this.codes.find(number, matched.codeId) : null;
-    return row !== null && codeRefusal(row, now) === null;
+    const opens = row !== null && codeRefusal(row, now) === null;
+    if (opens) await matched?.upgrade?.();
+    return opens;
   }
 
   // — PIN scope (issue #14) —

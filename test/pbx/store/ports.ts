@@ -264,6 +264,16 @@ export type PinCodeDecision =
       sourceBlockedUntil: number | null;
     };
 
+/**
+ * A typed code that matched one of the extension's codes. `upgrade` is set when the matched code has
+ * no lookup index or an unpeppered hash: run it once the code was accepted (never for a refused one),
+ * outside the time the caller waits for the verdict.
+ */
+export interface CodeMatch {
+  codeId: number;
+  upgrade?: () => Promise<void>;
+}
+
 /** What the PIN gate (ivr/pin-gate.ts) needs from the store; nothing else of it. */
 export interface PinGateStore {
   gateFacts(extension: string, source: string): GateFacts;
@@ -271,7 +281,7 @@ export interface PinGateStore {
    * The extension's code this code matches (keyed index, then one scrypt: store/unlock-codes.ts), or
    * null. A match says nothing yet about the code's state (disabled, expired): `decidePinCode` does.
    */
-  compareUnlockCode(extension: string, code: string): Promise<{ codeId: number } | null>;
+  compareUnlockCode(extension: string, code: string): Promise<CodeMatch | null>;
   /**
    * Re-checks the gate and the matched code's state, records the outcome and locks, in one
    * transaction (see `PbxDatabase`).

@@ -1,10 +1,16 @@
 import { createHmac } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { MAX_CODES_PER_EXTENSION } from '../../../shared/policy/unlock-code';
-import type { AddCodeResult, UnlockCodeRow } from './ports';
+import type { AddCodeResult, CodeMatch, UnlockCodeRow } from './ports';
 import { hashSecret, verifySecret } from './secrets';
 
-export type { AddCodeResult, UnlockCodeRow } from './ports';
+/** The slow hashes the store uses (secrets.ts); a test passes counting wrappers. */
+export interface SlowHashes {
+  verify: typeof verifySecret;
+  hash: typeof hashSecret;
+}
+
+export type { AddCodeResult, CodeMatch, UnlockCodeRow } from './ports';
 
 /**
  * An extension's personal unlock codes (issue #14): several per extension, each with a label (the
@@ -23,8 +29,11 @@ export type { AddCodeResult, UnlockCodeRow } from './ports';
  *
  * A code from before issue #14 (the single `unlock_code_hash` of migration 4) has no index: there is
  * at most one per extension, labelled "Standard". When the index finds nothing, that one is the
- * candidate for the single scrypt; once it is entered correctly it gets its index (and a peppered
- * hash, if it had none) and is looked up like any other from then on.
+ * candidate for the single scrypt; once it is entered correctly AND accepted it gets its index (and a
+ * peppered hash, if it had none) and is looked up like any other from then on. That upgrade (a second
+ * scrypt) is not part of `match`: it is handed back as `upgrade`, which the gate runs only after the
+ * code was accepted and after the verdict went out, so a right but disabled or expired code costs
+ * exactly what a wrong one does (audit N1: the time must not tell "right but disabled").
  */
 /** Why a code that matched is refused anyway; it counts as a wrong code (issue #14). */
 export type CodeRefusal = 'disabled' | 'expired' | 'not-yet-valid';
@@ -88,8 +97,8 @@ export class UnlockCodes {
     private readonly db: Database.Database,
     private readonly pepper: Buffer,
     private readonly statement: (sql: string) => Database.Statement,
-    /** The slow comparison (secrets.ts); a test passes a counting wrapper. */
-    private readonly verify: typeof verifySecret = verifySecret,
+    /** The slow comparison and hash (secrets.ts); a test passes counting wrappers. */
+    private readonly slow: SlowHashes = { verify: verifySecret, hash: hashSecret },
     /** The most codes an extension holds (shared/policy/unlock-code.ts). */
     private readonly maxCodes: number = MAX_CODES_PER_EXTENSION,
   ) {}
@@ -137,7 +146,7 @@ export class UnlockCodes {
     if (this.count(extension) >= this.maxCodes) return { kind: 'too-many-codes' };
     const lookup = codeIndex(this.pepper, extension, input.code);
     if (await this.taken(extension, input.code, lookup)) return { kind: 'code-taken' };
-    const hash = await hashSecret(input.code, this.pepper);
+    const hash = await this.slow.hash(input.code, this.pepper);
     return this.db
       .transaction((): AddCodeResult => {
         // Checked again in the transaction: another request may have added the same code meanwhile,
@@ -174,7 +183,7 @@ export class UnlockCodes {
     if (!owner && (await this.legacyMatches(extension, code, standard?.id))) return { kind: 'code-taken' };
     if (!standard)
       return this.add(extension, { label: STANDARD_LABEL, code, validFrom: null, validUntil: null }, now);
-    const hash = await hashSecret(code, this.pepper);
+    const hash = await this.slow.hash(code, this.pepper);
     // Setting "the" code is an explicit act: it is in force afterwards, also if it was disabled.
     this.statement('UPDATE unlock_codes SET lookup = ?, hash = ?, enabled = 1 WHERE id = ?').run(
       lookup,
@@ -209,29 +218,33 @@ export class UnlockCodes {
    * The one candidate for a typed code and ONE scrypt: the code its index finds, else the extension's
    * code without an index (from before issue #14), else a dummy hash (verifySecret spends the same
    * time on nothing). Returns the id of the code that matched, whatever its state: whether it may
-   * open the call is decided in the gate's transaction (`PbxDatabase.decidePinCode`).
+   * open the call is decided in the gate's transaction (`PbxDatabase.decidePinCode`). Nothing else
+   * slow runs here, right or wrong, enabled or not (see `CodeMatch.upgrade`).
    */
-  async match(extension: string, code: string): Promise<{ codeId: number } | null> {
+  async match(extension: string, code: string): Promise<CodeMatch | null> {
     const lookup = codeIndex(this.pepper, extension, code);
     const candidate =
       (this.statement('SELECT id, hash, lookup FROM unlock_codes WHERE extension = ? AND lookup = ?').get(
         extension,
         lookup,
       ) as Pick<CodeRecord, 'id' | 'hash' | 'lookup'> | undefined) ?? this.legacy(extension);
-    const check = await this.verify(code, candidate?.hash ?? null, this.pepper);
+    const check = await this.slow.verify(code, candidate?.hash ?? null, this.pepper);
     if (check === 'no-match' || !candidate) return null;
-    if (check === 'match-unpeppered' || candidate.lookup === null) {
-      const hash = await hashSecret(code, this.pepper);
-      // Unless the code was changed meanwhile (or the PBX is stopping).
-      if (this.db.open)
-        this.statement('UPDATE unlock_codes SET lookup = ?, hash = ? WHERE id = ? AND hash = ?').run(
-          lookup,
-          hash,
-          candidate.id,
-          candidate.hash,
-        );
-    }
-    return { codeId: candidate.id };
+    if (check !== 'match-unpeppered' && candidate.lookup !== null) return { codeId: candidate.id };
+    return {
+      codeId: candidate.id,
+      upgrade: async () => {
+        const hash = await this.slow.hash(code, this.pepper);
+        // Unless the code was changed meanwhile (or the PBX is stopping).
+        if (this.db.open)
+          this.statement('UPDATE unlock_codes SET lookup = ?, hash = ? WHERE id = ? AND hash = ?').run(
+            lookup,
+            hash,
+            candidate.id,
+            candidate.hash,
+          );
+      },
+    };
   }
 
   private legacy(extension: string): Pick<CodeRecord, 'id' | 'hash' | 'lookup'> | undefined {
@@ -252,7 +265,7 @@ export class UnlockCodes {
   private async legacyMatches(extension: string, code: string, except?: number): Promise<boolean> {
     const legacy = this.legacy(extension);
     if (!legacy || legacy.id === except) return false;
-    if ((await this.verify(code, legacy.hash, this.pepper)) === 'no-match') return false;
+    if ((await this.slow.verify(code, legacy.hash, this.pepper)) === 'no-match') return false;
     this.statement('UPDATE unlock_codes SET lookup = ? WHERE id = ? AND lookup IS NULL').run(
       codeIndex(this.pepper, extension, code),
       legacy.id,

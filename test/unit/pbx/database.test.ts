@@ -158,10 +158,13 @@ describe('PBX database: migration and pepper', () => {
     expect(database.listUnlockCodes('301').map((code) => code.label)).toEqual(['Standard']);
     expect(await database.verifyUnlockCode('301', '2469')).toBe(false);
     expect(codeRow()[0]?.hash).toMatch(/^scrypt\$/);
-    // The first right entry still verifies against the old hash, re-hashes it with the pepper and
-    // gives it its lookup index; from then on the index finds it.
+    // The first right entry still verifies against the old hash; once accepted it is re-hashed with
+    // the pepper and gets its lookup index (audit N1: not inside the check, which costs one scrypt
+    // whatever the code's state); from then on the index finds it.
     const id = database.listUnlockCodes('301')[0]?.id;
-    expect(await database.compareUnlockCode('301', '2468')).toEqual({ codeId: id });
+    expect(await database.compareUnlockCode('301', '2468')).toMatchObject({ codeId: id });
+    expect(codeRow()[0]).toMatchObject({ lookup: null, hash: expect.stringMatching(/^scrypt\$/) });
+    expect(await database.verifyUnlockCode('301', '2468')).toBe(true);
     expect(codeRow()[0]).toMatchObject({
       lookup: expect.any(String),
       hash: expect.stringMatching(/^scrypt-peppered\$/),
@@ -241,7 +244,7 @@ describe('PBX database: migration and pepper', () => {
       ),
     ).toEqual({ kind: 'code-taken' });
     const matched = await database.compareUnlockCode('301', '97135');
-    expect(matched).toEqual({ codeId: database.listUnlockCodes('301')[0]?.id });
+    expect(matched).toMatchObject({ codeId: database.listUnlockCodes('301')[0]?.id });
     expect(
       database.decidePinCode({
         extension: '301',
@@ -255,6 +258,8 @@ describe('PBX database: migration and pepper', () => {
       kind: 'accepted',
       codeLabel: 'Standard',
     });
+    // Accepted: the gate runs the upgrade after its verdict (pin-gate.ts `afterVerdict`).
+    await matched?.upgrade?.();
     const row = database.db.prepare("SELECT lookup FROM unlock_codes WHERE extension = '301'").get() as {
       lookup: string;
     };

@@ -184,6 +184,53 @@ describe('PIN gate: sessions, timeouts, pending codes', () => {
     expect(db.pinSecurity('201', clock.now).wrongCodes).toBe(3);
   });
 
+  // Audit N1: a code migrated before issue #14 (no lookup index) gets its index and peppered hash —
+  // a second scrypt — only once accepted and only after the verdict, so a right but disabled code
+  // answers as fast as a wrong one. Breaks when the gate runs the upgrade for a refused code (events
+  // then hold 'upgrade' after the disabled try) or awaits it before answering (order reversed).
+  it('upgrades a migrated code only when it is accepted, after the verdict', async () => {
+    const events: string[] = [];
+    const { db, gate } = await fixture({}, (database) => ({
+      gateFacts: (extension, source) => database.gateFacts(extension, source),
+      decidePinCode: (input) => database.decidePinCode(input),
+      recordPinEvent: (event) => database.recordPinEvent(event),
+      compareUnlockCode: async (extension, code) => {
+        const matched = await database.compareUnlockCode(extension, code);
+        const upgrade = matched?.upgrade;
+        if (!matched || !upgrade) return matched;
+        const recorded = async () => {
+          events.push('upgrade');
+          await upgrade();
+        };
+        return { codeId: matched.codeId, upgrade: recorded };
+      },
+    }));
+    db.db
+      .prepare("UPDATE unlock_codes SET lookup = NULL WHERE extension = '201' AND label = 'Standard'")
+      .run();
+    const standard = db.listUnlockCodes('201').find((code) => code.label === 'Standard');
+    if (!standard) throw new Error('seed without Standard');
+    const lookup = () =>
+      (
+        db.db.prepare('SELECT lookup FROM unlock_codes WHERE id = ?').get(standard.id) as {
+          lookup: string | null;
+        }
+      ).lookup;
+    const by = { admin: 'admin', at: 1 };
+    const s = session(gate.open('201', '192.0.2.1', 'call-1'));
+    db.updateUnlockCode('201', standard.id, { enabled: false }, by);
+    expect((await s.verify(RIGHT)).kind).toBe('wrong');
+    await gate.drain();
+    expect(events).toEqual([]);
+    expect(lookup()).toBeNull();
+    db.updateUnlockCode('201', standard.id, { enabled: true }, by);
+    const verdict = await s.verify(RIGHT);
+    events.push(`verdict ${verdict.kind}`);
+    await gate.drain();
+    expect(events).toEqual(['verdict accepted', 'upgrade']);
+    expect(lookup()).not.toBeNull();
+  });
+
   it('never logs a code or its digits', async () => {
     const { gate, log } = await fixture();
     const s = session(gate.open('201', 'client-a', 'call-a'));

@@ -9,9 +9,11 @@ import { codeIndex, codeRefusal, UnlockCodes } from '../../../test/pbx/store/unl
 /**
  * Personal unlock codes in the store (issue #14): the keyed lookup index, one scrypt per check
  * whatever the number of codes, codes unique per extension, disabled/expired codes refused and
- * counted. `verifySecret` is wrapped so the test can count the slow hashes a check costs.
+ * counted. `verifySecret` and `hashSecret` are wrapped so the test can count the slow hashes a check
+ * costs.
  */
 const verifySecret = vi.fn(secrets.verifySecret);
+const hashSecret = vi.fn(secrets.hashSecret);
 
 const gateRules = storeGateRules({ ...DEFAULT_LOCKOUT_RULES, wrongCodesToLock: 100 });
 const by = { admin: 'admin', at: Date.parse('2026-06-15T12:00:00Z') };
@@ -23,9 +25,24 @@ async function store() {
   await database.seed(loadSeed());
   return database;
 }
-/** The store's code rows over the same database, with the counting comparison. */
+/** The store's code rows over the same database, with the counting comparison and hash. */
 const counted = (database: PbxDatabase) =>
-  new UnlockCodes(database.db, pepper, (sql) => database.db.prepare(sql), verifySecret);
+  new UnlockCodes(database.db, pepper, (sql) => database.db.prepare(sql), {
+    verify: verifySecret,
+    hash: hashSecret,
+  });
+/** Makes 201's "Standard" (471108) a code migrated before issue #14: no lookup index. */
+function migrateStandard(database: PbxDatabase): number {
+  database.db
+    .prepare("UPDATE unlock_codes SET lookup = NULL WHERE extension = '201' AND label = 'Standard'")
+    .run();
+  const standard = database.listUnlockCodes('201').find((code) => code.label === 'Standard');
+  if (!standard) throw new Error('seed without Standard');
+  return standard.id;
+}
+const lookupOf = (database: PbxDatabase, id: number) =>
+  (database.db.prepare('SELECT lookup FROM unlock_codes WHERE id = ?').get(id) as { lookup: string | null })
+    .lookup;
 
 function decide(database: PbxDatabase, codeId: number | undefined, now = NOW) {
   return database.decidePinCode({
@@ -54,6 +71,7 @@ describe('keyed lookup index', () => {
 describe('personal unlock codes in the store', () => {
   beforeEach(() => {
     verifySecret.mockClear();
+    hashSecret.mockClear();
   });
 
   // Breaks when the check tries the codes one by one (k hashes for a wrong code: the time would
@@ -71,8 +89,9 @@ describe('personal unlock codes in the store', () => {
       expect(database.listUnlockCodes('201')).toHaveLength(count);
       for (const code of ['471108', '739104', `90${1000 + count - 1}`, '000000', '12345678']) {
         verifySecret.mockClear();
+        hashSecret.mockClear();
         await counted(database).match('201', code);
-        expect([code, verifySecret.mock.calls.length]).toEqual([code, 1]);
+        expect([code, verifySecret.mock.calls.length, hashSecret.mock.calls.length]).toEqual([code, 1, 0]);
       }
     }
     // An extension without any code spends its one scrypt on a dummy hash too.
@@ -80,6 +99,35 @@ describe('personal unlock codes in the store', () => {
     expect(await counted(database).match('202', '1234')).toBeNull();
     expect(verifySecret).toHaveBeenCalledTimes(1);
     expect(verifySecret.mock.calls[0]?.[1]).toBeNull();
+    expect(hashSecret).not.toHaveBeenCalled();
+  });
+
+  // Audit N1: a migrated code (no index) typed right used to be re-hashed inside the check — a second
+  // scrypt even when it was disabled or expired, so the time told "right but disabled" from wrong.
+  // Breaks when match() runs hashSecret itself (the counts become 1, 1) instead of handing the
+  // upgrade back for an accepted code.
+  it('a migrated code costs one scrypt to check, right or wrong, enabled or not; only the upgrade of an accepted one hashes', async () => {
+    const database = await store();
+    const id = migrateStandard(database);
+    database.updateUnlockCode('201', id, { enabled: false }, by);
+    for (const code of ['471108', '000000']) {
+      verifySecret.mockClear();
+      hashSecret.mockClear();
+      await counted(database).match('201', code);
+      expect([code, verifySecret.mock.calls.length, hashSecret.mock.calls.length]).toEqual([code, 1, 0]);
+    }
+    expect(lookupOf(database, id)).toBeNull();
+    database.updateUnlockCode('201', id, { enabled: true }, by);
+    hashSecret.mockClear();
+    const matched = await counted(database).match('201', '471108');
+    expect(matched?.codeId).toBe(id);
+    expect(hashSecret).not.toHaveBeenCalled();
+    expect(decide(database, matched?.codeId)).toEqual({ kind: 'accepted', codeLabel: 'Standard' });
+    await matched?.upgrade?.();
+    expect(hashSecret).toHaveBeenCalledTimes(1);
+    expect(lookupOf(database, id)).toBe(codeIndex(pepper, '201', '471108'));
+    // Found by its index from then on, with nothing left to upgrade.
+    expect(await counted(database).match('201', '471108')).toEqual({ codeId: id });
   });
 
   it('each code of the extension opens the call, attributed to its own label; the last use is kept', async () => {
