@@ -353,7 +353,7 @@ function registrarSection(file: ResultFile<RegistrarResult> | null): string {
     const entry = registrar.ratio[kind];
     return entry.ratio !== null
       ? `Tollgate / kamailio, ${what}: **${entry.ratio} ×** (median window to median window; both registrars' windows were stable).`
-      : `Tollgate / kamailio, ${what}: not given — ${entry.withheld.join('; ')}.`;
+      : `Tollgate / kamailio, ${what}: not given (medians ${registrar.tollgate[kind].perSecond} and ${registrar.kamailio?.[kind].perSecond ?? '–'} /s) — ${entry.withheld.join('; ')}.`;
   };
   const config = registrar.kamailioConfig;
   return `## Registrar (each in its own process, SIP over WebSocket, digest auth, same load in the same run)
