@@ -1,7 +1,12 @@
 import type { TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { echoServiceNumber, isMissingDevice } from '../../../renderer/src/features/account/audio-devices';
-import { desktopStateOf, desktopStatusOf } from '../../../renderer/src/features/account/desktop-status';
+import {
+  desktopStateOf,
+  desktopStatusOf,
+  hangUpActionOf,
+  ringingCallOf,
+} from '../../../renderer/src/features/account/desktop-status';
 import { levelOf } from '../../../renderer/src/features/account/mic-level';
 import { resolveTheme } from '../../../renderer/src/features/account/theme';
 import { initialCall } from '../../../renderer/src/sip/call-machine';
@@ -45,17 +50,35 @@ describe('desktop status for the tray', () => {
   const t = ((key: string, options?: { extension?: string }) =>
     options?.extension ? `${key}:${options.extension}` : key) as unknown as TFunction;
 
+  const phone = (calls: CallView[]) => ({ call: calls[0] ?? null, calls });
+
   it('puts a call over the registration', () => {
-    expect(desktopStateOf({ registration: { kind: 'registered' }, call: null })).toBe('registered');
-    expect(desktopStateOf({ registration: { kind: 'connecting' }, call: null })).toBe('offline');
-    expect(desktopStateOf({ registration: { kind: 'registered' }, call: call('incoming') })).toBe('ringing');
+    expect(desktopStateOf({ registration: { kind: 'registered' }, ...phone([]) })).toBe('registered');
+    expect(desktopStateOf({ registration: { kind: 'connecting' }, ...phone([]) })).toBe('offline');
+    expect(desktopStateOf({ registration: { kind: 'registered' }, ...phone([call('incoming')]) })).toBe(
+      'ringing',
+    );
     expect(
-      desktopStateOf({ registration: { kind: 'offline', retryInMs: 1, retryAt: 1 }, call: call('active') }),
+      desktopStateOf({
+        registration: { kind: 'offline', retryInMs: 1, retryAt: 1 },
+        ...phone([call('active')]),
+      }),
     ).toBe('in-call');
   });
 
+  // Breaks when only the call in front counts: a waiting call would leave the tray at "in a call".
+  it('rings for a waiting call behind the call in front', () => {
+    const waiting = { ...call('incoming'), id: 'w' };
+    const snapshot = { registration: { kind: 'registered' as const }, ...phone([call('active'), waiting]) };
+    expect(desktopStateOf(snapshot)).toBe('ringing');
+    expect(ringingCallOf(snapshot)?.id).toBe('w');
+    expect(hangUpActionOf(snapshot)).toEqual({ kind: 'hang-up', id: 'c' });
+    expect(hangUpActionOf(phone([call('incoming')]))).toEqual({ kind: 'decline', id: 'c' });
+    expect(hangUpActionOf(phone([]))).toBeNull();
+  });
+
   it('says DND beside the state, in the user’s words', () => {
-    expect(desktopStatusOf({ registration: { kind: 'registered' }, call: null }, true, '201', t)).toEqual({
+    expect(desktopStatusOf({ registration: { kind: 'registered' }, ...phone([]) }, true, '201', t)).toEqual({
       state: 'registered',
       doNotDisturb: true,
       text: {

@@ -41,31 +41,50 @@ function desktopHost(overrides: Partial<HostApi> = {}): Spied {
   };
 }
 
-function incomingCallServices(): PhoneServices & {
-  accept: ReturnType<typeof vi.fn>;
-  decline: ReturnType<typeof vi.fn>;
-} {
-  const services = offlinePhoneServices();
-  const call: CallView = {
-    id: 'call-1',
-    number: '202',
-    name: 'Lager',
+function callView(id: string, phase: 'incoming' | 'active', number: string, name: string): CallView {
+  return {
+    id,
+    number,
+    name,
     direction: 'incoming',
     startedAt: Date.now(),
-    state: initialCall('incoming'),
+    state: { ...initialCall('incoming'), phase },
     callClass: null,
     protectedPaid: false,
   };
+}
+
+/** Phone services whose snapshot holds `calls`, the first one in front. */
+function callServices(calls: CallView[]): PhoneServices & {
+  accept: ReturnType<typeof vi.fn>;
+  decline: ReturnType<typeof vi.fn>;
+  hangUp: ReturnType<typeof vi.fn>;
+} {
+  const services = offlinePhoneServices();
   const snapshot = {
     ...services.softphone.getSnapshot(),
     registration: { kind: 'registered' as const },
-    call,
+    call: calls[0] ?? null,
+    calls,
   };
   Object.defineProperty(services.softphone, 'getSnapshot', { value: () => snapshot });
   const accept = vi.fn();
   const decline = vi.fn();
-  Object.assign(services.softphone, { accept, decline });
-  return Object.assign(services, { accept, decline });
+  const hangUp = vi.fn();
+  Object.assign(services.softphone, { accept, decline, hangUp });
+  return Object.assign(services, { accept, decline, hangUp });
+}
+
+function incomingCallServices() {
+  return callServices([callView('call-1', 'incoming', '202', 'Lager')]);
+}
+
+/** A call in progress in front, and a second one waiting behind it. */
+function waitingCallServices() {
+  return callServices([
+    callView('call-1', 'active', '202', 'Lager'),
+    callView('call-2', 'incoming', '203', 'Empfang'),
+  ]);
 }
 
 async function start(host: HostApi, services: () => PhoneServices = offlinePhoneServices) {
@@ -112,9 +131,46 @@ describe('incoming call on the desktop', () => {
       expect(host.statuses.at(-1)).toMatchObject({ state: 'ringing', text: { status: 'Eingehender Anruf' } }),
     );
     host.command('answer');
-    expect(services.accept).toHaveBeenCalledTimes(1);
+    expect(services.accept).toHaveBeenCalledWith('call-1');
     host.command('hang-up');
-    expect(services.decline).toHaveBeenCalledTimes(1);
+    expect(services.decline).toHaveBeenCalledWith('call-1');
+  });
+
+  // Breaks when the desktop looks only at the call in front: a waiting call would not raise the
+  // window, the tray would say "in a call", and the answer hotkey could not take it.
+  it('rings for a waiting call behind the call in front, and the hotkey answers that one', async () => {
+    const raiseWindow = vi.fn(async () => ({ ok: true as const, value: true }));
+    const host = desktopHost({ raiseWindow });
+    const services = waitingCallServices();
+    await start(host, () => services);
+    await vi.waitFor(() => expect(raiseWindow).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() =>
+      expect(host.statuses.at(-1)).toMatchObject({ state: 'ringing', text: { status: 'Eingehender Anruf' } }),
+    );
+    host.command('answer');
+    expect(services.accept).toHaveBeenCalledWith('call-2');
+    // Hang-up ends the call in front, as on a desk phone; the waiting call is not declined.
+    host.command('hang-up');
+    expect(services.hangUp).toHaveBeenCalledWith('call-1');
+    expect(services.decline).not.toHaveBeenCalled();
+  });
+
+  // Breaks when the notification is shown only for a ringing call in front.
+  it('notifies about a waiting call while the window is hidden', async () => {
+    const shown: string[] = [];
+    class FakeNotification {
+      static permission = 'granted';
+      static requestPermission = async () => 'granted';
+      onclick: (() => void) | null = null;
+      constructor(title: string) {
+        shown.push(title);
+      }
+      close() {}
+    }
+    vi.stubGlobal('Notification', FakeNotification);
+    vi.spyOn(document, 'hidden', 'get').mockReturnValue(true);
+    await start(desktopHost(), waitingCallServices);
+    await vi.waitFor(() => expect(shown).toEqual(['Eingehender Anruf von Empfang (203)']));
   });
 
   // Breaks when the window is raised although the user switched it off.

@@ -4,7 +4,9 @@ import type { DesktopCommand } from '../../../../shared/ipc/contract';
 import { useHostState } from '../../app/host-context';
 import { usePhone } from '../../phone/phone-context';
 import { configureRinger } from '../../sip/tones';
-import { desktopStatusOf } from './desktop-status';
+import type { CallView } from '../../sip/softphone';
+import { useDirectoryName } from '../directory/use-directory';
+import { desktopStatusOf, hangUpActionOf, ringingCallOf } from './desktop-status';
 import { useAppliedTheme } from './theme';
 
 /**
@@ -34,8 +36,10 @@ export function DesktopIntegration() {
     void host.setDesktopStatus(JSON.parse(statusJson) as Parameters<typeof host.setDesktopStatus>[0]);
   }, [host, statusJson]);
 
-  // An incoming call brings the window to the front (once per call).
-  const ringingId = snapshot.call?.state.phase === 'incoming' ? snapshot.call.id : null;
+  // An incoming call brings the window to the front (once per call) — a waiting one behind the
+  // call in front too.
+  const ringing = ringingCallOf(snapshot);
+  const ringingId = ringing?.id ?? null;
   const raise = desktop.raiseOnIncomingCall;
   useEffect(() => {
     if (!ringingId || !raise) return;
@@ -53,7 +57,7 @@ export function DesktopIntegration() {
 
   useEffect(() => {
     const run = (command: DesktopCommand) => {
-      const call = softphone.getSnapshot().call;
+      const current = softphone.getSnapshot();
       if (command === 'toggle-dnd') {
         // Read what is saved now, so two quick clicks in the tray toggle twice.
         void host.getSettings().then(async (current) => {
@@ -64,15 +68,37 @@ export function DesktopIntegration() {
           if (result.ok) setView(result.value);
         });
       } else if (command === 'answer') {
-        if (call?.state.phase === 'incoming') softphone.accept();
-      } else if (call?.state.phase === 'incoming') {
-        softphone.decline();
-      } else if (call) {
-        softphone.hangUp();
+        // The ringing call, also one waiting behind the call in front (which is held then).
+        const ringingCall = ringingCallOf(current);
+        if (ringingCall) softphone.accept(ringingCall.id);
+      } else {
+        const action = hangUpActionOf(current);
+        if (action?.kind === 'decline') softphone.decline(action.id);
+        else if (action) softphone.hangUp(action.id);
       }
     };
     return host.onDesktopCommand?.(run);
   }, [host, softphone, setView]);
 
+  return ringing ? <RingingNotification key={ringing.id} call={ringing} /> : null;
+}
+
+/**
+ * A system notification while the window is hidden, for whichever call rings (also a waiting one);
+ * closed when it stops ringing. Named as the call screen names the caller.
+ */
+function RingingNotification({ call }: { call: CallView }) {
+  const { t } = useTranslation();
+  const directoryName = useDirectoryName(call.number);
+  const name = directoryName ?? call.name;
+  const who = name ? `${name} (${call.number})` : call.number;
+  useEffect(() => {
+    if (typeof Notification === 'undefined') return;
+    if (Notification.permission === 'granted' && document.hidden) {
+      const notification = new Notification(t('phone.notificationIncoming', { who }));
+      notification.onclick = () => window.focus();
+      return () => notification.close();
+    }
+  }, [who, t]);
   return null;
 }

@@ -46,14 +46,7 @@ export function CallPanel({
     return () => tones.stop();
   }, [phase, tones]);
 
-  useEffect(() => {
-    if (phase !== 'incoming' || typeof Notification === 'undefined') return;
-    if (Notification.permission === 'granted' && document.hidden) {
-      const notification = new Notification(t('phone.notificationIncoming', { who }));
-      notification.onclick = () => window.focus();
-      return () => notification.close();
-    }
-  }, [phase, who, t]);
+  // The system notification for a ringing call (in front or waiting): DesktopIntegration.
 
   // The heading takes focus when the call appears and again when an incoming call is accepted (its
   // buttons are replaced): never a button that a stray Enter or Space would press.
