@@ -18,6 +18,9 @@ export interface RaisableWindow {
  * The Electron desktop around the window: the tray shows the renderer's status, an incoming call
  * raises the window, the hotkeys come from the saved settings. The window and tray arrive after the
  * host is built (index.ts), so they are looked up on each call.
+ *
+ * Raising is allowed only while the renderer's last reported status says a call rings: a renderer
+ * (or script in it) cannot pull the window over the user's work at any other time.
  */
 export function createDesktopShell(deps: {
   window(): RaisableWindow | null;
@@ -26,9 +29,14 @@ export function createDesktopShell(deps: {
   /** macOS brings an app forward only with app.focus({ steal: true }); elsewhere not needed. */
   focusApp?: () => void;
 }): DesktopShell {
+  let ringing = false;
   return {
-    setStatus: (status) => deps.tray()?.show(status),
+    setStatus: (status) => {
+      ringing = status.state === 'ringing';
+      deps.tray()?.show(status);
+    },
     raiseWindow: () => {
+      if (!ringing) return false;
       const window = deps.window();
       if (!window || window.isDestroyed()) return false;
       if (window.isMinimized()) window.restore();

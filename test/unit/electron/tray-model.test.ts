@@ -71,9 +71,12 @@ describe('desktop shell', () => {
   };
   const hotkeys = new HotkeyRegistrar({ register: () => true, unregister: () => {} }, () => {});
 
+  const ringingStatus: DesktopStatus = { state: 'ringing', doNotDisturb: false, text };
+
   it('raises a minimised window: restore, show, focus', () => {
     const { window, calls } = fakeWindow(true);
     const shell = createDesktopShell({ window: () => window, tray: () => null, hotkeys });
+    shell.setStatus(ringingStatus);
     expect(shell.raiseWindow()).toBe(true);
     expect(calls).toEqual(['restore', 'show', 'focus']);
   });
@@ -86,6 +89,7 @@ describe('desktop shell', () => {
       hotkeys,
       focusApp: () => calls.push('app-focus'),
     });
+    shell.setStatus(ringingStatus);
     expect(shell.raiseWindow()).toBe(true);
     expect(calls).toEqual(['show', 'app-focus', 'focus', 'flash:true']);
   });
@@ -97,8 +101,25 @@ describe('desktop shell', () => {
       tray: () => ({ show: (status) => shown.push(status) }),
       hotkeys,
     });
-    expect(shell.raiseWindow()).toBe(false);
     shell.setStatus({ state: 'ringing', doNotDisturb: false, text });
+    expect(shell.raiseWindow()).toBe(false);
     expect(shown).toEqual([{ state: 'ringing', doNotDisturb: false, text }]);
+  });
+
+  // Breaks when main raises the window whenever the renderer asks, not only while a call rings.
+  it('raises only while the last reported status says a call rings', () => {
+    const { window, calls } = fakeWindow(false);
+    const shell = createDesktopShell({ window: () => window, tray: () => null, hotkeys });
+    expect(shell.raiseWindow()).toBe(false);
+    for (const state of ['registered', 'offline', 'in-call'] as const) {
+      shell.setStatus({ state, doNotDisturb: false, text });
+      expect(shell.raiseWindow()).toBe(false);
+    }
+    expect(calls).toEqual([]);
+    shell.setStatus(ringingStatus);
+    expect(shell.raiseWindow()).toBe(true);
+    shell.setStatus({ state: 'in-call', doNotDisturb: false, text });
+    expect(shell.raiseWindow()).toBe(false);
+    expect(calls).toEqual(['show', 'focus']);
   });
 });
