@@ -19,6 +19,7 @@ import { unregisterBeforeQuit } from './quit-guard';
 import { createMainHost } from './main-host';
 import { installNavigationGuards, installPermissionHandlers } from './security-handlers';
 import type { KeyValueStore } from './settings-store';
+import { installTestHooks } from './test-hooks';
 import { StatusTray } from './tray';
 
 /** Composition root of the main process: wires the services; behaviour lives in the modules. */
@@ -60,6 +61,8 @@ async function start(): Promise<void> {
     if (window && !window.isDestroyed()) window.webContents.send(HOST_EVENT_CHANNELS.desktopCommand, command);
   };
   const hotkeys = new HotkeyRegistrar(globalShortcut, sendCommand);
+  if (launch.testHooks)
+    installTestHooks({ trayStatus: () => tray?.status ?? null, sendDesktopCommand: sendCommand });
   app.on('will-quit', () => hotkeys.dispose());
   const mainHost = createMainHost({
     userDataDirectory: app.getPath('userData'),

@@ -13,6 +13,8 @@ export interface LaunchOptions {
   provisioning: string | null;
   /** Chromium switches for TOLLGATE_E2E=1: fake microphone, media prompts accepted, autoplay. */
   chromiumSwitches: readonly (readonly [name: string, value?: string])[];
+  /** TOLLGATE_E2E=1: the main process's test hooks (test-hooks.ts) for the end-to-end tests. */
+  testHooks: boolean;
 }
 
 export const E2E_CHROMIUM_SWITCHES = [
@@ -26,12 +28,19 @@ export function readLaunchOptions(
   isPackaged: boolean,
 ): LaunchOptions {
   if (isPackaged)
-    return { devServerUrl: null, userDataDirectory: null, provisioning: null, chromiumSwitches: [] };
+    return {
+      devServerUrl: null,
+      userDataDirectory: null,
+      provisioning: null,
+      chromiumSwitches: [],
+      testHooks: false,
+    };
   const value = (name: string) => environment[name] || null;
   return {
     devServerUrl: value('TOLLGATE_DEV_SERVER_URL'),
     userDataDirectory: value('TOLLGATE_USER_DATA'),
     provisioning: value('TOLLGATE_PROVISION'),
     chromiumSwitches: environment['TOLLGATE_E2E'] === '1' ? E2E_CHROMIUM_SWITCHES : [],
+    testHooks: environment['TOLLGATE_E2E'] === '1',
   };
 }

@@ -7,6 +7,7 @@ const ICON_SIZE = 16;
 /** The tray icon (edge): draws the model of tray-model.ts; clicks go to `onItem`. */
 export class StatusTray {
   private readonly tray: Tray;
+  private current: DesktopStatus = STARTING_STATUS;
 
   constructor(private readonly onItem: (id: 'toggle-dnd' | 'show' | 'quit') => void) {
     this.tray = new Tray(this.icon(STARTING_STATUS));
@@ -14,7 +15,13 @@ export class StatusTray {
     this.show(STARTING_STATUS);
   }
 
+  /** What the tray shows now (its tooltip is `text.status`). */
+  get status(): DesktopStatus {
+    return this.current;
+  }
+
   show(status: DesktopStatus): void {
+    this.current = status;
     this.tray.setImage(this.icon(status));
     this.tray.setToolTip(status.text.status);
     this.tray.setContextMenu(Menu.buildFromTemplate(trayMenuModel(status).map((item) => this.entry(item))));

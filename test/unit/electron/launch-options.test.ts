@@ -15,6 +15,7 @@ describe('launch options', () => {
       userDataDirectory: '/tmp/elsewhere',
       provisioning: '{"account":{}}',
       chromiumSwitches: E2E_CHROMIUM_SWITCHES,
+      testHooks: true,
     });
     expect(E2E_CHROMIUM_SWITCHES.map(([name]) => name)).toContain('use-fake-ui-for-media-stream');
   });
@@ -26,6 +27,7 @@ describe('launch options', () => {
       userDataDirectory: null,
       provisioning: null,
       chromiumSwitches: [],
+      testHooks: false,
     });
   });
 
@@ -35,6 +37,7 @@ describe('launch options', () => {
       userDataDirectory: null,
       provisioning: null,
       chromiumSwitches: [],
+      testHooks: false,
     });
   });
 });
