@@ -149,6 +149,8 @@ export class SipService {
       now: deps.now,
       log: deps.log,
       ...(deps.subscriptionRules ? { rules: deps.subscriptionRules } : {}),
+      // Asked again on every refresh and state change (an extension removed or moved stops watching).
+      canWatch: (subscriber, watched) => this.invites.canWatch?.(subscriber, watched) ?? false,
     });
     this.invites = deps.invites(this);
   }

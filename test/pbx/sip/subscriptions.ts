@@ -101,6 +101,12 @@ export interface SubscriptionDeps {
   now(): number;
   log: PbxLog;
   rules?: Partial<SubscriptionRules>;
+  /**
+   * Whether `subscriber` may (still) watch `watched` (same company, both exist). Asked again on every
+   * refresh and before every state NOTIFY, so an extension removed or moved to another company stops
+   * watching at once instead of keeping its subscription until it expires (up to an hour).
+   */
+  canWatch?(subscriber: string, watched: string): boolean;
 }
 
 export class DialogSubscriptions {
@@ -193,8 +199,9 @@ export class DialogSubscriptions {
     if (change.state === 'terminated' && !own.has(id)) return;
     own.set(id, { id, direction: change.direction, state: change.state });
     this.dialogs.set(change.extension, own);
-    for (const subscription of this.byKey.values())
-      if (subscription.watched === change.extension) this.notify(subscription);
+    for (const subscription of [...this.byKey.values()])
+      if (subscription.watched === change.extension && this.stillAllowed(subscription))
+        this.notify(subscription);
     if (change.state === 'terminated') {
       own.delete(id);
       if (own.size === 0) this.dialogs.delete(change.extension);
@@ -236,11 +243,27 @@ export class DialogSubscriptions {
           });
           return this.end(subscription, 'terminated;reason=timeout');
         }
+        if (!this.stillAllowed(subscription)) return;
         subscription.expiresAt = this.deps.now() + expiry.expiresS * 1000;
         this.arm(subscription);
         this.notify(subscription);
       },
     };
+  }
+
+  /**
+   * Re-checks the subscription's authorization; when it no longer holds, ends it with a last NOTIFY
+   * (RFC 6665 §4.2.2, `reason=rejected`: a change in authorization policy) that carries no state.
+   */
+  private stillAllowed(subscription: Subscription): boolean {
+    if (!this.deps.canWatch || this.deps.canWatch(subscription.subscriber, subscription.watched)) return true;
+    this.deps.log('subscription-ended', {
+      subscriber: subscription.subscriber,
+      watched: subscription.watched,
+      why: 'not-allowed',
+    });
+    this.end(subscription, 'terminated;reason=rejected');
+    return false;
   }
 
   private peerOf(subscription: Subscription): DialogPeer {
@@ -274,7 +297,11 @@ export class DialogSubscriptions {
   private notify(subscription: Subscription, subscriptionState?: string): void {
     const remaining = Math.max(0, Math.round((subscription.expiresAt - this.deps.now()) / 1000));
     const state = subscriptionState ?? `active;expires=${remaining}`;
-    const dialogs = [...(this.dialogs.get(subscription.watched)?.values() ?? [])];
+    // A subscription ended for lost authorization learns nothing more (an empty document).
+    const dialogs =
+      subscriptionState === 'terminated;reason=rejected'
+        ? []
+        : [...(this.dialogs.get(subscription.watched)?.values() ?? [])];
     const body = dialogInfoXml(
       `sip:${subscription.watched}@${this.deps.domain}`,
       subscription.version++,

@@ -6,7 +6,7 @@ import type { TransactionHandlers } from '../../pbx/sip/transactions';
 import type { SipConnection } from '../../pbx/transport/websocket';
 
 /** DialogSubscriptions over a fake outlet: what it sends, which dialogs it registers. */
-function setup(rules = {}) {
+function setup(rules = {}, canWatch?: (subscriber: string, watched: string) => boolean) {
   const sent: string[] = [];
   const replies: string[] = [];
   const dialogs = new Map<string, Leg>();
@@ -28,6 +28,7 @@ function setup(rules = {}) {
     now: () => now,
     log: () => {},
     rules,
+    ...(canWatch ? { canWatch } : {}),
   });
   const connection = (id: string) =>
     ({ id, remoteAddress: '127.0.0.1', send: () => {} }) as unknown as SipConnection;
@@ -145,6 +146,58 @@ describe('dialog subscriptions', () => {
     t.subscriptions.connectionClosed('c1');
     t.subscriptions.connectionClosed('c2');
     expect(t.subscriptions.size).toBe(0);
+  });
+
+  // Breaks if a refresh (or a state change) is not checked against canWatch again: with the
+  // re-checks removed from subscriptions.ts (stillAllowed), a watcher moved to another company keeps
+  // its subscription and gets the colleague's call states until it expires (up to an hour).
+  it('a refresh or state change after the watcher lost its right ends the subscription (reason=rejected)', () => {
+    let allowed = true;
+    const t = setup({}, () => allowed);
+    t.subscribe('r1', 3600);
+    t.subscribe('r2', 3600, 'c2');
+    expect(t.subscriptions.size).toBe(2);
+    const [first, second] = [...t.dialogs];
+    const inDialog = (callId: string, key: string | undefined) =>
+      request(
+        [
+          `SUBSCRIBE sip:pbx@pbx.invalid SIP/2.0`,
+          'Via: SIP/2.0/WS x.invalid;branch=z9hG4bK3',
+          'From: <sip:202@tollgate.test>;tag=sub',
+          `To: <sip:203@tollgate.test>;tag=${key?.split('|')[1] ?? ''}`,
+          `Call-ID: ${callId}`,
+          'CSeq: 2 SUBSCRIBE',
+          'Event: dialog',
+          'Expires: 3600',
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    allowed = false; // 202 moved to another company (or 203 was removed)
+    first?.[1].onRequest(inDialog('r1', first[0]));
+    const ended = notifies(t.sent).at(-1) ?? '';
+    expect(stateOf(ended)).toBe('terminated;reason=rejected');
+    expect(ended).toContain('Call-ID: r1');
+    expect(t.subscriptions.size).toBe(1);
+    expect(t.dialogs.has(first?.[0] ?? '')).toBe(false);
+
+    // The other one ends on the next state change, and learns nothing of it.
+    const before = notifies(t.sent).length;
+    t.subscriptions.dialogState({
+      extension: '203',
+      id: 'x|y',
+      callId: 'x',
+      direction: 'initiator',
+      state: 'confirmed',
+    });
+    const last = notifies(t.sent).slice(before);
+    expect(last).toHaveLength(1);
+    expect(stateOf(last[0] ?? '')).toBe('terminated;reason=rejected');
+    expect(last[0]).toContain('Call-ID: r2');
+    expect(last[0]).not.toContain('<state>');
+    expect(t.subscriptions.size).toBe(0);
+    expect(t.dialogs.has(second?.[0] ?? '')).toBe(false);
   });
 
   it('refuses an Expires below the minimum with 423 and Min-Expires', () => {
