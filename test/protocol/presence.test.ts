@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { Subscriber, SubscriptionState, UserAgent, type Notification } from 'sip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryResponseSchema } from '../../renderer/src/features/directory/directory-client';
 import { PbxApiClient } from '../support/pbx-api-client';
 import { DEMO, registerPhone, startTestPbx } from '../support/pbx-fixture';
+import { addSecondCompany, OTHER_COMPANY } from '../support/second-company';
 import type { TestPhone } from '../support/test-phone';
 import { SipPeer } from './sip-peer';
 
@@ -16,6 +18,8 @@ const peers: SipPeer[] = [];
 
 beforeAll(async () => {
   fixture = await startTestPbx();
+  // A second company (301, 302): what isolation is tested against (the demo seed has one company).
+  addSecondCompany(join(fixture.directory, 'pbx.sqlite'), fixture.addresses.realm, { overlap: true });
 });
 afterAll(async () => {
   await Promise.all(peers.map((peer) => peer.close()));
@@ -172,6 +176,21 @@ describe('SUBSCRIBE to the dialog event package', () => {
     const uri = `sip:299@${realm}`;
     peer.send(subscribe('299', 'dialog', 2, 'ev2', peer.authorization(md5, 'SUBSCRIBE', uri, 1)));
     expect((await peer.response('ev2', 'SUBSCRIBE')).statusCode).toBe(404);
+
+    // An extension that exists, in another company (even one the own dial plan's range covers).
+    // Breaks if canWatch (routing/invite-router.ts) does not compare companies: with
+    // `return own !== null && other !== null;` this SUBSCRIBE gets 200 and a NOTIFY about 301.
+    const other = `sip:${OTHER_COMPANY.first.number}@${realm}`;
+    peer.send(
+      subscribe(
+        OTHER_COMPANY.first.number,
+        'dialog',
+        3,
+        'ev2',
+        peer.authorization(md5, 'SUBSCRIBE', other, 2),
+      ),
+    );
+    expect((await peer.response('ev2', 'SUBSCRIBE')).statusCode).toBe(404);
   });
 
   it('bounds subscriptions per connection and ends them all when the socket closes', async () => {
@@ -245,6 +264,18 @@ describe('GET /policy/directory (contract 2)', () => {
     expect(directory.presence).toBe(true);
     expect(directory.entries.map((entry) => entry.extension)).toEqual(['201', '202', '203', '204']);
     expect(directory.entries[0]).toEqual({ extension: '201', name: 'Empfang' });
+    // Breaks if directoryFor (api/directory-view.ts) lists another company's extensions (301, 302).
+    expect(JSON.stringify(response.body)).not.toMatch(/30[12]|Andere/);
+    const otherClient = await PbxApiClient.signIn(
+      fixture.addresses.apiUrl,
+      'extension',
+      OTHER_COMPANY.first.number,
+      OTHER_COMPANY.first.password,
+    );
+    const otherView = DirectoryResponseSchema.parse(
+      (await otherClient.request('GET', '/policy/directory')).body,
+    );
+    expect(otherView.entries.map((entry) => entry.extension)).toEqual(['301', '302']);
     // Names and numbers only: no PIN state, lock or product of a colleague.
     expect(Object.keys(response.body as object).sort()).toEqual(['entries', 'presence']);
     expect(JSON.stringify(response.body)).not.toMatch(/unlock|locked|pin|product/i);
