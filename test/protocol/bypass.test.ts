@@ -6,7 +6,7 @@ import { DEMO, startTestPbx } from '../support/pbx-fixture';
 import { RawSipClient } from '../support/raw-sip-client';
 import { TestPhone } from '../support/test-phone';
 import { WeriftPhoneMedia } from '../support/werift-phone-media';
-import { callIdOf } from './pin-call-helpers';
+import { callIdOf, PbxEventLog, until } from './pin-call-helpers';
 
 /**
  * Nothing the client says may reach a paid number without the IVR. Each vector is sent by a raw
@@ -63,6 +63,29 @@ const SCOPE_CASES: readonly ScopeCase[] = [
     local: '09001234567',
   },
 ];
+/**
+ * Audit of issue #14's scope: numbers whose reach the dial plan once got wrong, each with the outcome
+ * under each scope written out by hand — NOT computed by classifyDestination, which `gated()` below
+ * uses and so cannot catch a wrong classification. `true`: the PIN IVR opens (or the call is refused)
+ * and the far end is never dialled; `false`: the far end is dialled without the IVR. Breaks when the
+ * dial plan reads `+49 0044…`/`0049 0044…`/`+49 00 1…` as national (B1: London/Jamaica behind the
+ * company's +49, the far end is then reached under "international" and "international-premium"), or
+ * knows only PREMIUM_RATE as premium (N2: 0137/0180/0700 reach the far end under
+ * "international-premium"); both checked once.
+ */
+const EXPLICIT: readonly { dialled: string; e164: string; gated: Record<PinScope, boolean> }[] = [
+  { dialled: '+4900442079460018', e164: '+490442079460018', gated: gatedUnder(true, true, true) },
+  { dialled: '004900442079460018', e164: '+490442079460018', gated: gatedUnder(true, true, true) },
+  { dialled: '+490018765551234', e164: '+49018765551234', gated: gatedUnder(true, true, true) },
+  { dialled: '+8816123456789', e164: '+8816123456789', gated: gatedUnder(true, true, true) },
+  { dialled: '01371234567', e164: '+491371234567', gated: gatedUnder(true, false, true) },
+  { dialled: '018012345678', e164: '+4918012345678', gated: gatedUnder(true, false, true) },
+  { dialled: '070012345678', e164: '+4970012345678', gated: gatedUnder(true, false, true) },
+  { dialled: '015112345678', e164: '+4915112345678', gated: gatedUnder(true, false, false) },
+];
+function gatedUnder(allPaid: boolean, international: boolean, internationalPremium: boolean) {
+  return { 'all-paid': allPaid, international, 'international-premium': internationalPremium };
+}
 const plan = loadSeed().company.dialPlan;
 const ACTIVE = { available: true, ivrAuthentication: true };
 /** Whether the scope gates `destination` (as the far end records it): then it must never be dialled unasked. */
@@ -72,12 +95,15 @@ function gated(destination: string, scope: PinScope): boolean {
 }
 let fixture: Awaited<ReturnType<typeof startTestPbx>>;
 let client: RawSipClient;
+let events: PbxEventLog;
 
 beforeAll(async () => {
   fixture = await startTestPbx({ farEndRingMs: 50 });
+  events = new PbxEventLog(fixture.pbx.events);
   client = await RawSipClient.connect(fixture.addresses.sipWebSocketUrl, fixture.addresses.realm);
 });
 afterAll(async () => {
+  events.stop();
   client.close();
   await fixture.pbx.stop();
 });
@@ -184,6 +210,42 @@ describe.each(SCOPE_CASES)('under PIN scope $scope (target $e164)', (scopeCase) 
         await client.sendRaw(request(fill('sip:{local}@{realm}'), `sip-tel-to-${id}`), `sip-tel-to-${id}`),
       ).toBe('SIP/2.0 400 Bad Request');
       expect(await expectIvrOrRefusal(fill('sip:*98{local}@{realm}'))).toBe(404);
+    });
+  });
+
+  describe('numbers with a hand-written outcome (audit B1, N2)', () => {
+    it.each(EXPLICIT)('$dialled', async ({ dialled, e164, gated: expected }) => {
+      const requestUri = `sip:${dialled}@${realm()}`;
+      const { final, dialog, media } = await tryInvite(requestUri);
+      const ofThisCall = () => fixture.pbx.farEndCalls.filter((record) => record.callId === dialog.callId);
+      expect(final.statusCode).toBe(200);
+      client.ack(
+        dialog.callId,
+        dialog.from,
+        `${dialog.to};tag=${dialog.toTag}`,
+        dialog.cseq,
+        'z9hG4bKack' + dialog.cseq,
+        requestUri,
+      );
+      if (expected[current.scope]) {
+        // The IVR is there (its session opened), and the far end was not dialled (waits for
+        // whichever comes first, so a bypass fails at once with the far-end record).
+        const ivrOpened = () => events.count('pin-session-opened', { callId: dialog.callId }) > 0;
+        await until(() => ivrOpened() || ofThisCall().length > 0, `${dialled}: the IVR or the far end`);
+        expect(ofThisCall()).toEqual([]);
+        expect(ivrOpened()).toBe(true);
+      } else {
+        await until(
+          () => ofThisCall().some((record) => record.answeredAt !== null),
+          `${dialled} at the far end`,
+        );
+        expect(ofThisCall()).toEqual([expect.objectContaining({ destination: e164 })]);
+        expect(events.count('pin-session-opened', { callId: dialog.callId })).toBe(0);
+      }
+      await client.inDialog(dialog, 'BYE', requestUri);
+      await events.waitFor('call-ended', { callId: dialog.callId });
+      if (expected[current.scope]) expect(ofThisCall()).toEqual([]);
+      media.close();
     });
   });
 

@@ -8,7 +8,8 @@ import { callIdOf, PbxEventLog, promptStarted, until } from './pin-call-helpers'
  * The PIN scope against a running PBX (issue #14): with 201's scope "international", a national paid
  * call goes to the far end without the PIN IVR, and `+44…` / `0044…` still get the IVR. The scope is
  * set through the admin API, as an admin would. Breaks when routing ignores the scope (the national
- * call then gets the IVR) or reads "international" from the spelling (`0044…` then passes unasked).
+ * call then gets the IVR) or reads "international" from the spelling (`0044…` then passes unasked),
+ * or from the calling code alone (`+49 0044…` then passes unasked: audit B1).
  */
 type Fixture = Awaited<ReturnType<typeof startTestPbx>>;
 
@@ -66,19 +67,26 @@ describe('PIN scope "international only"', { timeout: 120_000 }, () => {
     );
   });
 
-  it.each(['+44 20 7946 0018', '0044 20 7946 0018', '00442079460018'])(
-    '%s still gets the PIN IVR and never reaches the far end unasked',
-    async (dialled) => {
-      const call = phone.call(dialled.replaceAll(' ', ''));
-      await call.established;
-      await events.waitFor('pin-session-opened', { callId: callIdOf(call) });
-      await promptStarted(call);
-      expect(fixture.pbx.farEndCalls.filter((record) => record.callId === callIdOf(call))).toEqual([]);
-      await call.hangUp();
-      await events.waitFor('call-ended', { callId: callIdOf(call) });
-      expect(fixture.pbx.farEndCalls.filter((record) => record.callId === callIdOf(call))).toEqual([]);
-    },
-  );
+  // Audit B1: London and Jamaica spelled behind the company's own +49 ("+49 0044…" is "+49 044…",
+  // which a trunk that writes "+49" as "0" dials as 0044… = London). Break: classifyDestination's
+  // `international` without the validity check — these then reach the far end with no PIN.
+  it.each([
+    '+44 20 7946 0018',
+    '0044 20 7946 0018',
+    '00442079460018',
+    '+49 0044 20 7946 0018',
+    '0049 0044 2079460018',
+    '+49 00 1 876 555 1234',
+  ])('%s still gets the PIN IVR and never reaches the far end unasked', async (dialled) => {
+    const call = phone.call(dialled.replaceAll(' ', ''));
+    await call.established;
+    await events.waitFor('pin-session-opened', { callId: callIdOf(call) });
+    await promptStarted(call);
+    expect(fixture.pbx.farEndCalls.filter((record) => record.callId === callIdOf(call))).toEqual([]);
+    await call.hangUp();
+    await events.waitFor('call-ended', { callId: callIdOf(call) });
+    expect(fixture.pbx.farEndCalls.filter((record) => record.callId === callIdOf(call))).toEqual([]);
+  });
 
   it('emergency and toll-free calls are never gated, whatever the scope', async () => {
     for (const dialled of ['112', '08001234567']) {
