@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import { SessionState, type Session } from 'sip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSFER_REASONS } from '../pbx/calls/transfer-target';
 import { DEMO, registerPhone, startTestPbx } from '../support/pbx-fixture';
+import { addSecondCompany, OTHER_COMPANY } from '../support/second-company';
 import { typeKeys, type TestPhone } from '../support/test-phone';
 import { SipPeer } from './sip-peer';
 import { inState, labelledPhone, mediaOf, refer, type LabelledPhone } from './transfer-phones';
@@ -22,6 +24,9 @@ let realm = '';
 beforeAll(async () => {
   fixture = await startTestPbx({ pinRules: { firstDigitTimeoutMs: 60_000, interDigitTimeoutMs: 20_000 } });
   realm = fixture.addresses.realm;
+  // A second company whose 301/302 the demo company's dial plan also claims (300–399): only the
+  // company check keeps a transfer from reaching them (support/second-company.ts).
+  addSecondCompany(join(fixture.directory, 'pbx.sqlite'), realm, { overlap: true });
   const url = fixture.addresses.sipWebSocketUrl;
   a = await labelledPhone(url, realm, DEMO.notEntitledExtension);
   b = await labelledPhone(url, realm, DEMO.addOnExtension);
@@ -144,6 +149,61 @@ describe('blind transfer to anything but an internal extension is refused', () =
       await peer.close();
     }
   });
+});
+
+describe('a transfer stays inside the company and never targets a party of the call itself', () => {
+  it("another company's extension: blind REFER and a Replaces naming a call with it are refused, nothing rings there", async () => {
+    const other = await labelledPhone(fixture.addresses.sipWebSocketUrl, realm, OTHER_COMPANY.first); // 301
+    try {
+      const { atA, atB } = await internalCall(); // 203 ↔ 204
+      const blind = await refer(atB, { target: `sip:${OTHER_COMPANY.first.number}@${realm}` });
+      // Breaks if internalTarget (routing/invite-router.ts) does not compare companies: 301 rings
+      // and 203 is connected to another company's phone.
+      expect(blind.status).toBe(403);
+      expect(blind.reason).toBe(TRANSFER_REASONS.notInternal);
+      expect(other.incoming).toHaveLength(0);
+      expect(atA.state).toBe(SessionState.Established);
+      expect(mediaOf(atA).peer).toBe('204');
+
+      // The overlapping dial plan lets 204 reach 301 (an internal call); handing 203 to that call is
+      // still refused. Breaks without the company check in InternalCall.startAttended: 203 is joined
+      // to 301.
+      const consult = b.call(OTHER_COMPANY.first.number);
+      await other.nextIncoming();
+      await inState(consult, SessionState.Established);
+      const attended = await refer(atB, { target: consult });
+      expect(attended.status).toBe(403);
+      expect(attended.reason).toBe(TRANSFER_REASONS.notInternal);
+      expect(atA.state).toBe(SessionState.Established);
+      expect(mediaOf(atA).peer).toBe('204');
+      expect(consult.state).toBe(SessionState.Established);
+      expect(other.incoming).toHaveLength(1); // the consult call only
+      await Promise.all([hangUp(atB), hangUp(consult)]);
+      await settled();
+    } finally {
+      await other.stop();
+    }
+  }, 90_000);
+
+  it('a REFER naming the transferee or the transferor itself is refused (403), nothing rings', async () => {
+    const { atA, atB } = await internalCall(); // 203 ↔ 204, 204 transfers
+    try {
+      const ringsBefore = [a.incoming.length, b.incoming.length, c.incoming.length];
+      for (const self of ['203', '204']) {
+        const outcome = await refer(atB, { target: `sip:${self}@${realm}` });
+        // Breaks without the party check in InternalCall.onRefer: 202 Accepted, the same phone rings
+        // with a second call and the first one is left dangling.
+        expect(outcome.status, self).toBe(403);
+        expect(outcome.reason, self).toBe(TRANSFER_REASONS.toAParty);
+      }
+      expect([a.incoming.length, b.incoming.length, c.incoming.length]).toEqual(ringsBefore);
+      expect(atA.state).toBe(SessionState.Established);
+      expect(mediaOf(atA).peer).toBe('204');
+    } finally {
+      await hangUp(atB);
+      await settled();
+    }
+  }, 90_000);
 });
 
 describe('attended transfer: Replaces names only a call of the transferor, never a paid one', () => {

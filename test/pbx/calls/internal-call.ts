@@ -320,6 +320,10 @@ export class InternalCall implements ActiveCall {
     // decides (a phone whose domain is the WebSocket's host writes sip:204@127.0.0.1).
     const target = this.transfers.internalTarget(transferorNumber, referTo.user);
     if (!target) return refuse(403, TRANSFER_REASONS.notInternal, 'not-internal');
+    // Transferring a call to one of its own parties would ring that phone with a second call and
+    // leave the first one dangling.
+    if (target.number === transferorNumber || target.number === transferee.extensionNumber)
+      return refuse(403, TRANSFER_REASONS.toAParty, 'target-in-call');
     const identity = this.partyOf(transferee);
     const forks = this.ringAll(target.number, identity, {}, [
       `Referred-By: <sip:${transferorNumber}@${this.context.domain}>`,
@@ -413,6 +417,12 @@ export class InternalCall implements ActiveCall {
     if (referTo.user !== PBX_CONTACT_USER && referTo.user !== targetNumber) {
       return refuse(403, TRANSFER_REASONS.notInternal, 'replaces-other-target');
     }
+    // The consult call's party must be an extension of the transferor's company, as for a blind
+    // transfer (a dial plan that claims another company's numbers lets the consult call reach it).
+    if (!this.transfers?.internalTarget(transferor.extensionNumber ?? '', targetNumber))
+      return refuse(403, TRANSFER_REASONS.notInternal, 'replaces-other-company');
+    if (targetNumber === transferee.extensionNumber)
+      return refuse(403, TRANSFER_REASONS.toAParty, 'target-in-call');
     transferor.respondTo(request, 202, 'Accepted');
     const transfer: PendingTransfer = {
       kind: 'attended',

@@ -29,6 +29,8 @@ export const TRANSFER_REASONS = {
   notYours: 'Replaces Names No Call Of Yours',
   notInCall: 'Transfer Only From An Answered Internal Call',
   pending: 'Another Transfer Is In Progress',
+  /** The target is one of the two parties of the call itself (it would ring the same phone). */
+  toAParty: 'Transfer Target Is Already In This Call',
 } as const;
 
 /** `Replaces` header value (RFC 3891): `call-id;to-tag=…;from-tag=…`, nothing missing. */
