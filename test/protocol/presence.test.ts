@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DirectoryResponseSchema } from '../../renderer/src/features/directory/directory-client';
 import { PbxApiClient } from '../support/pbx-api-client';
 import { DEMO, registerPhone, startTestPbx } from '../support/pbx-fixture';
-import { addSecondCompany, OTHER_COMPANY } from '../support/second-company';
+import { addSecondCompany, moveExtension, OTHER_COMPANY } from '../support/second-company';
 import type { TestPhone } from '../support/test-phone';
 import { SipPeer } from './sip-peer';
 
@@ -248,6 +248,30 @@ describe('SUBSCRIBE to the dialog event package', () => {
     await peer.close();
     // Breaks if subscriptions outlive their WebSocket.
     await expect.poll(() => fixture.pbx.sipService.stats().subscriptions, { timeout: 20_000 }).toBe(before);
+  }, 90_000);
+
+  it('a watcher moved to another company stops watching at the next change (terminated;reason=rejected)', async () => {
+    const databasePath = join(fixture.directory, 'pbx.sqlite');
+    const before = fixture.pbx.sipService.stats().subscriptions;
+    const watcher = await phone(DEMO.availableExtension); // 202
+    const caller = await phone(DEMO.notEntitledExtension); // 203
+    const seen = watch(watcher, '203');
+    await seen.next(() => true);
+    const count = seen.bodies.length;
+    moveExtension(databasePath, '202', OTHER_COMPANY.id);
+    try {
+      const call = caller.call('204');
+      // Breaks if the permission is not checked again (stillAllowed in sip/subscriptions.ts): 202,
+      // now in another company, would see 203's call go trying → confirmed until its subscription
+      // expires (up to an hour).
+      await expect.poll(() => seen.states.at(-1), { timeout: 20_000 }).toBe('terminated;reason=rejected');
+      expect(seen.bodies.slice(count).flatMap(stateOf)).toEqual([]);
+      await expect.poll(() => fixture.pbx.sipService.stats().subscriptions, { timeout: 20_000 }).toBe(before);
+      await call.established.catch(() => {});
+      await call.hangUp();
+    } finally {
+      moveExtension(databasePath, '202', 'muster-gmbh');
+    }
   }, 90_000);
 });
 

@@ -62,3 +62,14 @@ export function addSecondCompany(databasePath: string, realm: string, options: {
     db.close();
   }
 }
+
+/** Moves extension `number` to company `companyId` in the fixture's database (an admin's change). */
+export function moveExtension(databasePath: string, number: string, companyId: string): void {
+  const db = new Database(databasePath);
+  try {
+    db.pragma('busy_timeout = 5000');
+    db.prepare('UPDATE extensions SET company_id = ? WHERE number = ?').run(companyId, number);
+  } finally {
+    db.close();
+  }
+}
