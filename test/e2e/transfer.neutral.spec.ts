@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures';
 import { PHONES } from './pbx';
+import { requests } from './phone-probes';
 import { connect, expectAudioBothWays, expectConnected, phone } from './three-phones';
 
 /**
@@ -37,7 +38,8 @@ test.describe('transfer', () => {
     );
   });
 
-  // Fails when "Talk first" does not hold B, or the REFER with Replaces does not join B and C.
+  // Fails when "Talk first" does not hold B, or the REFER with Replaces does not join B and C; on
+  // Kamailio also without kamailio.cfg's Replaces/alias route (seen: A never reads "transferred").
   test('attended: A talks to C first (B held), then completes; B and C talk, A leaves both calls', async ({
     openApp,
     pbx,
@@ -73,6 +75,36 @@ test.describe('transfer', () => {
         timeout: 30_000,
       },
     );
+  });
+
+  // Fails when a REFER can make the transferred phone call a number it does not know to be internal
+  // (seen with decideRefer following every target: B's phone called 0900…). Kamailio only: with the
+  // test PBX's policy A's form refuses such a target, and the PBX itself refuses the REFER (403).
+  test('a REFER to an outside number is refused by the transferred phone (603); B keeps the call and is told', async ({
+    openApp,
+    pbx,
+  }) => {
+    test.skip(pbx.kind !== 'kamailio', 'A PBX with a policy stops such a transfer before any phone sees it.');
+    test.setTimeout(120_000);
+    const a = await phone(openApp, pbx, PHONES.a, 'en-US');
+    const b = await phone(openApp, pbx, PHONES.b, 'de-DE');
+    await connect(a, b);
+    await a.page.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await a.page.getByTestId('transfer-target').fill('09001234567');
+    await a.page.getByRole('button', { name: 'Transfer now' }).click();
+    await expect(b.page.getByTestId('refer-refused')).toContainText(
+      'an eine Nummer außerhalb der Firma weiterleiten. Das Telefon hat sie nicht angerufen',
+      { timeout: 30_000 },
+    );
+    await expect(a.page.getByTestId('transfer-status')).toContainText(
+      'refused the transfer to 09001234567 (603',
+      {
+        timeout: 30_000,
+      },
+    );
+    expect(requests(b.wire.sent, 'INVITE')).toHaveLength(0);
+    await a.page.getByRole('button', { name: 'Hang up' }).click();
+    await expect(b.page.getByTestId('call-outcome')).toHaveText('Das Gespräch ist beendet.');
   });
 
   // Fails when a failed transfer drops the call or says nothing.
