@@ -3,6 +3,8 @@ import {
   RTCPeerConnection,
   RTCRtpCodecParameters,
   RtpHeader,
+  ProtectionProfileAeadAes128Gcm,
+  ProtectionProfileAes128CmHmacSha1_80,
   type MediaStreamTrack,
   type RtpPacket,
   type RTCRtpTransceiver,
@@ -17,6 +19,28 @@ import { keepTelephoneEventRate, telephoneEventPayloadType } from './sdp';
 export const PCMU_PAYLOAD_TYPE = 0;
 export const TELEPHONE_EVENT_PAYLOAD_TYPE = 101;
 export const SAMPLES_PER_FRAME = 160; // 20 ms at 8 kHz
+
+/**
+ * The DTLS-SRTP protection profile the PBX offers: SRTP_AES128_CM_HMAC_SHA1_80 (RFC 5764), the profile
+ * every WebRTC endpoint must implement (RFC 8827 6.5) and the one Chromium negotiates. werift's own list
+ * prefers SRTP_AEAD_AES_128_GCM, for which it builds a Node cipher per packet (GCM takes its IV at
+ * set-up); for AES-CM it sets the cipher up once per session (patches/werift+0.24.4.patch). The PBX
+ * answers as the DTLS client (`a=setup:active`) and the DTLS server picks from the client's list by
+ * its own order, so only a list without GCM makes a werift or GCM-preferring phone choose AES-CM.
+ */
+export const PBX_SRTP_PROFILES: readonly number[] = [ProtectionProfileAes128CmHmacSha1_80];
+
+/** Names of the DTLS-SRTP protection profiles (RFC 5764 4.1.2, RFC 7714 14.2). */
+const SRTP_PROFILE_NAMES: Record<number, string> = {
+  [ProtectionProfileAes128CmHmacSha1_80]: 'SRTP_AES128_CM_HMAC_SHA1_80',
+  [ProtectionProfileAeadAes128Gcm]: 'SRTP_AEAD_AES_128_GCM',
+};
+
+/** How many connected calls negotiated each SRTP profile in this process (read by the benchmark). */
+const negotiatedProfiles = new Map<string, number>();
+export function negotiatedSrtpProfiles(): Record<string, number> {
+  return Object.fromEntries(negotiatedProfiles);
+}
 
 export function pbxCodecs() {
   return {
@@ -81,7 +105,12 @@ export class MediaEndpoint {
     // No STUN server: werift's default (stun.l.google.com) costs a DNS lookup on libuv's thread
     // pool for every call — the pool the PIN checks (scrypt) run on — and waits for it before the
     // answer; the PBX's host candidates are all a phone needs to reach it.
-    const pc = new RTCPeerConnection({ codecs: pbxCodecs(), iceUseIpv6: false, iceServers: [] });
+    const pc = new RTCPeerConnection({
+      codecs: pbxCodecs(),
+      iceUseIpv6: false,
+      iceServers: [],
+      srtpProfiles: [...PBX_SRTP_PROFILES],
+    });
     // The remote track appears during setRemoteDescription: hold it until the endpoint exists.
     const tracks: MediaStreamTrack[] = [];
     let attach = (track: MediaStreamTrack): void => {
@@ -142,6 +171,12 @@ export class MediaEndpoint {
     sendRawRtp(this.transceiver.sender, fields, payload);
   }
 
+  /** The DTLS-SRTP profile negotiated with the phone (its RFC name); undefined before DTLS is up. */
+  get srtpProfile(): string | undefined {
+    const profile = this.transceiver.sender.dtlsTransport.dtls?.srtp.srtpProfile;
+    return profile === undefined ? undefined : (SRTP_PROFILE_NAMES[profile] ?? `0x${profile.toString(16)}`);
+  }
+
   /** Telephone-events with this timestamp (a PIN digit and its repeats) are never passed on. */
   swallowEvent(rtpTimestamp: number): void {
     this.swallowedEventTimestamps.add(rtpTimestamp);
@@ -158,7 +193,13 @@ export class MediaEndpoint {
   }
 
   private wireConnectionState(): void {
-    this.pc.connectionStateChange.subscribe((state) => this.events.onConnectionState?.(state));
+    this.pc.connectionStateChange.subscribe((state) => {
+      if (state === 'connected') {
+        const profile = this.srtpProfile ?? 'none';
+        negotiatedProfiles.set(profile, (negotiatedProfiles.get(profile) ?? 0) + 1);
+      }
+      this.events.onConnectionState?.(state);
+    });
   }
 
   private attachTrack(track: MediaStreamTrack): void {

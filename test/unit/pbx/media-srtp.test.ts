@@ -6,11 +6,12 @@ import { RtpHeader, SrtpSession } from 'werift';
  * SRTP (AES-CM-128, HMAC-SHA1-80) in werift as the PBX uses it for every RTP packet of every call.
  * werift 0.24.4 set up a new AES-128-CTR cipher and a new HMAC key for every packet (about 10 % of
  * the PBX's time under IVR load, issue #15). `patches/werift+0.24.4.patch` keeps one AES-ECB cipher
- * per session for the keystream and the HMAC's inner/outer hash states; the bytes must not change.
+ * per session for the keystream (the HMAC stays one createHmac per packet: copying precomputed
+ * inner/outer hash states measured slower, bench/lib/srtp-cost.ts); the bytes must not change.
  *
  * Breaks: without the patch the session holds no cipher of its own (the "once per session" test);
- * a keystream block counter in the wrong place, a missing rollover counter in the tag, or a wrong
- * HMAC pad changes the bytes (the reference test) or fails decryption at the far end.
+ * a keystream block counter in the wrong place or a missing rollover counter in the tag changes
+ * the bytes (the reference test) or fails decryption at the far end.
  */
 const PROFILE_AES128_CM_HMAC_SHA1_80 = 1;
 
