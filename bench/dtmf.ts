@@ -1,8 +1,9 @@
 import type { EventEmitter } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PBX_SRTP_PROFILES, negotiatedSrtpProfiles } from '../test/pbx/media/media-endpoint';
 import { PromptLibrary } from '../test/pbx/media/prompts';
 import { PbxServer } from '../test/pbx/server';
 import { loadSeed } from '../test/pbx/store/seed';
@@ -13,6 +14,7 @@ import type { PhoneWorkerCommand, PhoneWorkerReport, PhoneWorkerSetup } from './
 import { profileInProcess, profiling, summariseProfile, type ProfileSummary } from './lib/profile';
 import { LossyRelay } from './lib/relay';
 import { calibration, writeResult } from './lib/report';
+import { measureSrtpCost } from './lib/srtp-cost';
 import { round, summarize } from './lib/stats';
 
 /**
@@ -26,10 +28,12 @@ import { round, summarize } from './lib/stats';
  *    "connecting" prompt, every digit arrives and every right PIN is accepted. Three ramps; the
  *    result is the median of their last steps within the target.
  *
- *    How callers type (the concurrency model): N calls sit in the IVR at once; each caller waits
- *    until it hears the prompt, and the moments callers start typing are spread evenly over one
- *    IVR visit — the "enter PIN" prompt plus typing the PIN and `#` (typingWindowMs) — as when
- *    calls arrive one after another and N of them are in the IVR at any time. The worst case,
+ *    How callers type (the concurrency model): all N calls are set up at once (N INVITEs together,
+ *    DTLS handshakes together); the step goes on when every caller hears the PIN prompt. Only the
+ *    typing is spread: the moments callers start typing are spread evenly over one IVR visit — the
+ *    "enter PIN" prompt plus typing the PIN and `#` (typingWindowMs) — as when N callers are in the
+ *    IVR at any time. Call set-up itself is not spread (a burst of N set-ups, harder than arrivals
+ *    one after another). The worst case,
  *    every caller typing at the same moment (all `#` within milliseconds, so N scrypt checks at
  *    once), is a second, separately labelled ramp (`allAtOnce`).
  *
@@ -123,7 +127,9 @@ async function latency(
   });
   const call = phone.call('*43'); // echo test: answered by the PBX's media endpoint, no PIN
   await call.established;
-  await sleep(500); // media up
+  // Media up both ways: the echo test sends the phone's own audio back (at most 10 s).
+  const mediaBy = Date.now() + 10_000;
+  while (call.media().receivedAudioPackets === 0 && Date.now() < mediaBy) await sleep(20);
   const keys = Array.from({ length: DIGITS }, () => String(Math.floor(Math.random() * 10))).join('');
   for (let start = 0; start < keys.length; start += 50) await typeKeys(call, keys.slice(start, start + 50));
   // A key not detected one second after the last one was sent is lost.
@@ -155,6 +161,10 @@ interface CapacityStep {
   spreadMs: number;
   /** Calls whose phone never heard the prompt (they typed anyway). */
   heardNoPrompt: number;
+  /** Calls whose caller heard the PIN prompt when all were set up (before anyone typed). */
+  heardPromptBeforeTyping: number;
+  /** The machine's 1-minute load average when the step started (os.loadavg). */
+  loadAverageAtStart: number;
   /** Calls the PBX ended before the benchmark hung up, by result (e.g. media-lost). */
   endedEarly: Record<string, number>;
   dtmfP95Ms: number;
@@ -221,6 +231,7 @@ export function typingWindowMs(): number {
  * phones (a worker thread) type PIN and `#`, starting spread evenly over `spreadMs` (0: all at once).
  */
 export async function capacityStep(calls: number, promptMs: number, spreadMs: number): Promise<CapacityStep> {
+  const loadAverageAtStart = round(loadavg()[0] ?? NaN, 2);
   const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-ivr-'));
   const { pbx, addresses } = await startPbx(pinSeed(directory, calls));
   const { detected, stop } = firstSeen(pbx);
@@ -255,8 +266,8 @@ export async function capacityStep(calls: number, promptMs: number, spreadMs: nu
     { eval: true, workerData: setup },
   );
   try {
-    const { failed } = await nextReport(worker, 'established');
-    await sleep(1000); // every caller hears the PIN prompt
+    // The worker reports when every call is set up and every caller hears the PIN prompt.
+    const { failed, heardPrompt } = await nextReport(worker, 'established');
     collectGarbage();
     const during = pbxMemory();
     worker.postMessage({ type: 'type-pins', spreadMs } satisfies PhoneWorkerCommand);
@@ -296,7 +307,9 @@ export async function capacityStep(calls: number, promptMs: number, spreadMs: nu
       calls,
       failedToSetUp: failed,
       spreadMs,
+      loadAverageAtStart,
       heardNoPrompt: noPrompt,
+      heardPromptBeforeTyping: heardPrompt,
       endedEarly: endedByPbx,
       dtmfP95Ms: round(dtmf.p95),
       dtmfMedianMs: round(dtmf.median),
@@ -376,7 +389,12 @@ async function ramp(
   };
 }
 
+/** The machine's load averages (1, 5, 15 min), rounded: whether the machine was quiet. */
+const loadAverages = () => loadavg().map((value) => round(value, 2));
+
 export async function benchDtmf() {
+  const loadAtStart = loadAverages();
+  const profilesBefore = negotiatedSrtpProfiles();
   console.log(`DTMF: ${DIGITS} digits each with no loss, 5 % random and 5 % burst loss …`);
   const { pbx, addresses } = await startPbx();
   const { detected, stop } = firstSeen(pbx);
@@ -429,7 +447,26 @@ export async function benchDtmf() {
   const profile = ramps.find((entry) => entry.profile)?.profile;
   if (profile) await writeResult('profile-ivr', profile);
   const sorted = ramps.map((entry) => entry.mostCalls).sort((a, b) => a - b);
+  // Calls of this run (every one of them connected through the PBX's media endpoint), by profile.
+  const negotiated = Object.fromEntries(
+    Object.entries(negotiatedSrtpProfiles()).map(([name, count]) => [
+      name,
+      count - (profilesBefore[name] ?? 0),
+    ]),
+  );
+  console.log(`SRTP: calls by negotiated profile ${JSON.stringify(negotiated)}; CPU per packet …`);
+  const srtpCost = measureSrtpCost();
   const result = {
+    /** The machine's load averages (1, 5, 15 min) when the run started and ended: was it quiet? */
+    machineLoad: { atStart: loadAtStart, atEnd: loadAverages() },
+    srtp: {
+      /** The DTLS-SRTP profiles the PBX's media endpoint offers (RFC 5764 numbers). */
+      offered: [...PBX_SRTP_PROFILES],
+      /** Media connections of this run by the profile they negotiated. */
+      negotiated,
+      /** werift's SRTP encrypt + decrypt of one 20 ms PCMU packet, by profile (bench/lib/srtp-cost.ts). */
+      cost: srtpCost,
+    },
     digits: DIGITS,
     latency: runs,
     capacity: {

@@ -199,11 +199,12 @@ steps below its result (and from the bottom again if their first step misses).${
 
 ${
   capacity.typingWindowMs
-    ? `How the callers type (the concurrency model): N calls sit in the PIN IVR at once; each caller
-waits until it hears the prompt, and the moments the callers start typing are spread evenly over one
-IVR visit of ${seconds(capacity.typingWindowMs)} — the "enter PIN" prompt (${seconds(capacity.enterPinPromptMs)}) plus PIN and \`#\` at one key
-per ${capacity.keySpacingMs} ms — as when calls arrive one after another and N of them are in the IVR at any time.
-The worst case, every caller typing at the same moment, is measured apart below.
+    ? `How the callers type (the concurrency model): all N calls of a step are **set up at once** (N
+INVITEs and N DTLS handshakes together — not spread), and the step goes on when every caller has heard
+the PIN prompt. **Only the typing is spread**: the moments the callers start typing are spread evenly
+over one IVR visit of ${seconds(capacity.typingWindowMs)} — the "enter PIN" prompt (${seconds(capacity.enterPinPromptMs)}) plus PIN and \`#\` at one key
+per ${capacity.keySpacingMs} ms — as when N callers are in the IVR at any time. The worst case, every caller typing at
+the same moment, is measured apart below.
 
 `
     : ''
@@ -262,22 +263,72 @@ ${table(
     : ''
 }
 
-${
-  firstMiss
-    ? `What limits it: at ${firstMiss.calls} calls the step missed ${firstMiss.missed.join('; ')}. With ${firstMiss.calls} PIN checks at
-once (the worst case; spread over one IVR visit they come one after another), queueing for the thread pool alone would take ${firstMiss.pinCheckQueueEstimateMs} ms; \`#\` → PIN accepted (the PBX's
-\`pin-accepted\` event) had a p95 of ${firstMiss.hashToPinAcceptedMs ? `${firstMiss.hashToPinAcceptedMs.p95} ms` : '– (not emitted)'}, and \`#\` → ringing ${firstMiss.ringingBeyondPromptMs.p95} ms beyond the prompt.
-Where the PIN-accepted time is close to the queue estimate, the PIN checks (scrypt on libuv's
-${capacity.threadPoolSize} threads over ${file.machine.cores} cores, shared with the PBX and the phones) are the limit; where it is far
-larger, something else is (the profile below shows where the PBX's thread goes).`
-    : 'No ramp reached a step beyond the target (the ramp ends at its last step).'
-}
+${firstMiss ? limitParagraph(file, firstMiss) : 'No ramp reached a step beyond the target (the ramp ends at its last step).'}
+
+${machineAndSrtp(file)}
 
 ${scryptBudget(file)}
 
 ${capacityChart ? `![IVR capacity](${capacityChart})` : ''}
 
 ${allAtOnceSection(capacity.allAtOnce ?? null, capacity.targets)}`;
+}
+
+type CapacityStepResult = DtmfResult['capacity']['ramps'][number]['steps'][number];
+
+/**
+ * What limits the IVR capacity, decided from this run's figures and the IVR profile
+ * (bench/results/profile-ivr.json): the machine's load, the PIN checks' queue, the PBX's thread.
+ */
+function limitParagraph(file: ResultFile<DtmfResult>, step: CapacityStepResult): string {
+  const { capacity } = file.result;
+  const cores = file.machine.cores;
+  const accepted = step.hashToPinAcceptedMs?.p95;
+  const queue = step.pinCheckQueueEstimateMs;
+  const profile = read<ProfileSummary & { measured?: string }>('profile-ivr')?.result ?? null;
+  const load = step.loadAverageAtStart;
+  const facts = `At ${step.calls} calls the step missed ${step.missed.join('; ')}. \`#\` → PIN accepted (the PBX's
+\`pin-accepted\` event) had a p95 of ${accepted === undefined ? '– (not emitted)' : ms(accepted)}; the PIN checks alone, had all ${step.calls} queued for
+libuv's ${capacity.threadPoolSize} threads at once, would wait ${ms(queue)} (⌈calls / ${capacity.parallelHashes}⌉ × one scrypt hash). The machine's
+1-minute load average at the step's start was ${load ?? '–'} on ${cores} cores.`;
+  const pbxThread = profile
+    ? `The profile of the PBX's thread (${profile.measured ?? 'IVR load'}) has it busy ${profile.busyPercent} % of the time: ${profile.byArea
+        .slice(0, 4)
+        .map((area) => `${area.name} ${area.selfPercent} %`)
+        .join(', ')} (self time).`
+    : 'No IVR profile was recorded (`npm run bench:profile`).';
+  let cause: string;
+  if (load !== undefined && load > cores)
+    cause = `**Cause: the machine was not quiet** — more runnable work than cores (load ${load} > ${cores}) when the step began; the step's figures are the machine's, not the PBX's, and the run should be repeated on a quiet machine.`;
+  else if (accepted !== undefined && accepted <= queue * 1.5)
+    cause = `**Cause: the PIN checks** — \`#\` → PIN accepted is within 1.5 × the scrypt queue estimate: the hashes (never weakened) take the time.`;
+  else if (profile && profile.busyPercent >= 80)
+    cause = `**Cause: the PBX's thread is saturated** (busy ${profile.busyPercent} %), mostly in ${profile.byArea[0]?.name ?? '–'}; every event on it (DTMF, the PIN result, ringing) waits its turn.`;
+  else
+    cause = `**Cause: the ${cores} cores are shared** — the PBX's thread had spare time${profile ? ` (busy ${profile.busyPercent} %)` : ''} and \`#\` → PIN accepted took ${accepted === undefined ? '–' : `${round(accepted / Math.max(queue, 1), 1)} ×`} the PIN checks' queue, so neither alone explains it: the PBX's thread, the phones' thread (the simulated callers' own SRTP and DTLS, about as much media work as the PBX's) and libuv's hash threads compete for ${cores} cores, which a profile of the PBX's thread alone does not split.`;
+  return `What limits it: ${facts}\n${pbxThread}\n${cause}`;
+}
+
+/** Whether the machine was quiet, and the SRTP profile the calls negotiated with its cost per packet. */
+function machineAndSrtp(file: ResultFile<DtmfResult>): string {
+  const { machineLoad, srtp } = file.result;
+  const lines: string[] = [];
+  if (machineLoad)
+    lines.push(
+      `Machine load (os.loadavg: 1, 5, 15 min) at the run's start: ${machineLoad.atStart.join(', ')}; at its end: ${machineLoad.atEnd.join(', ')} — on ${file.machine.cores} cores (above ${file.machine.cores}: other work was competing).`,
+    );
+  if (srtp) {
+    const negotiated = Object.entries(srtp.negotiated)
+      .map(([name, count]) => `${name} ${count}`)
+      .join(', ');
+    const cost = Object.entries(srtp.cost.perPacketUs)
+      .map(([name, us]) => `${name} ${us} µs`)
+      .join(', ');
+    lines.push(
+      `SRTP: the PBX offers ${srtp.offered.length === 1 ? 'only ' : ''}SRTP_AES128_CM_HMAC_SHA1_80 (the profile Chromium negotiates and every WebRTC endpoint must implement); this run's media connections by negotiated profile: ${negotiated || '–'}. werift's SRTP per 20 ms PCMU packet (encrypt + decrypt, median of ${srtp.cost.rounds} alternating rounds of ${srtp.cost.packetsPerRound}): ${cost}.`,
+    );
+  }
+  return lines.join('\n\n');
 }
 
 /** What the PIN checks alone cost at the issue's target, from the calibration and the typing window. */

@@ -8,6 +8,7 @@ import { TestPhone, typeKeys, type TestCall } from '../../test/support/test-phon
  * prompt and types its PIN and `#` on the keypad (RFC 4733 over DTLS-SRTP). Times are absolute
  * (`performance.timeOrigin + now()`), comparable across threads.
  *
+ * All calls are set up at once; `established` is reported when every caller has heard the prompt.
  * When callers type (`type-pins`): each waits until it hears the prompt (its first audio packet),
  * as a person does, then starts at its own moment: call i of n at i/n × `spreadMs` after the
  * command, in a shuffled order — starts evenly spread over the window. `spreadMs` 0 is the worst
@@ -23,7 +24,13 @@ export interface PhoneWorkerSetup {
 }
 export type PhoneWorkerCommand = { type: 'type-pins'; spreadMs: number } | { type: 'stop' };
 export type PhoneWorkerReport =
-  | { type: 'established'; established: number; failed: number }
+  | {
+      type: 'established';
+      established: number;
+      failed: number;
+      /** Established calls whose caller heard the PIN prompt before the report. */
+      heardPrompt: number;
+    }
   | {
       type: 'typed';
       sent: [rtpTimestamp: number, at: number][];
@@ -76,7 +83,15 @@ await Promise.all(
     }
   }),
 );
-post({ type: 'established', established: calls.length, failed: setup.calls - calls.length });
+// Every call set up (all at once): the benchmark goes on when each caller hears the PIN prompt
+// (its first audio packet) or has waited PROMPT_WAIT_MS for it.
+const prompted = await Promise.all(calls.map(({ call }) => heardPrompt(call)));
+post({
+  type: 'established',
+  established: calls.length,
+  failed: setup.calls - calls.length,
+  heardPrompt: prompted.filter(Boolean).length,
+});
 
 port.on('message', (command: PhoneWorkerCommand) => {
   void (async () => {
