@@ -48,8 +48,16 @@ export const IvrSignalSchema = z.discriminatedUnion('phase', [
   z.object({ phase: z.literal('accepted'), codeLabel: z.string().min(1).max(64).optional() }),
   /** The destination is ringing. `destination` is the normalised number the PBX dials (E.164). */
   z.object({ phase: z.literal('ringing'), destination: z.string().max(64) }),
-  /** The destination answered: the conversation (and its timer) starts now. */
-  z.object({ phase: z.literal('connected'), destination: z.string().max(64) }),
+  /**
+   * The destination answered: the conversation (and its timer) starts now. `codeLabel`: as on
+   * `accepted`, repeated here because in the early-media style `accepted` is sent before the call is
+   * answered, when INFO cannot be sent without 100rel, and is lost; `connected` always arrives.
+   */
+  z.object({
+    phase: z.literal('connected'),
+    destination: z.string().max(64),
+    codeLabel: z.string().min(1).max(64).optional(),
+  }),
   /**
    * Paid calls are locked until `until` (ISO 8601): too many wrong codes on the extension
    * (`scope: 'extension'`) or from this address across extensions (`scope: 'source'`).

@@ -147,7 +147,8 @@ export class MediaCall implements ActiveCall {
   }
 
   private signal(signal: IvrSignal): void {
-    this.signaller.send(signal, this.ended);
+    // The code's label on accepted and connected (issue #14, early media loses accepted).
+    this.signaller.send(this.pin ? this.pin.withCodeLabel(signal) : signal, this.ended);
   }
 
   private async mediaReady(): Promise<boolean> {

@@ -107,10 +107,15 @@ export class PinStep {
     signal: (signal: IvrSignal) => this.side.signal(this.withCodeLabel(signal)),
   };
 
-  /** The `accepted` signal names the code's label (issue #14: "PIN von <label>"), when there is one. */
-  private withCodeLabel(signal: IvrSignal): IvrSignal {
+  /**
+   * The `accepted` and `connected` signals name the code's label (issue #14: "PIN von <label>"), when
+   * there is one. `connected` too: in the early-media style `accepted` goes out before the answer and
+   * is lost without 100rel. Public: `connected` comes from the far-end bridge, through the media call.
+   */
+  withCodeLabel(signal: IvrSignal): IvrSignal {
     const codeLabel = this.session?.codeLabel ?? null;
-    return signal.phase === 'accepted' && codeLabel !== null ? { ...signal, codeLabel } : signal;
+    if (codeLabel === null) return signal;
+    return signal.phase === 'accepted' || signal.phase === 'connected' ? { ...signal, codeLabel } : signal;
   }
 
   /** The PIN IVR is over without a bridge: the prompt to the end, then the matching SIP answer. */

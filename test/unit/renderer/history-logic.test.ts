@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { pinEventOfIvrSignal } from '../../../renderer/src/features/phone/ivr-signal-events';
 import { initialPin, pinTransition } from '../../../renderer/src/features/phone/pin-phase';
+import { historyEntryOf } from '../../../renderer/src/phone/phone-context';
+import type { CallView } from '../../../renderer/src/sip/softphone';
 import { matchesQuery } from '../../../renderer/src/features/history/history-search';
 import { CallHistory, historyKeyOf, type HistoryEntry } from '../../../renderer/src/history/call-history';
 import { displayNumber } from '../../../renderer/src/history/display-number';
@@ -129,5 +131,44 @@ describe('codeLabel from the accepted signal', () => {
     );
     expect(state.codeLabel).toBe('Maria');
     expect(pinEventOfIvrSignal({ phase: 'accepted' }, 0)).toEqual({ type: 'accepted' });
+  });
+});
+
+describe('codeLabel from the connected signal (early-media style)', () => {
+  // In early media the PBX's `accepted` goes out before the answer and is lost (no INFO without
+  // 100rel); only `connected` arrives. Breaks when ivr-signal-events ignores `connected`'s codeLabel
+  // or pin-phase drops it on destination-answered (seen failing: codeLabel null in the entry).
+  it('reaches the Verlauf entry from connected alone', () => {
+    const event = pinEventOfIvrSignal(
+      { phase: 'connected', destination: '+4930', codeLabel: 'Maria' },
+      5_000,
+    );
+    expect(event).toEqual({ type: 'destination-answered', at: 5_000, codeLabel: 'Maria' });
+    const pin = pinTransition(
+      { ...initialPin('required'), phase: 'checking', submittedAt: 1_000 },
+      event ?? { type: 'checking' },
+    );
+    const call = {
+      id: 'c1',
+      number: '+4930',
+      name: null,
+      direction: 'outgoing',
+      startedAt: 0,
+      state: { answeredAt: 500, endedAt: 65_000, outcome: 'completed' },
+      callClass: 'international',
+      protectedPaid: true,
+      pin,
+    } as unknown as CallView; // only the fields historyEntryOf reads
+    expect(historyEntryOf(call)).toMatchObject({ pin: 'accepted', codeLabel: 'Maria', durationS: 60 });
+  });
+
+  // Breaks when a blank label, or connected without one, would overwrite the label from accepted.
+  it('keeps the label from accepted; blank or missing on connected adds none', () => {
+    const accepted = pinTransition(initialPin('required'), { type: 'accepted', codeLabel: 'Maria' });
+    const blank = pinEventOfIvrSignal({ phase: 'connected', destination: '+4930', codeLabel: '  ' }, 1);
+    expect(blank).toEqual({ type: 'destination-answered', at: 1 });
+    const answered = blank ?? { type: 'destination-answered' as const, at: 1 };
+    expect(pinTransition(accepted, answered).codeLabel).toBe('Maria');
+    expect(pinTransition(initialPin('required'), answered).codeLabel).toBeUndefined();
   });
 });

@@ -30,6 +30,7 @@ const EVERY_PHASE: IvrSignal[] = [
   { phase: 'accepted', codeLabel: 'Lena Vogel' },
   { phase: 'ringing', destination: '+493012345678' },
   { phase: 'connected', destination: '+493012345678' },
+  { phase: 'connected', destination: '+493012345678', codeLabel: 'Lena Vogel' },
   { phase: 'locked', until: '2026-12-02T01:00:00.000Z', scope: 'extension' },
   { phase: 'locked', until: '2026-12-02T01:00:00.000Z', scope: 'source' },
   { phase: 'quarantined' },
@@ -55,6 +56,16 @@ describe('IVR signals (tollgate-ivr Info Package)', () => {
     expect(accepted('x'.repeat(64))).toMatchObject({ codeLabel: 'x'.repeat(64) });
     expect(accepted('x'.repeat(65))).toBeNull();
     expect(accepted('')).toBeNull();
+  });
+
+  // Early-media style: `connected` repeats the label (accepted is lost before the answer). Breaks when
+  // the schema drops codeLabel from connected (zod strips it: the toMatchObject fails) or lets 65 through.
+  it('reads codeLabel of connected within 1 to 64 characters', () => {
+    const connected = (codeLabel: string) =>
+      parseIvrSignal(info(ivrSignalBody({ phase: 'connected', destination: '+4930', codeLabel }, 1)));
+    expect(connected('x'.repeat(64))).toMatchObject({ codeLabel: 'x'.repeat(64) });
+    expect(connected('x'.repeat(65))).toBeNull();
+    expect(connected('')).toBeNull();
   });
 
   it('accepts a missing Info-Package header, parameters and any case in the header values', () => {

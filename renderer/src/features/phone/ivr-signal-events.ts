@@ -37,7 +37,10 @@ export function pinEventOfIvrSignal(signal: IvrSignal, at: number): PinEvent | n
     case 'ringing':
       return { type: 'ringing' };
     case 'connected':
-      return { type: 'destination-answered', at };
+      // The label again (issue #14): in the early-media style `accepted` is lost before the answer.
+      return signal.codeLabel?.trim()
+        ? { type: 'destination-answered', at, codeLabel: signal.codeLabel }
+        : { type: 'destination-answered', at };
     case 'locked':
       return { type: 'locked', until: signal.until };
     case 'quarantined':

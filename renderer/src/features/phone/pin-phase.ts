@@ -79,7 +79,7 @@ export type PinEvent =
   /** PBX signal: the destination is ringing. */
   | { type: 'ringing' }
   /** PBX signal (e.g. RFC 4916 connected identity): the destination answered. */
-  | { type: 'destination-answered'; at: number }
+  | { type: 'destination-answered'; at: number; codeLabel?: string }
   /** The PBX refused: paid calls of this extension are locked (signal or the call's Reason). */
   | { type: 'locked'; until?: string | null }
   /** PBX signal: another PIN entry of this extension is in progress. */
@@ -182,10 +182,16 @@ export function pinTransition(state: PinState, event: PinEvent): PinState {
       };
     case 'ringing':
       return { ...next, phase: 'ringing', keys: 0 };
-    case 'destination-answered':
-      return next.phase === 'connected'
-        ? next
-        : { ...next, phase: 'connected', keys: 0, destinationAnsweredAt: event.at };
+    case 'destination-answered': {
+      // The PBX may repeat whose code it was here (`accepted` lost in early media, issue #14).
+      const labelled =
+        event.codeLabel !== undefined && next.codeLabel === undefined
+          ? { ...next, codeLabel: event.codeLabel }
+          : next;
+      return labelled.phase === 'connected'
+        ? labelled
+        : { ...labelled, phase: 'connected', keys: 0, destinationAnsweredAt: event.at };
+    }
     case 'locked':
       return { ...next, phase: 'locked', keys: 0, lockedUntil: event.until ?? null };
     case 'busy':
