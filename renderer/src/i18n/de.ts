@@ -513,8 +513,6 @@ export const de = {
       trying: 'Weiterleitung: {{target}} wird angerufen …',
       ringing: 'Weiterleitung: Es klingelt bei {{target}} …',
       done: 'An {{target}} weitergeleitet.',
-      refused:
-        'Die Telefonanlage hat die Weiterleitung an {{target}} abgelehnt ({{status}}{{reason}}). Das Gespräch bleibt bei Ihnen: Sprechen Sie weiter oder versuchen Sie eine andere Nummer.',
       failed:
         'Die Weiterleitung an {{target}} ist nicht zustande gekommen ({{status}}). Das Gespräch bleibt bei Ihnen: Nehmen Sie es zurück und versuchen Sie es erneut.',
     },
@@ -660,6 +658,34 @@ export const de = {
       ringing: 'es klingelt',
       busy: 'telefoniert',
       unknown: 'Status unbekannt',
+    },
+  },
+  transferRefusal: {
+    message: 'Die Weiterleitung an {{target}} ist nicht möglich: {{why}} Das Gespräch bleibt bei Ihnen.',
+    detail: 'Meldung der Telefonanlage: {{status}} {{reason}}',
+    why: {
+      onlyInternal:
+        'Weitergeleitet wird nur an Durchwahlen der Firma. Wählen Sie eine interne Durchwahl; eine externe Nummer wählt Ihre Kollegin oder Ihr Kollege selbst.',
+      headersNotAllowed:
+        'Die Telefonanlage nimmt diese Adresse mit Zusätzen nicht an. Geben Sie nur die Durchwahl ein.',
+      replacesNotYours:
+        'Das Rückfragegespräch gehört nicht zu diesem Gespräch oder ist schon beendet. Rufen Sie die Kollegin oder den Kollegen erneut an und schließen Sie dann ab.',
+      alreadyInCall: 'Dieses Ziel ist schon in diesem Gespräch. Wählen Sie eine andere Durchwahl.',
+      onlyAnsweredInternal:
+        'Weitergeleitet wird nur ein angenommenes Gespräch zwischen Durchwahlen, nicht ein kostenpflichtiger Anruf oder einer in der PIN-Abfrage.',
+      onlyInCall:
+        'Die Anfrage kam nicht im laufenden Gespräch an. Versuchen Sie es erneut, solange das Gespräch läuft.',
+      forbidden:
+        'Die Telefonanlage erlaubt diese Weiterleitung nicht. Versuchen Sie eine andere Durchwahl oder fragen Sie Ihre Administration.',
+      notFound: 'Diese Nummer gibt es nicht. Prüfen Sie die Durchwahl.',
+      unavailable:
+        'Das Ziel ist gerade nicht erreichbar. Versuchen Sie es später oder mit einer anderen Durchwahl.',
+      busy: 'Das Ziel ist besetzt. Versuchen Sie es später oder mit einer anderen Durchwahl.',
+      notAcceptable:
+        'Das Ziel kann diesen Anruf technisch nicht annehmen. Versuchen Sie eine andere Durchwahl.',
+      declined:
+        'Die Gegenseite hat die Weiterleitung abgelehnt. Sprechen Sie mit Ihrem Gegenüber oder versuchen Sie eine andere Durchwahl.',
+      other: 'Die Telefonanlage hat sie abgelehnt. Versuchen Sie es erneut oder mit einer anderen Durchwahl.',
     },
   },
   lazyTab: {

@@ -493,8 +493,6 @@ export const en: Translation = {
       trying: 'Transfer: calling {{target}} …',
       ringing: 'Transfer: {{target}} is ringing …',
       done: 'Transferred to {{target}}.',
-      refused:
-        'The PBX refused the transfer to {{target}} ({{status}}{{reason}}). The call is still yours: talk on, or try another number.',
       failed:
         'The transfer to {{target}} did not go through ({{status}}). The call is still yours: resume it and try again.',
     },
@@ -630,6 +628,28 @@ export const en: Translation = {
       ringing: 'ringing',
       busy: 'on the phone',
       unknown: 'status unknown',
+    },
+  },
+  transferRefusal: {
+    message: 'The transfer to {{target}} was refused: {{why}} The call is still yours.',
+    detail: 'The PBX said: {{status}} {{reason}}',
+    why: {
+      onlyInternal:
+        'Calls can only be transferred to extensions of the company. Choose an internal extension; an outside number your colleague dials themselves.',
+      headersNotAllowed: 'The PBX does not accept this address with extras. Enter the extension only.',
+      replacesNotYours:
+        'The consultation call does not belong to this call or has ended. Call your colleague again, then complete.',
+      alreadyInCall: 'This target is already in this call. Choose another extension.',
+      onlyAnsweredInternal:
+        'Only an answered call between extensions can be transferred, not a paid call or one in the PIN prompt.',
+      onlyInCall: 'The request did not arrive in the ongoing call. Try again while the call is on.',
+      forbidden: 'The PBX does not allow this transfer. Try another extension or ask your administrator.',
+      notFound: 'This number does not exist. Check the extension.',
+      unavailable: 'The target cannot be reached right now. Try again later or another extension.',
+      busy: 'The target is busy. Try again later or another extension.',
+      notAcceptable: 'The target cannot take this call for technical reasons. Try another extension.',
+      declined: 'The other side declined the transfer. Talk to the other party or try another extension.',
+      other: 'The PBX refused it. Try again or another extension.',
     },
   },
   lazyTab: {

@@ -131,8 +131,7 @@ describe('transfer from the call screen', () => {
     expect(harness.history.list()[0]?.outcome).toBe('transferred');
   });
 
-  // Breaks when a refusal is swallowed or the call is dropped on it.
-  it('says so when the PBX refuses the transfer, and the call goes on', async () => {
+  async function refuseTransfer(status: number, reasonPhrase: string, reasonHeader?: string) {
     const harness = await renderPhone(samplePolicy());
     const user = await talkTo(harness, '202');
     const call = Inviter.last;
@@ -142,17 +141,47 @@ describe('transfer from the call screen', () => {
     await user.click(screen.getByRole('button', { name: 'Sofort weiterleiten' }));
     act(() =>
       call.refers[0]?.options.requestDelegate?.onReject?.({
-        message: Object.assign(new FakeMessage({ reason: 'SIP;cause=403;text="Transfer not allowed"' }), {
-          statusCode: 403,
-          reasonPhrase: 'Forbidden',
+        message: Object.assign(new FakeMessage(reasonHeader ? { reason: reasonHeader } : {}), {
+          statusCode: status,
+          reasonPhrase,
         }),
       }),
     );
-    expect(screen.getByTestId('transfer-status')).toHaveTextContent(
-      'Die Telefonanlage hat die Weiterleitung an 204 abgelehnt (403: Transfer not allowed)',
+    return screen.getByTestId('transfer-status');
+  }
+
+  // Breaks when a refusal is swallowed, the call is dropped on it, or an unknown phrase replaces the
+  // German sentence (it is only a secondary detail).
+  it('says so when the PBX refuses the transfer, and the call goes on', async () => {
+    const status = await refuseTransfer(403, 'Forbidden', 'SIP;cause=403;text="Transfer not allowed"');
+    expect(status).toHaveTextContent(
+      'Die Weiterleitung an 204 ist nicht möglich: Die Telefonanlage erlaubt diese Weiterleitung nicht.',
+    );
+    expect(status).toHaveTextContent('Das Gespräch bleibt bei Ihnen.');
+    expect(screen.getByTestId('transfer-refusal-detail')).toHaveTextContent(
+      'Meldung der Telefonanlage: 403 Transfer not allowed',
     );
     expect(screen.getByTestId('call-phase')).toHaveTextContent('Verbunden');
     expect(screen.getByRole('button', { name: 'Weiterleiten' })).toBeEnabled();
+  });
+
+  // The test PBX's reason phrases (docs/test-pbx.md) in German, without the English phrase. Breaks
+  // when the refusal embeds the PBX's words (before: "abgelehnt (403: Transfer Only To Internal
+  // Extensions)") or a known phrase is not mapped.
+  it.each([
+    [403, 'Transfer Only To Internal Extensions', 'Weitergeleitet wird nur an Durchwahlen der Firma.'],
+    [403, 'Transfer Target Is Already In This Call', 'Dieses Ziel ist schon in diesem Gespräch.'],
+    [403, 'Transfer Only Inside A Call', 'Versuchen Sie es erneut, solange das Gespräch läuft.'],
+    [486, 'Busy Here', 'Das Ziel ist besetzt.'],
+    [480, 'Temporarily Unavailable', 'Das Ziel ist gerade nicht erreichbar.'],
+    [404, 'Not Found', 'Diese Nummer gibt es nicht.'],
+    [488, 'Not Acceptable Here', 'Das Ziel kann diesen Anruf technisch nicht annehmen.'],
+    [603, 'Decline', 'Die Gegenseite hat die Weiterleitung abgelehnt.'],
+  ])('%i %s: a German sentence, no English phrase', async (code, phrase, german) => {
+    const status = await refuseTransfer(code, phrase);
+    expect(status).toHaveTextContent(german);
+    expect(status).not.toHaveTextContent(phrase);
+    expect(screen.queryByTestId('transfer-refusal-detail')).toBeNull();
   });
 
   // Breaks when "Talk first" does not hold the first call, or "Complete" refers without the consulted call.

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_CALLS } from '../../phone/call-handling';
 import { usePhone } from '../../phone/phone-context';
+import { transferRefusalText } from '../../phone/transfer-refusal';
 import { transferSettled } from '../../phone/transfer-machine';
 import type { CallView } from '../../sip/softphone';
 import { stripSeparators } from '../../../../shared/dial-plan/separators';
@@ -149,11 +150,43 @@ function TransferStatus({ call }: { call: CallView }) {
       className={failed ? 'notice notice--warning' : 'notice'}
       data-testid="transfer-status"
     >
-      {t(`calls.transferPhase.${transfer.phase}`, {
-        target: transfer.target,
-        status: transfer.status ?? '—',
-        reason: transfer.reason ? `: ${transfer.reason}` : '',
-      })}
+      {transfer.phase === 'refused' ? (
+        <TransferRefused target={transfer.target} status={transfer.status} reason={transfer.reason} />
+      ) : (
+        t(`calls.transferPhase.${transfer.phase}`, {
+          target: transfer.target,
+          status: transfer.status ?? '—',
+          reason: transfer.reason ? `: ${transfer.reason}` : '',
+        })
+      )}
     </p>
+  );
+}
+
+/**
+ * A refused transfer in the user's language: what happened and what to do, from the PBX's known
+ * reason phrases or the status code (transfer-refusal.ts); an unknown phrase only as a detail.
+ */
+function TransferRefused({
+  target,
+  status,
+  reason,
+}: {
+  target: string;
+  status: number | null;
+  reason: string | null;
+}) {
+  const { t } = useTranslation();
+  const { why, detail } = transferRefusalText(status, reason);
+  return (
+    <>
+      {t('transferRefusal.message', { target, why: t(`transferRefusal.why.${why}`) })}
+      {detail !== null ? (
+        <small className="transfer-refusal-detail" data-testid="transfer-refusal-detail">
+          {' '}
+          ({t('transferRefusal.detail', { status: status ?? '', reason: detail })})
+        </small>
+      ) : null}
+    </>
   );
 }
