@@ -176,8 +176,13 @@ describe('PIN calls under load', () => {
 
     const lost = sent.filter((timestamp) => !detected.has(timestamp)).length;
     const mediaLost = events.matching('call-ended').filter((fields) => fields['result'] === 'media-lost');
+    // Calls that ended before a verdict, with why (the PBX's call-ended result): a failure names them.
+    const endedEarly = calls
+      .filter(({ call }) => ended(call) && events.count('pin-accepted', { callId: callIdOf(call) }) === 0)
+      .map(({ call }) => events.matching('call-ended').find((f) => f['callId'] === callIdOf(call)));
     expect(stalls.length, 'the stalls happened').toBe(Math.ceil(CALLS / STALL_EVERY));
     expect(mediaLost, 'calls ended because their media failed').toEqual([]);
+    expect(endedEarly, 'calls that ended before their PIN was accepted').toEqual([]);
     expect(sent.length, 'keys sent').toBe(CALLS * 7);
     expect(lost, 'digits lost').toBe(0);
     expect(events.count('pin-wrong-code'), 'right PINs taken for wrong').toBe(0);
