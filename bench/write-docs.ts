@@ -8,6 +8,7 @@ import type { benchSoftphone } from './softphone';
 import { softphoneSpeedSection } from './softphone-docs';
 import { registrarVerdict } from './registrar-docs';
 import { toneLengthsSection, type ToneResult } from './tone-lengths-docs';
+import { ISOLATED_KEY_PAUSE_MS } from './lib/isolated-keys';
 
 /**
  * Writes docs/benchmarks.md and its charts from bench/results/*.json — every figure in the page
@@ -94,7 +95,7 @@ ${table(
       fmt(softphone.hashToFarEndAnsweredMs),
     ],
     [
-      "click a key (the page's click event) → digit detected at the PBX, one key at a time, during the PIN prompt",
+      `click a key (the page's click event) → digit detected at the PBX, one key at a time (${ISOLATED_KEY_PAUSE_MS} ms after the previous key was detected, so none queues), during the PIN prompt`,
       fmt(softphone.keyClickToDigitDetectedMs),
     ],
     ['renderer bundle', `${softphone.bundle.gzipKiB} KiB gzip (${softphone.bundle.rawKiB} KiB raw)`],
