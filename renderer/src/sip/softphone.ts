@@ -247,8 +247,25 @@ export class Softphone {
     return true;
   }
 
-  async start(config: SoftphoneConfig): Promise<void> {
-    await this.stop();
+  /**
+   * start() and stop() run one after the other, in the order they were called: an account change
+   * is a stop and a start, and a slow un-REGISTER of the old account must not finish after the new
+   * one registered and mark the phone idle (seen: "not connected" while registered).
+   */
+  private lifecycle: Promise<void> = Promise.resolve();
+
+  private inTurn(step: () => Promise<void>): Promise<void> {
+    const run = this.lifecycle.then(step);
+    this.lifecycle = run.catch(() => {});
+    return run;
+  }
+
+  start(config: SoftphoneConfig): Promise<void> {
+    return this.inTurn(() => this.startNow(config));
+  }
+
+  private async startNow(config: SoftphoneConfig): Promise<void> {
+    await this.stopNow();
     this.stopping = false;
     this.config = config;
     const { account } = config;
@@ -287,9 +304,10 @@ export class Softphone {
     try {
       await ua.start();
     } catch {
-      this.scheduleReconnect();
+      if (!this.stopping) this.scheduleReconnect();
       return;
     }
+    if (this.stopping) return; // stop() was called while the socket opened: it runs next
     await this.register();
   }
 
@@ -297,7 +315,13 @@ export class Softphone {
    * Sign-out, account change, app quit: ends every call, unregisters (expires 0) and disconnects.
    * Waits for the PBX's answer to the un-REGISTER at most UNREGISTER_TIMEOUT_MS.
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    // Known at once, so a start still connecting does not go on to register.
+    this.stopping = true;
+    return this.inTurn(() => this.stopNow());
+  }
+
+  private async stopNow(): Promise<void> {
     this.stopping = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.unsubscribeOnline?.();

@@ -216,6 +216,28 @@ describe('softphone SIP behaviour', () => {
     expect(softphone.getSnapshot().registration.kind).toBe('idle');
   });
 
+  // Breaks when start() and stop() may overlap: the old account's slow un-REGISTER finished after
+  // the new start registered and set the phone idle ("not connected" while registered).
+  it('an account change (stop, then start at once) ends registered, however slow the un-REGISTER', async () => {
+    vi.useFakeTimers();
+    const softphone = phone();
+    await registered(softphone);
+    const old = Registerer.all.at(-1);
+    if (!old) throw new Error('no registerer');
+    old.answersUnregister = false; // the old un-REGISTER takes the whole bound
+    const stopped = softphone.stop();
+    const started = softphone.start({
+      account: { ...account, extension: '202' },
+      password: 'secret',
+      iceServers: [],
+      inputDeviceId: null,
+    });
+    await vi.advanceTimersByTimeAsync(UNREGISTER_TIMEOUT_MS + 10);
+    await Promise.all([stopped, started]);
+    expect(Registerer.all.at(-1)).not.toBe(old);
+    expect(softphone.getSnapshot().registration.kind).toBe('registered');
+  });
+
   it('sends BYE and the un-REGISTER at once when the page goes away', async () => {
     const softphone = phone();
     const { inviter } = await establishedOutgoing(softphone);
