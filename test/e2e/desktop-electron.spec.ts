@@ -28,6 +28,7 @@ type HookGlobal = {
 };
 
 test.beforeEach(({ tollgateHost }) => {
+  // Tray, hotkeys and window raising exist in the Electron app only; skipped in the browser host and where Electron's binary is missing.
   test.skip(tollgateHost !== 'electron', 'Tray and window raising exist in the Electron app only.');
   test.skip(electronBinaryPath() === null, ELECTRON_MISSING_MESSAGE);
 });

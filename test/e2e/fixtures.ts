@@ -80,6 +80,7 @@ export const test = base.extend<
     const recordVideo = CAN_RECORD_VIDEO ? { recordVideo: { dir: videoDir } } : {};
     if (tollgateHost === 'electron') {
       const binary = electronBinaryPath();
+      // Skipped where Electron's binary is not installed (it cannot be downloaded on the build machines).
       testInfo.skip(
         binary === null,
         `${ELECTRON_MISSING_MESSAGE} The browser-host project runs these specs instead.`,

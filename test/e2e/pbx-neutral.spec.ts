@@ -207,6 +207,7 @@ test.describe('any PBX', () => {
     openApp,
     pbx,
   }) => {
+    // Runs on the suite's Kamailio only: the test PBX's users are numbers whose digest user is the same.
     test.skip(
       pbx.kind !== 'kamailio',
       'Only the suite’s Kamailio has a user (alice) whose digest user name differs from it.',
@@ -226,6 +227,7 @@ test.describe('any PBX', () => {
   });
 
   test('after a PBX restart both phones register again and can call each other', async ({ openApp, pbx }) => {
+    // Skipped against a PBX the suite did not start (QA's own PBX): it cannot be restarted from here.
     test.skip(pbx.restart === null, 'The suite did not start this PBX, so it cannot restart it.');
     test.setTimeout(120_000);
     const a = await phone(openApp, pbx, PHONES.a, 'en-US');
@@ -251,6 +253,7 @@ test.describe('any PBX', () => {
     openApp,
     pbx,
   }) => {
+    // Skipped against a PBX the suite did not start (QA's own PBX): it cannot be restarted from here.
     test.skip(pbx.restart === null, 'The suite did not start this PBX, so it cannot restart it.');
     test.setTimeout(180_000);
     const a = await phone(openApp, pbx, PHONES.a, 'en-US');
@@ -278,6 +281,7 @@ test.describe('any PBX', () => {
     openApp,
     pbx,
   }) => {
+    // Skipped against a PBX the suite did not start, or one that carries no media itself (see the message).
     test.skip(pbx.restart === null, 'The suite did not start this PBX, so it cannot restart it.');
     test.skip(
       pbx.kind !== 'test-pbx' || NUMBERS.echo === null,

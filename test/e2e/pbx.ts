@@ -154,12 +154,14 @@ export function capabilities(): Promise<Set<Capability>> {
 export async function requireCapabilities(...needed: Capability[]): Promise<void> {
   const available = await capabilities();
   for (const capability of needed) {
+    // A spec needing what this PBX lacks (policy API, PIN IVR, admin API) is skipped with that reason: QA runs it against any PBX.
     test.skip(!available.has(capability), `This PBX lacks ${CAPABILITY_NEEDS[capability]}.`);
   }
 }
 
 /** Skips the running test when a number it dials is not configured for this PBX. */
 export function requireNumber(value: string | null, variable: string, what: string): string {
+  // Skipped when QA named no such number for this PBX (docs/qa.md lists the variables).
   test.skip(value === null, `No ${what} for this PBX: set ${variable} (docs/qa.md).`);
   return value ?? '';
 }

@@ -171,6 +171,7 @@ function pbxLogCount(workerIndex: number, event: string, extension: string): num
 for (const [language, locale] of LANGUAGES) {
   test(`a PIN call, phase by phase, at 420×720 (${language}, ${STYLE})`, async ({ openApp, pbx }) => {
     await requireCapabilities('policy', 'pin');
+    // Skipped on any PBX but the worker's test PBX: the phases need its tollgate-ivr signals.
     test.skip(
       pbx.kind !== 'test-pbx',
       'Needs the test PBX of the worker (its IVR signals and prompting style).',
@@ -277,6 +278,7 @@ for (const [language, locale] of LANGUAGES) {
     pbx,
   }, testInfo) => {
     await requireCapabilities('policy', 'pin', 'admin');
+    // Skipped on any PBX but the worker's own test PBX: it locks an extension, which its admin unlocks again.
     test.skip(
       !USING_EMBEDDED_PBX || pbx.kind !== 'test-pbx' || ADMIN === null,
       'Locks an extension: only on a test PBX of the worker, which the admin unlocks again.',
@@ -339,6 +341,7 @@ test(`with the policy API down, no PIN digit is on screen or in the accessibilit
   pbx,
 }) => {
   await requireCapabilities('pin');
+  // Skipped on PBXes other than the test PBX: the check needs a PBX that asks for the PIN and whose policy API can be taken down.
   test.skip(pbx.kind !== 'test-pbx', 'Needs a PBX that asks for the PIN.');
   test.setTimeout(120_000);
   const number = requireNumber(NUMBERS.paid, 'TOLLGATE_QA_PAID_NUMBER', 'paid number');

@@ -72,6 +72,7 @@ for (const [language, locale] of [
  * test PBX (presence is the test PBX's).
  */
 test('directory with presence, DND, transfer and call waiting (de, en)', async ({ openApp, pbx }) => {
+  // Skipped on Kamailio only: the user-guide pictures show presence dots, which only the test PBX serves.
   test.skip(pbx.kind === 'kamailio', 'Presence dots need the test PBX.');
   test.setTimeout(180_000);
   const a = await phone(openApp, pbx, PHONES.a, 'de-DE');

@@ -84,6 +84,7 @@ test.describe('transfer', () => {
     openApp,
     pbx,
   }) => {
+    // Runs on Kamailio only: there the phone itself receives the REFER; the test PBX refuses it before any phone sees it (transfer-bypass.test.ts).
     test.skip(pbx.kind !== 'kamailio', 'A PBX with a policy stops such a transfer before any phone sees it.');
     test.setTimeout(120_000);
     const a = await phone(openApp, pbx, PHONES.a, 'en-US');
