@@ -1,12 +1,12 @@
 import type { EventEmitter } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PBX_SRTP_PROFILES, negotiatedSrtpProfiles } from '../test/pbx/media/media-endpoint';
 import { PromptLibrary } from '../test/pbx/media/prompts';
 import { PbxServer } from '../test/pbx/server';
-import { loadSeed } from '../test/pbx/store/seed';
+import { pinLoadAccount, writePinLoadSeed } from '../test/support/pin-load-seed';
 import { TestPhone, typeKeys } from '../test/support/test-phone';
 import { BURST_5, NO_LOSS, RANDOM_5, type LossSpec } from './lib/loss';
 import { firstSeen, now } from './lib/observe';
@@ -68,39 +68,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** `node --expose-gc` (npm run bench) makes memory readings comparable; without it they are noisier. */
 function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
-}
-
-/** PIN-protected extensions for the capacity benchmark: one per call, 10000 upwards. */
-function pinSeed(directory: string, count: number): string {
-  const seed = loadSeed();
-  const template = seed.company.extensions.find((extension) => extension.ivrAuthentication);
-  if (!template) throw new Error('The demo company has no PIN-protected extension to copy');
-  const path = join(directory, 'bench-seed.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      ...seed,
-      company: {
-        ...seed.company,
-        dialPlan: { ...seed.company.dialPlan, internalRanges: [{ from: '10000', to: '19999' }] },
-        extensions: Array.from({ length: count }, (_, index) => pinAccount(index)).map((account) => ({
-          ...template,
-          number: account.extension,
-          displayName: `Bench ${account.extension}`,
-          language: 'de' as const,
-          password: account.password,
-          unlockCode: account.pin,
-        })),
-      },
-    }),
-  );
-  return path;
-}
-function pinAccount(index: number) {
-  const extension = String(10_000 + index);
-  // Six digits that differ from call to call (the PBX does not care which).
-  const pin = String(100_000 + ((index * 7_919 + 4_711) % 900_000));
-  return { extension, password: `demo-pass-${extension}`, pin };
 }
 
 async function startPbx(seedPath?: string) {
@@ -233,7 +200,7 @@ export function typingWindowMs(): number {
 export async function capacityStep(calls: number, promptMs: number, spreadMs: number): Promise<CapacityStep> {
   const loadAverageAtStart = round(loadavg()[0] ?? NaN, 2);
   const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-ivr-'));
-  const { pbx, addresses } = await startPbx(pinSeed(directory, calls));
+  const { pbx, addresses } = await startPbx(writePinLoadSeed(directory, calls, 'Bench'));
   const { detected, stop } = firstSeen(pbx);
   const acceptedAt = new Map<string, number>();
   const events = (pbx as { events?: EventEmitter }).events;
@@ -256,7 +223,7 @@ export async function capacityStep(calls: number, promptMs: number, spreadMs: nu
     sipWebSocketUrl: addresses.sipWebSocketUrl,
     realm: addresses.realm,
     calls,
-    accounts: Array.from({ length: calls }, (_, index) => pinAccount(index)),
+    accounts: Array.from({ length: calls }, (_, index) => pinLoadAccount(index)),
     destination: '0301234567',
   };
   // tsx's --import hook does not reach worker threads (privatenumber/tsx#354): register it there.

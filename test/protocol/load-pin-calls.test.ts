@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstSeen } from '../../bench/lib/observe';
-import { loadSeed } from '../pbx/store/seed';
 import { startTestPbx } from '../support/pbx-fixture';
+import { pinLoadAccount, writePinLoadSeed } from '../support/pin-load-seed';
 import { TestPhone, typeKeys, type TestCall } from '../support/test-phone';
 import { PbxEventLog, callIdOf, promptStarted, until } from './pin-call-helpers';
 
@@ -34,41 +34,7 @@ const STALL_EVERY = 3;
 /** Longer than werift's first DTLS retransmission (500 ms), as a busy 2-core machine stalls. */
 const STALL_MS = 700;
 
-const account = (index: number) => {
-  const extension = String(10_000 + index);
-  return {
-    extension,
-    password: `demo-pass-${extension}`,
-    // Six digits that differ from call to call.
-    pin: String(100_000 + ((index * 7_919 + 4_711) % 900_000)),
-  };
-};
-
-/** The demo company with CALLS PIN-protected extensions 10000… instead of its own. */
-function loadSeedFile(directory: string): string {
-  const seed = loadSeed();
-  const template = seed.company.extensions.find((extension) => extension.ivrAuthentication);
-  if (!template) throw new Error('The demo company has no PIN-protected extension to copy');
-  const path = join(directory, 'load-seed.json');
-  writeFileSync(
-    path,
-    JSON.stringify({
-      ...seed,
-      company: {
-        ...seed.company,
-        dialPlan: { ...seed.company.dialPlan, internalRanges: [{ from: '10000', to: '19999' }] },
-        extensions: Array.from({ length: CALLS }, (_, index) => account(index)).map((entry) => ({
-          ...template,
-          number: entry.extension,
-          displayName: `Load ${entry.extension}`,
-          password: entry.password,
-          unlockCode: entry.pin,
-        })),
-      },
-    }),
-  );
-  return path;
-}
+const account = pinLoadAccount;
 
 /** A DTLS record (RFC 7983: first byte 20–63), as opposed to STUN or SRTP. */
 const isDtls = (data: Buffer) => (data[0] ?? 0) >= 20 && (data[0] ?? 0) <= 63;
@@ -109,7 +75,7 @@ let events: PbxEventLog;
 const phones: TestPhone[] = [];
 
 beforeAll(async () => {
-  const seedPath = loadSeedFile(mkdtempSync(join(tmpdir(), 'tollgate-load-')));
+  const seedPath = writePinLoadSeed(mkdtempSync(join(tmpdir(), 'tollgate-load-')), CALLS, 'Load');
   fixture = await startTestPbx({
     seedPath,
     // Generous for a loaded CI machine: no timer may decide a code here.
