@@ -66,6 +66,39 @@ export interface DialogStateChange {
 }
 
 /**
+ * What a leg last told presence about its dialog: each state once, nothing after `terminated`, and
+ * nothing for a leg without an extension (a far end outside the PBX).
+ */
+class DialogStateReport {
+  private last: DialogState | null = null;
+
+  constructor(
+    private readonly outlet: SipOutlet,
+    private readonly extension: string | null,
+    private readonly callId: () => string,
+    private readonly localTag: string,
+    private readonly direction: DialogStateChange['direction'],
+  ) {}
+
+  get started(): boolean {
+    return this.last !== null;
+  }
+
+  report(state: DialogState): void {
+    if (this.last === state || this.last === 'terminated' || this.extension === null) return;
+    this.last = state;
+    const callId = this.callId();
+    this.outlet.dialogState?.({
+      extension: this.extension,
+      id: `${callId}|${this.localTag}`,
+      callId,
+      direction: this.direction,
+      state,
+    });
+  }
+}
+
+/**
  * One side of a bridged call, whichever way the INVITE went: the caller's dialog (ServerLeg) or a
  * callee's (ClientLeg). A transfer swaps one side of a bridge for another.
  */
@@ -109,7 +142,7 @@ export class ServerLeg implements DialogLeg {
   readonly toTag = newTag();
   private localCseq = 0;
   private finalSent = false;
-  private reported: DialogState | null = null;
+  private readonly dialogReport: DialogStateReport;
   readonly remoteTarget: string;
 
   constructor(
@@ -120,6 +153,7 @@ export class ServerLeg implements DialogLeg {
     readonly extension: string | null = null,
   ) {
     this.remoteTarget = remoteTargetOf(invite) ?? invite.from.uri.toString();
+    this.dialogReport = new DialogStateReport(outlet, extension, () => this.callId, this.toTag, 'initiator');
   }
 
   /** The caller's phone: the only one that may CANCEL this INVITE or send requests in its dialog. */
@@ -154,7 +188,7 @@ export class ServerLeg implements DialogLeg {
 
   attach(leg: Leg): void {
     this.outlet.registerDialog(this.callId, this.toTag, leg, this.peer);
-    if (this.reported === null) this.report('trying');
+    if (!this.dialogReport.started) this.report('trying');
   }
 
   detach(): void {
@@ -167,15 +201,7 @@ export class ServerLeg implements DialogLeg {
   }
 
   private report(state: DialogState): void {
-    if (this.reported === state || this.reported === 'terminated' || this.extension === null) return;
-    this.reported = state;
-    this.outlet.dialogState?.({
-      extension: this.extension,
-      id: `${this.callId}|${this.toTag}`,
-      callId: this.callId,
-      direction: 'initiator',
-      state,
-    });
+    this.dialogReport.report(state);
   }
 
   /** A response to the initial INVITE. Provisional ones (other than 100) and finals carry our tag. */
@@ -258,7 +284,7 @@ export class ClientLeg implements DialogLeg {
   private cseq = 1;
   private toTag: string | null = null;
   private remoteTarget: string;
-  private reported: DialogState | null = null;
+  private readonly dialogReport: DialogStateReport;
   private _state: 'calling' | 'early' | 'confirmed' | 'ended' = 'calling';
 
   constructor(
@@ -271,6 +297,13 @@ export class ClientLeg implements DialogLeg {
     private readonly extension: string | null = null,
   ) {
     this.remoteTarget = requestUri;
+    this.dialogReport = new DialogStateReport(
+      outlet,
+      extension,
+      () => this.callId,
+      this.fromTag,
+      'recipient',
+    );
   }
 
   get state(): 'calling' | 'early' | 'confirmed' | 'ended' {
@@ -321,15 +354,7 @@ export class ClientLeg implements DialogLeg {
   }
 
   private report(state: DialogState): void {
-    if (this.reported === state || this.reported === 'terminated' || this.extension === null) return;
-    this.reported = state;
-    this.outlet.dialogState?.({
-      extension: this.extension,
-      id: `${this.callId}|${this.fromTag}`,
-      callId: this.callId,
-      direction: 'recipient',
-      state,
-    });
+    this.dialogReport.report(state);
   }
 
   respondTo(request: SipRequest, status: number, reason: string, extras: MessageExtras = {}): void {
