@@ -9,6 +9,9 @@ import type { DesktopCommand, DesktopStatus, HostApi } from '../../../shared/ipc
 import { browserHostForTest } from '../../support/browser-host-fixture';
 import { offlinePhoneServices } from '../../support/phone-services-stub';
 
+// The machine may be loaded (2 cores, the whole suite at once): vi.waitFor's 1 s default is too short.
+const waitLong = <T,>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 15_000 });
+
 /** DND, the tray's status and commands, raising the window, hotkeys, theme, notifications. */
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -101,22 +104,22 @@ describe('do not disturb', () => {
     expect(toggle).toHaveAttribute('aria-pressed', 'false');
     expect(screen.queryByTestId('dnd-state')).toBeNull();
     await userEvent.setup().click(toggle);
-    await vi.waitFor(() => expect(toggle).toHaveAttribute('aria-pressed', 'true'));
+    await waitLong(() => expect(toggle).toHaveAttribute('aria-pressed', 'true'));
     expect(screen.getByTestId('dnd-state')).toHaveTextContent('Nicht stören: Anrufe werden abgewiesen');
     const view = await host.getSettings();
     expect(view.ok && view.value.settings.calls.doNotDisturb).toBe(true);
-    await vi.waitFor(() => expect(host.statuses.at(-1)).toMatchObject({ doNotDisturb: true }));
+    await waitLong(() => expect(host.statuses.at(-1)).toMatchObject({ doNotDisturb: true }));
   });
 
   it('is switched from the tray', async () => {
     const host = desktopHost();
     await start(host);
     host.command('toggle-dnd');
-    await vi.waitFor(() =>
+    await waitLong(() =>
       expect(screen.getByRole('button', { name: 'Nicht stören' })).toHaveAttribute('aria-pressed', 'true'),
     );
     host.command('toggle-dnd');
-    await vi.waitFor(() => expect(screen.queryByTestId('dnd-state')).toBeNull());
+    await waitLong(() => expect(screen.queryByTestId('dnd-state')).toBeNull());
   });
 });
 
@@ -126,8 +129,8 @@ describe('incoming call on the desktop', () => {
     const host = desktopHost({ raiseWindow });
     const services = incomingCallServices();
     await start(host, () => services);
-    await vi.waitFor(() => expect(raiseWindow).toHaveBeenCalledTimes(1));
-    await vi.waitFor(() =>
+    await waitLong(() => expect(raiseWindow).toHaveBeenCalledTimes(1));
+    await waitLong(() =>
       expect(host.statuses.at(-1)).toMatchObject({ state: 'ringing', text: { status: 'Eingehender Anruf' } }),
     );
     host.command('answer');
@@ -143,8 +146,8 @@ describe('incoming call on the desktop', () => {
     const host = desktopHost({ raiseWindow });
     const services = waitingCallServices();
     await start(host, () => services);
-    await vi.waitFor(() => expect(raiseWindow).toHaveBeenCalledTimes(1));
-    await vi.waitFor(() =>
+    await waitLong(() => expect(raiseWindow).toHaveBeenCalledTimes(1));
+    await waitLong(() =>
       expect(host.statuses.at(-1)).toMatchObject({ state: 'ringing', text: { status: 'Eingehender Anruf' } }),
     );
     host.command('answer');
@@ -170,7 +173,7 @@ describe('incoming call on the desktop', () => {
     vi.stubGlobal('Notification', FakeNotification);
     vi.spyOn(document, 'hidden', 'get').mockReturnValue(true);
     await start(desktopHost(), waitingCallServices);
-    await vi.waitFor(() => expect(shown).toEqual(['Eingehender Anruf von Empfang (203)']));
+    await waitLong(() => expect(shown).toEqual(['Eingehender Anruf von Empfang (203)']));
   });
 
   // Breaks when the window is raised although the user switched it off.
@@ -179,7 +182,7 @@ describe('incoming call on the desktop', () => {
     const host = desktopHost({ raiseWindow });
     await host.updatePreferences({ desktop: { raiseOnIncomingCall: false } });
     await start(host, incomingCallServices);
-    await vi.waitFor(() => expect(host.statuses.at(-1)).toMatchObject({ state: 'ringing' }));
+    await waitLong(() => expect(host.statuses.at(-1)).toMatchObject({ state: 'ringing' }));
     expect(raiseWindow).not.toHaveBeenCalled();
   });
 });
@@ -253,7 +256,7 @@ describe('theme', () => {
   it('follows the system by default', async () => {
     stubSystemDark(true);
     await start(desktopHost());
-    await vi.waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
+    await waitLong(() => expect(document.documentElement.dataset.theme).toBe('dark'));
   });
 
   // Breaks when the Konto choice does not override the system's scheme.
@@ -262,7 +265,7 @@ describe('theme', () => {
     const host = desktopHost();
     await start(host);
     await userEvent.setup().selectOptions(screen.getByLabelText('Farbschema'), 'light');
-    await vi.waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
+    await waitLong(() => expect(document.documentElement.dataset.theme).toBe('light'));
     const view = await host.getSettings();
     expect(view.ok && view.value.settings.desktop.theme).toBe('light');
   });
@@ -280,6 +283,6 @@ describe('notifications', () => {
     await user.type(screen.getByLabelText(/^Durchwahl/), '201');
     await user.type(screen.getByLabelText(/^Passwort/), 'secret-password-1');
     await user.click(screen.getByRole('button', { name: 'Speichern' }));
-    await vi.waitFor(() => expect(requestPermission).toHaveBeenCalledTimes(1));
+    await waitLong(() => expect(requestPermission).toHaveBeenCalledTimes(1));
   });
 });
